@@ -1,0 +1,49 @@
+# wadesk — common tasks. `make help` lists them.
+
+GO      ?= go
+BINARY  ?= wadesk
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+DATA    ?= ./data
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+.PHONY: help build run demo test unit e2e generate check-generated lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+build: ## build the wadesk binary
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BINARY) .
+
+run: build ## start the console on http://127.0.0.1:8080 with data in ./data
+	./$(BINARY) serve --data $(DATA)
+
+test: check-generated lint ## every test: generated-code check, lint, unit, integration and browser tests
+	$(GO) test -count=1 -timeout 25m ./...
+
+unit: ## the tests without the browser
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+
+e2e: ## the browser tests only (needs /usr/bin/chromium)
+	$(GO) test -count=1 -v ./e2e/
+
+generate: ## regenerate templ's Go code from the .templ files
+	$(GO) tool templ generate
+
+check-generated: ## fail when the committed generated code is stale
+	@$(GO) tool templ generate >/dev/null
+	@if [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then \
+		echo "Generated templ code is out of date. Run 'make generate' and commit:"; \
+		git status --porcelain -- '*_templ.go'; exit 1; \
+	fi
+	@echo "generated code is fresh"
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+bench: ## speed and memory measurements (ratios against a baseline from the same run)
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+clean: ## remove the binary
+	rm -f $(BINARY)

@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/wadesk/wadesk/auth"
+	"github.com/wadesk/wadesk/views"
+)
+
+type passwordChangeForm struct {
+	Current  string `form:"current" validate:"required,max=256"`
+	Password string `form:"password" validate:"required"`
+	Confirm  string `form:"confirm" validate:"required,eqfield=Password"`
+}
+
+// accountPasswordChange lets a user change their own password. Their other
+// sessions end; this one continues under a new token.
+func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		s.badRequest(w, r, err)
+		return
+	}
+	u := currentUser(r.Context())
+	f := passwordChangeForm{Current: r.PostFormValue("current"), Password: r.PostFormValue("password"), Confirm: r.PostFormValue("confirm")}
+	errs := s.check(f)
+	checkPassword(errs, "password", f.Password)
+	if !errs.Has("current") {
+		if ok, _ := s.throttle.Allow(u.Email, clientIP(r)); !ok {
+			errs["current"] = "Too many attempts. Wait a minute and try again."
+		} else if ok, err := auth.CheckPassword(r.Context(), u.PasswordHash, f.Current); err != nil {
+			s.serverError(w, r, err)
+			return
+		} else if !ok {
+			errs["current"] = "This is not your current password."
+		}
+	}
+	if len(errs) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, views.AccountPage(s.page(w, r, "Your account", views.NavAccount),
+			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Errors: errs}))
+		return
+	}
+	hash, err := auth.HashPassword(r.Context(), f.Password)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.db.SetPasswordHash(r.Context(), u.ID, hash); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.endSessionsOf(r, u.ID); err != nil {
+		s.log.Error("end other sessions after password change", "user_id", u.ID, "err", err)
+	}
+	u.SessionEpoch++
+	if err := s.startSession(r, u); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.throttle.Forget(u.Email)
+	s.log.Info("password changed", "user_id", u.ID)
+	s.flashSuccess(w, r, "Your password was changed. Other devices have been signed out.")
+	redirect(w, r, "/account")
+}

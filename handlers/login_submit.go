@@ -1,0 +1,117 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wadesk/wadesk/auth"
+	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/views"
+)
+
+type loginForm struct {
+	Email    string `form:"email" validate:"required,max=254"`
+	Password string `form:"password" validate:"required,max=256"`
+}
+
+// loginSubmit checks the credentials, throttling guesses per account and
+// per address, and starts a fresh session.
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		s.badRequest(w, r, err)
+		return
+	}
+	f := loginForm{Email: strings.TrimSpace(r.PostFormValue("email")), Password: r.PostFormValue("password")}
+	next := r.PostFormValue("next")
+	w.Header().Set("Cache-Control", "no-store")
+	rerender := func(status int, errs views.Errors) {
+		s.render(w, r, status, views.LoginPage(s.page(w, r, "Sign in", ""),
+			views.LoginForm{Email: f.Email, Next: next, Errors: errs}))
+	}
+	if errs := s.check(f); len(errs) > 0 {
+		rerender(http.StatusUnprocessableEntity, errs)
+		return
+	}
+	if ok, wait := s.throttle.Allow(f.Email, clientIP(r)); !ok {
+		s.log.Warn("sign-in throttled", "email", f.Email, "remote", clientIP(r), "wait", wait)
+		secs := int(math.Ceil(wait.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		s.renderError(w, r, views.ErrorInfo{
+			Status: http.StatusTooManyRequests,
+			Title:  "Too many sign-in attempts",
+			Message: fmt.Sprintf("To protect this account, wadesk paused sign-ins for a moment. Try again in %s. "+
+				"If you have forgotten your password, ask an administrator to reset it.", humanWait(wait)),
+			Back: "/login", BackLabel: "Back to sign in",
+		})
+		return
+	}
+	u, err := s.db.UserByEmail(r.Context(), f.Email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		auth.WasteTime(r.Context(), f.Password) // same cost as a wrong password
+		s.log.Info("sign-in failed", "reason", "unknown email", "remote", clientIP(r))
+		rerender(http.StatusUnauthorized, wrongCredentials)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	ok, err := auth.CheckPassword(r.Context(), u.PasswordHash, f.Password)
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("check password of user %d: %w", u.ID, err))
+		return
+	}
+	if !ok {
+		s.log.Info("sign-in failed", "reason", "wrong password", "user_id", u.ID, "remote", clientIP(r))
+		rerender(http.StatusUnauthorized, wrongCredentials)
+		return
+	}
+	if u.Disabled() {
+		s.log.Info("sign-in refused", "reason", "account disabled", "user_id", u.ID)
+		rerender(http.StatusForbidden, views.Errors{"": "This account is disabled. Ask an administrator to enable it."})
+		return
+	}
+	s.throttle.Forget(f.Email)
+	if err := s.startSession(r, &u); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.db.RecordLogin(r.Context(), u.ID, time.Now()); err != nil {
+		s.log.Error("record login", "err", err)
+	}
+	s.log.Info("signed in", "user_id", u.ID)
+	redirect(w, r, safeNext(next))
+}
+
+var wrongCredentials = views.Errors{"": "The email or password is not right. Check them and try again."}
+
+// startSession gives the browser a new session token (so a token planted
+// before sign-in is worthless) and records who signed in.
+func (s *Server) startSession(r *http.Request, u *store.User) error {
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return fmt.Errorf("renew session token: %w", err)
+	}
+	s.sessions.Put(r.Context(), sessUserID, u.ID)
+	s.sessions.Put(r.Context(), sessEpoch, u.SessionEpoch)
+	return nil
+}
+
+func humanWait(d time.Duration) string {
+	secs := int(math.Ceil(d.Seconds()))
+	if secs < 60 {
+		if secs == 1 {
+			return "1 second"
+		}
+		return strconv.Itoa(secs) + " seconds"
+	}
+	mins := (secs + 59) / 60
+	if mins == 1 {
+		return "1 minute"
+	}
+	return strconv.Itoa(mins) + " minutes"
+}

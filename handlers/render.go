@@ -1,0 +1,85 @@
+package handlers
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"github.com/wadesk/wadesk/views"
+)
+
+// page builds the view model every full page needs. It takes the flashes
+// out of their cookie, so call it once per response, before writing.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, title, nav string) views.Page {
+	p := views.Page{Title: title, Nav: nav, Flashes: s.flash.pop(w, r, s.log)}
+	if u := currentUser(r.Context()); u != nil {
+		p.User = &views.CurrentUser{ID: u.ID, Name: u.Name, Email: u.Email, IsAdmin: u.Role == "admin"}
+	}
+	return p
+}
+
+// render writes a component with a status. It renders into a buffer first
+// so that a template error becomes a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.log.Error("render failed", "path", r.URL.Path, "err", err)
+		http.Error(w, "Something went wrong on our side. Please try again.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+var errInternal = views.ErrorInfo{
+	Status:  http.StatusInternalServerError,
+	Title:   "Something went wrong",
+	Message: "wadesk could not finish this request. Nothing you entered was lost; please try again. If it keeps happening, your administrator will find the details in the server log.",
+	Back:    "/", BackLabel: "Back to wadesk",
+}
+
+// renderError shows an error page with the layout.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, e views.ErrorInfo) {
+	s.render(w, r, e.Status, views.ErrorPage(s.page(w, r, e.Title, ""), e))
+}
+
+// serverError logs the detail and shows the user plain words.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, http.ErrAbortHandler) {
+		panic(err)
+	}
+	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	s.renderError(w, r, errInternal)
+}
+
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, views.ErrorInfo{
+		Status:  http.StatusForbidden,
+		Title:   "You don't have access to this page",
+		Message: "This page is for administrators. If you need it, ask an administrator of your wadesk.",
+		Back:    "/inbox", BackLabel: "Back to the inbox",
+	})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if u, err := s.sessionUser(r.Context()); err == nil && u != nil {
+		r = r.WithContext(withUser(r.Context(), u))
+	}
+	s.renderError(w, r, views.ErrorInfo{
+		Status:  http.StatusNotFound,
+		Title:   "Page not found",
+		Message: "There is nothing at this address. It may have been deleted, or the link may be mistyped.",
+		Back:    "/", BackLabel: "Back to wadesk",
+	})
+}
+
+// redirect answers a successful form post (303, so a reload does not post
+// again).
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

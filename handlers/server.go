@@ -1,0 +1,109 @@
+// Package handlers is wadesk's HTTP layer: routes, middleware, and one file
+// per resource action. Handlers parse and validate input, call the store or
+// a domain package, and render views; they hold no business rules.
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/alexedwards/scs/sqlite3store"
+	"github.com/alexedwards/scs/v2"
+	"github.com/go-playground/validator/v10"
+
+	"github.com/wadesk/wadesk/auth"
+	"github.com/wadesk/wadesk/secrets"
+	"github.com/wadesk/wadesk/store"
+)
+
+// Config is what the HTTP layer needs from the program.
+type Config struct {
+	DB     *store.DB
+	Box    *secrets.Box
+	Logger *slog.Logger
+	// BaseURL is the public address; https turns on Secure cookies.
+	BaseURL *url.URL
+	Version string
+	// Throttle limits sign-in attempts; nil uses the defaults.
+	Throttle *auth.Throttle
+}
+
+// Server holds the handlers' shared state.
+type Server struct {
+	db       *store.DB
+	box      *secrets.Box
+	log      *slog.Logger
+	baseURL  *url.URL
+	version  string
+	throttle *auth.Throttle
+
+	sessions     *scs.SessionManager
+	sessionStore *sqlite3store.SQLite3Store
+	flash        *flashStore
+	validate     *validator.Validate
+	// setupDone caches that a user exists, so that the first-run check costs
+	// nothing once setup is over.
+	setupDone atomic.Bool
+}
+
+// New builds the HTTP layer.
+func New(cfg Config) (*Server, error) {
+	if cfg.DB == nil || cfg.Box == nil || cfg.Logger == nil || cfg.BaseURL == nil {
+		return nil, fmt.Errorf("handlers: DB, Box, Logger and BaseURL are required")
+	}
+	s := &Server{
+		db:       cfg.DB,
+		box:      cfg.Box,
+		log:      cfg.Logger,
+		baseURL:  cfg.BaseURL,
+		version:  cfg.Version,
+		throttle: cfg.Throttle,
+		validate: newValidator(),
+	}
+	if s.throttle == nil {
+		s.throttle = auth.NewThrottle(auth.ThrottleConfig{})
+	}
+	secure := cfg.BaseURL.Scheme == "https"
+
+	s.sessionStore = sqlite3store.NewWithCleanupInterval(cfg.DB.W, 10*time.Minute)
+	s.sessions = scs.New()
+	s.sessions.Store = s.sessionStore
+	s.sessions.IdleTimeout = 12 * time.Hour
+	s.sessions.Lifetime = 7 * 24 * time.Hour
+	s.sessions.Cookie.Name = "wadesk_session"
+	s.sessions.Cookie.HttpOnly = true
+	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
+	s.sessions.Cookie.Secure = secure
+	s.sessions.Cookie.Path = "/"
+	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.serverError(w, r, fmt.Errorf("session: %w", err))
+	}
+
+	s.flash = newFlashStore(cfg.Box.DeriveKey("flash cookie signing"), cfg.Box.DeriveKey("flash cookie encryption"), secure)
+	return s, nil
+}
+
+// Close stops background work (the expired-session sweeper).
+func (s *Server) Close() {
+	s.sessionStore.StopCleanup()
+}
+
+// needsSetup reports whether no user exists yet.
+func (s *Server) needsSetup(ctx context.Context) (bool, error) {
+	if s.setupDone.Load() {
+		return false, nil
+	}
+	has, err := s.db.HasUsers(ctx)
+	if err != nil {
+		return false, err
+	}
+	if has {
+		s.setupDone.Store(true)
+	}
+	return !has, nil
+}

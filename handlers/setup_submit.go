@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/wadesk/wadesk/auth"
+	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/views"
+)
+
+type setupForm struct {
+	Name     string `form:"name" validate:"required,max=100"`
+	Email    string `form:"email" validate:"required,email,max=254"`
+	Password string `form:"password" validate:"required"`
+	Confirm  string `form:"confirm" validate:"required,eqfield=Password"`
+}
+
+// setupSubmit creates the first administrator and signs them in.
+func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		s.badRequest(w, r, err)
+		return
+	}
+	f := setupForm{
+		Name:     strings.TrimSpace(r.PostFormValue("name")),
+		Email:    strings.TrimSpace(r.PostFormValue("email")),
+		Password: r.PostFormValue("password"),
+		Confirm:  r.PostFormValue("confirm"),
+	}
+	errs := s.check(f)
+	checkPassword(errs, "password", f.Password)
+	rerender := func(status int) {
+		s.render(w, r, status, views.SetupPage(s.page(w, r, "Set up", ""),
+			views.SetupForm{Name: f.Name, Email: f.Email, Errors: errs}))
+	}
+	if len(errs) > 0 {
+		rerender(http.StatusUnprocessableEntity)
+		return
+	}
+	hash, err := auth.HashPassword(r.Context(), f.Password)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	u, err := s.db.CreateFirstAdmin(r.Context(), store.NewUser{Email: f.Email, Name: f.Name, PasswordHash: hash})
+	if errors.Is(err, store.ErrSetupDone) {
+		s.flashError(w, r, "An administrator already exists. Sign in, or ask them for an account.")
+		redirect(w, r, "/login")
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.setupDone.Store(true)
+	s.log.Info("first administrator created", "user_id", u.ID, "email", u.Email)
+	if err := s.startSession(r, &u); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flashSuccess(w, r, "Welcome, "+u.Name+". Your administrator account is ready.")
+	redirect(w, r, "/inbox")
+}
+
+func (s *Server) badRequest(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Warn("bad request", "method", r.Method, "path", r.URL.Path, "err", err)
+	s.renderError(w, r, views.ErrorInfo{
+		Status:  http.StatusBadRequest,
+		Title:   "That request could not be read",
+		Message: "The form arrived incomplete or too large. Go back, check what you entered and send it again.",
+		Back:    "/", BackLabel: "Back to wadesk",
+	})
+}

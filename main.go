@@ -1,0 +1,253 @@
+// Command wadesk is a self-hosted console for WhatsApp Business API numbers:
+// connect numbers, manage their profile and templates, and answer customers
+// from the browser. One binary, one SQLite file.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wadesk/wadesk/auth"
+	"github.com/wadesk/wadesk/handlers"
+	"github.com/wadesk/wadesk/secrets"
+	"github.com/wadesk/wadesk/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "wadesk:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+const usage = `wadesk — a self-hosted console for WhatsApp Business API numbers
+
+Usage:
+  wadesk serve [flags]          start the web console
+  wadesk user create [flags]    create a user (e.g. the first admin)
+  wadesk version                print the version
+
+Run "wadesk COMMAND -h" for a command's flags.
+`
+
+// run is the whole program: tests call it with their own arguments,
+// environment and output, and stop it by cancelling ctx.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) < 2 {
+		fmt.Fprint(stdout, usage)
+		return errors.New("no command given")
+	}
+	switch cmd, rest := args[1], args[2:]; cmd {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout)
+	case "user":
+		if len(rest) == 0 || rest[0] != "create" {
+			return errors.New(`usage: wadesk user create --email E --password P --role admin|agent [--name N] [--data DIR]`)
+		}
+		return userCreate(ctx, rest[1:], getenv, stdout)
+	case "version":
+		fmt.Fprintln(stdout, "wadesk", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stdout, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+// envDefault returns the environment's value for key, or def.
+func envDefault(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+type serveConfig struct {
+	addr      string
+	dataDir   string
+	baseURL   string
+	logFormat string
+	logLevel  string
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	var c serveConfig
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.StringVar(&c.addr, "addr", envDefault(getenv, "WADESK_ADDR", "127.0.0.1:8080"), "address to listen on (env WADESK_ADDR)")
+	fs.StringVar(&c.dataDir, "data", envDefault(getenv, "WADESK_DATA", "./data"), "data directory holding wadesk.db and secret.key (env WADESK_DATA)")
+	fs.StringVar(&c.baseURL, "base-url", getenv("WADESK_BASE_URL"), "public URL of this console, used in webhook URLs; https makes cookies Secure (env WADESK_BASE_URL; default http://ADDR)")
+	fs.StringVar(&c.logFormat, "log-format", envDefault(getenv, "WADESK_LOG_FORMAT", "text"), "log format: text or json (env WADESK_LOG_FORMAT)")
+	fs.StringVar(&c.logLevel, "log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env WADESK_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger, err := newLogger(stdout, c.logFormat, c.logLevel)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.addr, err)
+	}
+	defer ln.Close()
+	base, err := publicURL(c.baseURL, ln.Addr().String())
+	if err != nil {
+		return err
+	}
+
+	db, box, err := openData(ctx, c.dataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	logger.Info("wadesk started", "version", version, "listen", "http://"+ln.Addr().String(), "base_url", base.String(), "data", c.dataDir)
+	fmt.Fprintf(stdout, "wadesk: listening on http://%s\n", ln.Addr())
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing open requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		logger.Error("shutdown", "err", err)
+		hs.Close()
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// openData prepares the data directory: the secret key and the database.
+func openData(ctx context.Context, dir string) (*store.DB, *secrets.Box, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("create data directory: %w", err)
+	}
+	key, err := secrets.LoadOrCreateKey(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	box, err := secrets.NewBox(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := store.Open(ctx, filepath.Join(dir, "wadesk.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, box, nil
+}
+
+// publicURL parses --base-url, defaulting to the listen address.
+func publicURL(raw, listenAddr string) (*url.URL, error) {
+	if raw == "" {
+		raw = "http://" + listenAddr
+	}
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("--base-url %q: want an absolute http(s) URL such as https://desk.example.com", raw)
+	}
+	return u, nil
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", format)
+}
+
+func userCreate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	dataDir := fs.String("data", envDefault(getenv, "WADESK_DATA", "./data"), "data directory (env WADESK_DATA)")
+	email := fs.String("email", "", "email address used to sign in (required)")
+	password := fs.String("password", "", "password, at least 10 characters (required)")
+	role := fs.String("role", store.RoleAgent, "admin or agent")
+	name := fs.String("name", "", "display name (default: the part of the email before @)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	switch {
+	case *email == "" || !strings.Contains(*email, "@"):
+		return errors.New("--email is required and must be an email address")
+	case *role != store.RoleAdmin && *role != store.RoleAgent:
+		return fmt.Errorf("--role %q: want admin or agent", *role)
+	}
+	if msg := auth.CheckPasswordRules(*password); msg != "" {
+		return fmt.Errorf("--password: %s", msg)
+	}
+	if *name == "" {
+		*name, _, _ = strings.Cut(*email, "@")
+	}
+	db, _, err := openData(ctx, *dataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	hash, err := auth.HashPassword(ctx, *password)
+	if err != nil {
+		return err
+	}
+	u, err := db.CreateUser(ctx, store.NewUser{Email: *email, Name: *name, Role: *role, PasswordHash: hash})
+	if errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("a user with email %s already exists", *email)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
+	return nil
+}

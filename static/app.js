@@ -1,0 +1,199 @@
+// wadesk page behaviour. Loaded with <script defer>; nothing here needs
+// inline script, so it works under a Content-Security-Policy without
+// 'unsafe-inline'. Everything is driven by data attributes:
+//
+//   data-copy="text"             click copies the text, the label shows "Copied"
+//   data-copy-target="#selector" click copies that element's value or text
+//   data-confirm="Question?"     on a form, button or link: asks before going on
+//   data-countdown="RFC 3339"    shows "hh:mm:ss left" until the deadline
+//
+// htmx attributes (hx-confirm and friends) keep working on their own; the
+// data-confirm handler also stops htmx requests when the user says no.
+(function () {
+  "use strict";
+
+  var COPIED_MS = 2000;
+
+  // ---- Copy to clipboard ---------------------------------------------------
+
+  // Older path for pages served over plain HTTP (for example a LAN
+  // address), where the async clipboard API is missing or refused.
+  function copyWithSelection(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "visually-hidden";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch (err) {
+      ok = false;
+    }
+    document.body.removeChild(area);
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy command refused"));
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () {
+        return copyWithSelection(text);
+      });
+    }
+    return copyWithSelection(text);
+  }
+
+  function copySource(button) {
+    var selector = button.getAttribute("data-copy-target");
+    if (selector) {
+      var target = document.querySelector(selector);
+      if (!target) {
+        return null;
+      }
+      return "value" in target && typeof target.value === "string"
+        ? target.value
+        : target.textContent.trim();
+    }
+    return button.getAttribute("data-copy");
+  }
+
+  function flashLabel(button, text, ok) {
+    // A child marked data-copy-label keeps icons intact; otherwise the
+    // button's own text is swapped and restored.
+    var label = button.querySelector("[data-copy-label]") || button;
+    if (!("copyOriginal" in button.dataset)) {
+      button.dataset.copyOriginal = label.textContent;
+    }
+    label.textContent = text;
+    button.classList.toggle("is-copied", ok);
+    clearTimeout(button._copyTimer);
+    button._copyTimer = setTimeout(function () {
+      label.textContent = button.dataset.copyOriginal;
+      delete button.dataset.copyOriginal;
+      button.classList.remove("is-copied");
+    }, COPIED_MS);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy], [data-copy-target]");
+    if (!button) {
+      return;
+    }
+    event.preventDefault();
+    var text = copySource(button);
+    if (text === null) {
+      return;
+    }
+    copyText(text).then(
+      function () { flashLabel(button, "Copied", true); },
+      function () {
+        // No clipboard access: select the text so the user can copy it.
+        var selector = button.getAttribute("data-copy-target");
+        var target = selector ? document.querySelector(selector) : null;
+        if (target && typeof target.select === "function") {
+          target.select();
+        } else if (target) {
+          window.getSelection().selectAllChildren(target);
+        }
+        flashLabel(button, target ? "Press Ctrl+C" : "Copy failed", false);
+      }
+    );
+  });
+
+  // ---- Confirmation ----------------------------------------------------------
+  // Runs in the capture phase so that a "no" also stops htmx, which listens
+  // on the element itself.
+
+  var CONFIRMABLE = "a[data-confirm], button[data-confirm], input[data-confirm], [role=button][data-confirm]";
+
+  function refuse(event, element) {
+    if (window.confirm(element.getAttribute("data-confirm"))) {
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+
+  document.addEventListener("click", function (event) {
+    var element = event.target.closest && event.target.closest(CONFIRMABLE);
+    if (element && !element.disabled) {
+      refuse(event, element);
+    }
+  }, true);
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches("form[data-confirm]")) {
+      refuse(event, form);
+    }
+  }, true);
+
+  // ---- Countdown -------------------------------------------------------------
+  // One timer for the whole page; it re-reads the elements on every tick so
+  // countdowns swapped in by htmx start without extra wiring. An element that
+  // runs out gets the class is-expired and fires a bubbling
+  // "countdown:expired" event (usable as hx-trigger="countdown:expired from:body").
+
+  var HOUR_MS = 3600 * 1000;
+
+  function pad(n) {
+    return n < 10 ? "0" + n : String(n);
+  }
+
+  function parseDeadline(value) {
+    // RFC 3339 allows nanoseconds and lower-case t/z; Date.parse wants at
+    // most milliseconds, so trim the fraction first.
+    var normalized = String(value).trim().toUpperCase().replace(/(\.\d{3})\d+/, "$1");
+    return Date.parse(normalized);
+  }
+
+  function formatLeft(ms) {
+    var total = Math.ceil(ms / 1000);
+    var hours = Math.floor(total / 3600);
+    var minutes = Math.floor((total % 3600) / 60);
+    var seconds = total % 60;
+    return pad(hours) + ":" + pad(minutes) + ":" + pad(seconds) + " left";
+  }
+
+  function updateCountdown(element, now) {
+    var deadline = parseDeadline(element.getAttribute("data-countdown"));
+    if (isNaN(deadline)) {
+      return;
+    }
+    var left = deadline - now;
+    if (left > 0) {
+      element.textContent = formatLeft(left);
+      element.classList.toggle("is-urgent", left < HOUR_MS);
+      element.classList.remove("is-expired");
+      element.dataset.countdownRunning = "";
+      return;
+    }
+    if (element.classList.contains("is-expired")) {
+      return;
+    }
+    element.textContent = element.getAttribute("data-countdown-expired") || "Expired";
+    element.classList.remove("is-urgent");
+    element.classList.add("is-expired");
+    if ("countdownRunning" in element.dataset) {
+      delete element.dataset.countdownRunning;
+      element.dispatchEvent(new CustomEvent("countdown:expired", { bubbles: true }));
+    }
+  }
+
+  function tick() {
+    var now = Date.now();
+    var elements = document.querySelectorAll("[data-countdown]");
+    for (var i = 0; i < elements.length; i++) {
+      updateCountdown(elements[i], now);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", tick);
+  } else {
+    tick();
+  }
+  document.addEventListener("htmx:afterSettle", tick);
+  setInterval(tick, 1000);
+})();
