@@ -22,6 +22,8 @@ import (
 
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/handlers"
+	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 )
@@ -86,11 +88,13 @@ func envDefault(getenv func(string) string, key, def string) string {
 }
 
 type serveConfig struct {
-	addr      string
-	dataDir   string
-	baseURL   string
-	logFormat string
-	logLevel  string
+	addr         string
+	dataDir      string
+	baseURL      string
+	logFormat    string
+	logLevel     string
+	graphURL     string
+	graphVersion string
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -102,6 +106,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.StringVar(&c.baseURL, "base-url", getenv("WADESK_BASE_URL"), "public URL of this console, used in webhook URLs; https makes cookies Secure (env WADESK_BASE_URL; default http://ADDR)")
 	fs.StringVar(&c.logFormat, "log-format", envDefault(getenv, "WADESK_LOG_FORMAT", "text"), "log format: text or json (env WADESK_LOG_FORMAT)")
 	fs.StringVar(&c.logLevel, "log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env WADESK_LOG_LEVEL)")
+	fs.StringVar(&c.graphURL, "graph-url", envDefault(getenv, "WADESK_GRAPH_URL", cloudapi.DefaultBaseURL), "Meta Graph API base URL (env WADESK_GRAPH_URL)")
+	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -126,7 +132,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer db.Close()
 
-	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version})
+	connect := connector(c.graphURL, c.graphVersion, logger)
+	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version,
+		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) { return connect(p, token) }})
 	if err != nil {
 		return err
 	}
@@ -179,7 +187,19 @@ func openData(ctx context.Context, dir string) (*store.DB, *secrets.Box, error) 
 	if err != nil {
 		return nil, nil, err
 	}
+	db.UseBox(box)
 	return db, box, nil
+}
+
+// connector builds provider adapters for channel credentials.
+func connector(graphURL, graphVersion string, logger *slog.Logger) func(providers.ProviderID, string) (*cloudapi.Client, error) {
+	return func(p providers.ProviderID, token string) (*cloudapi.Client, error) {
+		switch p {
+		case providers.MetaCloud:
+			return cloudapi.New(cloudapi.Config{BaseURL: graphURL, Version: graphVersion, Token: token, Logger: logger})
+		}
+		return nil, fmt.Errorf("provider %q has no adapter in wadesk yet", p)
+	}
 }
 
 // publicURL parses --base-url, defaulting to the listen address.

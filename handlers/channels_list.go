@@ -1,16 +1,56 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 
+	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
 )
 
-// channelsList lists the WhatsApp channels.
+// channelsList lists the connected WhatsApp channels.
 func (s *Server) channelsList(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, views.SectionPage(s.page(w, r, "Channels", views.NavChannels), views.SectionView{
-		Heading: "Channels",
-		Empty:   "A channel is a WhatsApp Business number connected through a provider such as Meta's Cloud API. This wadesk has none yet.",
-		TestID:  "channels-empty",
-	}))
+	chs, err := s.db.ListChannels(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	_, err = s.db.ChannelDraftOf(r.Context(), currentUser(r.Context()).ID)
+	hasDraft := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.serverError(w, r, err)
+		return
+	}
+	rows := make([]views.ChannelRow, 0, len(chs))
+	for _, c := range chs {
+		rows = append(rows, views.ChannelRow{
+			ID: c.ID, Title: c.Title, Provider: providerName(c.Provider), Number: c.DisplayPhoneNumber,
+			VerifiedName: c.VerifiedName, State: c.State, StateLabel: stateLabel(c.State),
+			Quality: c.QualityRating, Tier: tierLabel(c.MessagingLimitTier), IsDefault: c.IsDefault,
+			Department: c.DepartmentName, InboxVisible: c.InboxVisible,
+		})
+	}
+	s.render(w, r, http.StatusOK, views.ChannelsPage(s.page(w, r, "Channels", views.NavChannels), rows, hasDraft))
+}
+
+func providerName(id string) string {
+	if d, ok := providers.Describe(providers.ProviderID(id)); ok {
+		return d.Name
+	}
+	return id
+}
+
+func stateLabel(state string) string {
+	switch state {
+	case store.ChannelConnected:
+		return "Connected"
+	case store.ChannelNeedsAttention:
+		return "Needs attention"
+	case store.ChannelDisconnected:
+		return "Disconnected"
+	case store.ChannelPending:
+		return "Not connected yet"
+	}
+	return state
 }

@@ -105,3 +105,5 @@ func pathID(r *http.Request, name string) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	return id, err == nil && id > 0
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

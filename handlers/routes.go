@@ -17,6 +17,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /static/", static.Handler())
 
+	// Provider webhooks: authenticated by verify token (GET) or signature.
+	mux.HandleFunc("GET /webhooks/{channel}", s.webhookVerify)
+
 	// Public browser routes.
 	mux.Handle("GET /setup", s.browser(s.setupShow))
 	mux.Handle("POST /setup", s.browser(s.setupSubmit))
@@ -32,6 +35,19 @@ func (s *Server) Handler() http.Handler {
 
 	// Admins only.
 	mux.Handle("GET /channels", s.adminOnly(s.channelsList))
+	mux.Handle("GET /channels/new", s.adminOnly(s.channelWizardShow))
+	mux.Handle("POST /channels/new/provider", s.adminOnly(s.channelWizardProvider))
+	mux.Handle("POST /channels/new/credentials", s.adminOnly(s.channelWizardCredentials))
+	mux.Handle("POST /channels/new/finish", s.adminOnly(s.channelWizardFinish))
+	mux.Handle("POST /channels/new/cancel", s.adminOnly(s.channelWizardCancel))
+	mux.Handle("GET /channels/{id}", s.adminOnly(s.channelShow))
+	mux.Handle("GET /channels/{id}/edit", s.adminOnly(s.channelEdit))
+	mux.Handle("POST /channels/{id}", s.adminOnly(s.channelUpdate))
+	mux.Handle("POST /channels/{id}/default", s.adminOnly(s.channelDefault))
+	mux.Handle("POST /channels/{id}/visibility", s.adminOnly(s.channelVisibility))
+	mux.Handle("POST /channels/{id}/verify-token", s.adminOnly(s.channelVerifyTokenRotate))
+	mux.Handle("POST /channels/{id}/check", s.adminOnly(s.channelCheck))
+	mux.Handle("POST /channels/{id}/delete", s.adminOnly(s.channelDelete))
 	mux.Handle("GET /templates", s.adminOnly(s.templatesList))
 	mux.Handle("GET /store", s.adminOnly(s.storeShow))
 	mux.Handle("GET /settings", s.adminOnly(s.settingsShow))

@@ -17,8 +17,10 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"github.com/wadesk/wadesk/auth"
+	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/wizard"
 )
 
 // Config is what the HTTP layer needs from the program.
@@ -31,6 +33,25 @@ type Config struct {
 	Version string
 	// Throttle limits sign-in attempts; nil uses the defaults.
 	Throttle *auth.Throttle
+	// Connect returns a provider adapter for a channel's credentials.
+	Connect Connector
+	// Health checks channels on demand (the details page's Check now).
+	Health HealthChecker
+}
+
+// ChannelProvider is what the channel pages need from a provider adapter.
+type ChannelProvider interface {
+	wizard.Lister
+	wizard.Subscriber
+	GetPhoneNumber(ctx context.Context, phoneNumberID string) (providers.PhoneNumber, error)
+}
+
+// Connector returns an adapter for a provider and access token.
+type Connector func(provider providers.ProviderID, accessToken string) (ChannelProvider, error)
+
+// HealthChecker checks one channel now and records the result.
+type HealthChecker interface {
+	CheckChannel(ctx context.Context, channelID int64) error
 }
 
 // Server holds the handlers' shared state.
@@ -41,6 +62,8 @@ type Server struct {
 	baseURL  *url.URL
 	version  string
 	throttle *auth.Throttle
+	connect  Connector
+	health   HealthChecker
 
 	sessions     *scs.SessionManager
 	sessionStore *sqlite3store.SQLite3Store
@@ -53,8 +76,8 @@ type Server struct {
 
 // New builds the HTTP layer.
 func New(cfg Config) (*Server, error) {
-	if cfg.DB == nil || cfg.Box == nil || cfg.Logger == nil || cfg.BaseURL == nil {
-		return nil, fmt.Errorf("handlers: DB, Box, Logger and BaseURL are required")
+	if cfg.DB == nil || cfg.Box == nil || cfg.Logger == nil || cfg.BaseURL == nil || cfg.Connect == nil {
+		return nil, fmt.Errorf("handlers: DB, Box, Logger, BaseURL and Connect are required")
 	}
 	s := &Server{
 		db:       cfg.DB,
@@ -63,6 +86,8 @@ func New(cfg Config) (*Server, error) {
 		baseURL:  cfg.BaseURL,
 		version:  cfg.Version,
 		throttle: cfg.Throttle,
+		connect:  cfg.Connect,
+		health:   cfg.Health,
 		validate: newValidator(),
 	}
 	if s.throttle == nil {

@@ -15,6 +15,8 @@ import (
 	"runtime"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"github.com/wadesk/wadesk/secrets"
 )
 
 // Errors callers test for with errors.Is.
@@ -34,6 +36,7 @@ type DB struct {
 	R *sql.DB
 
 	path string
+	box  *secrets.Box
 }
 
 // Open opens (creating if needed) the database file at path and applies any

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strings"
 	"strconv"
 	"time"
 )
@@ -17,3 +18,5 @@ func when(t time.Time) string {
 
 // isoTime is a machine-readable timestamp for <time datetime>.
 func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func lower(s string) string { return strings.ToLower(s) }

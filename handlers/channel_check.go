@@ -1,0 +1,29 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// channelCheck runs the health check for one channel now.
+func (s *Server) channelCheck(w http.ResponseWriter, r *http.Request) {
+	ch, ok := s.loadChannel(w, r)
+	if !ok {
+		return
+	}
+	if s.health == nil {
+		s.flashError(w, r, "Health checks are not running in this wadesk.")
+		redirect(w, r, "/channels/"+itoa(ch.ID))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 45*time.Second)
+	defer cancel()
+	if err := s.health.CheckChannel(ctx, ch.ID); err != nil {
+		s.log.Error("health check on demand", "channel_id", ch.ID, "err", err)
+		s.flashError(w, r, "The check could not be completed. Try again in a moment.")
+	} else {
+		s.flash.add(w, r, s.log, "info", "Checked "+ch.Title+" with the provider just now.")
+	}
+	redirect(w, r, "/channels/"+itoa(ch.ID))
+}

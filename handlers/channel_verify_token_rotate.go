@@ -1,0 +1,68 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/wizard"
+)
+
+// channelVerifyTokenRotate makes a new verify token and re-registers the
+// webhook with it; if the provider refuses, the old token stays.
+func (s *Server) channelVerifyTokenRotate(w http.ResponseWriter, r *http.Request) {
+	ch, ok := s.loadChannel(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	old, err := s.db.ChannelSecrets(ctx, ch.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	fresh, err := wizard.NewVerifyToken()
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	// Stored first: the provider's verification call must find it.
+	if err := s.db.SetChannelSecrets(ctx, ch.ID, store.ChannelSecrets{VerifyToken: fresh}); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	client, err := s.connect(providers.ProviderID(ch.Provider), old.AccessToken)
+	if err == nil {
+		subCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		err = wizard.Subscribe(subCtx, client, ch.WABAID, wizard.WebhookURL(s.baseURL, ch.ID), fresh)
+		cancel()
+	}
+	if err != nil {
+		s.log.Warn("rotate verify token: resubscribe failed", "channel_id", ch.ID, "err", err)
+		if rerr := s.db.SetChannelSecrets(ctx, ch.ID, store.ChannelSecrets{VerifyToken: old.VerifyToken}); rerr != nil {
+			s.serverError(w, r, rerr)
+			return
+		}
+		s.flashError(w, r, "The verify token was not changed: "+problemText(err))
+		redirect(w, r, "/channels/"+itoa(ch.ID))
+		return
+	}
+	s.log.Info("verify token rotated", "channel_id", ch.ID, "by", currentUser(ctx).ID)
+	s.flashSuccess(w, r, "New verify token made, and the webhook registered with it.")
+	redirect(w, r, "/channels/"+itoa(ch.ID))
+}
+
+// problemText is a wizard or provider error in plain words, with its code.
+func problemText(err error) string {
+	var p *wizard.Problem
+	if !errors.As(err, &p) {
+		return providers.Plain(err)
+	}
+	if p.Code != 0 {
+		return p.Message + " (error code " + itoa(int64(p.Code)) + ")"
+	}
+	return p.Message
+}
