@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 DATA    ?= ./data
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: help build run demo test unit e2e generate check-generated lint bench clean
+.PHONY: help build run demo sim test unit e2e generate check-generated lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -16,6 +16,12 @@ build: ## build the wadesk binary
 
 run: build ## start the console on http://127.0.0.1:8080 with data in ./data
 	./$(BINARY) serve --data $(DATA)
+
+demo: build ## try wadesk offline: console + simulated Meta API + customer phone, demo users printed
+	./$(BINARY) demo --data ./demo-data
+
+sim: build ## run only the Meta Graph API simulator (customer phone on http://127.0.0.1:8790)
+	./$(BINARY) sim
 
 test: check-generated lint ## every test: generated-code check, lint, unit, integration and browser tests
 	$(GO) test -count=1 -timeout 25m ./...

@@ -24,6 +24,7 @@ import (
 	"github.com/wadesk/wadesk/handlers"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
+	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 )
@@ -46,6 +47,9 @@ const usage = `wadesk — a self-hosted console for WhatsApp Business API number
 
 Usage:
   wadesk serve [flags]          start the web console
+  wadesk demo [flags]           start the console and a simulated Meta Graph API,
+                                with a demo admin and agent, to try wadesk offline
+  wadesk sim [flags]            start only the Meta Graph API simulator
   wadesk user create [flags]    create a user (e.g. the first admin)
   wadesk version                print the version
 
@@ -61,7 +65,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	switch cmd, rest := args[1], args[2:]; cmd {
 	case "serve":
-		return serve(ctx, rest, getenv, stdout)
+		c, err := parseServe("serve", rest, getenv, stdout)
+		if err != nil {
+			return err
+		}
+		return serveConsole(ctx, c, stdout, nil)
+	case "demo":
+		return demo(ctx, rest, getenv, stdout)
+	case "sim":
+		return simulator.Run(ctx, rest, getenv, stdout)
 	case "user":
 		if len(rest) == 0 || rest[0] != "create" {
 			return errors.New(`usage: wadesk user create --email E --password P --role admin|agent [--name N] [--data DIR]`)
@@ -97,9 +109,10 @@ type serveConfig struct {
 	graphVersion string
 }
 
-func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+// parseServe reads the console's flags, with environment fallbacks.
+func parseServe(name string, args []string, getenv func(string) string, stdout io.Writer) (serveConfig, error) {
 	var c serveConfig
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	fs.StringVar(&c.addr, "addr", envDefault(getenv, "WADESK_ADDR", "127.0.0.1:8080"), "address to listen on (env WADESK_ADDR)")
 	fs.StringVar(&c.dataDir, "data", envDefault(getenv, "WADESK_DATA", "./data"), "data directory holding wadesk.db and secret.key (env WADESK_DATA)")
@@ -109,8 +122,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.StringVar(&c.graphURL, "graph-url", envDefault(getenv, "WADESK_GRAPH_URL", cloudapi.DefaultBaseURL), "Meta Graph API base URL (env WADESK_GRAPH_URL)")
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return c, err
 	}
+	return c, nil
+}
+
+// serveConsole runs the web console until ctx is done. ready, when not
+// nil, is called with the store and public URL once the console listens.
+func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready func(*store.DB, *url.URL) error) error {
 	logger, err := newLogger(stdout, c.logFormat, c.logLevel)
 	if err != nil {
 		return err
@@ -152,6 +171,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	logger.Info("wadesk started", "version", version, "listen", "http://"+ln.Addr().String(), "base_url", base.String(), "data", c.dataDir)
+	if ready != nil {
+		if err := ready(db, base); err != nil {
+			hs.Close()
+			return err
+		}
+	}
 	fmt.Fprintf(stdout, "wadesk: listening on http://%s\n", ln.Addr())
 
 	select {

@@ -392,12 +392,16 @@ func TestAgentCannotOpenAdminPages(t *testing.T) {
 	if r.Status != 200 || strings.Contains(r.Body, `data-testid="nav-settings"`) || strings.Contains(r.Body, `data-testid="nav-channels"`) {
 		t.Errorf("agent inbox = %d, or shows admin navigation", r.Status)
 	}
-	for _, path := range []string{"/channels", "/templates", "/store", "/settings", "/settings/users", "/settings/users/new", "/settings/users/1", "/settings/departments"} {
+	for _, path := range []string{"/channels", "/channels/new", "/channels/1", "/channels/1/edit", "/templates", "/store",
+		"/settings", "/settings/users", "/settings/users/new", "/settings/users/1", "/settings/departments"} {
 		if r := get(t, c, a.URL+path); r.Status != http.StatusForbidden || !strings.Contains(r.Body, `data-testid="error-page-403"`) {
 			t.Errorf("agent GET %s = %d, want the 403 page", path, r.Status)
 		}
 	}
-	for _, path := range []string{"/settings/users", "/settings/users/2", "/settings/users/2/disable", "/settings/users/2/enable", "/settings/users/2/password", "/settings/departments", "/settings/departments/1", "/settings/departments/1/delete"} {
+	for _, path := range []string{"/settings/users", "/settings/users/2", "/settings/users/2/disable", "/settings/users/2/enable",
+		"/settings/users/2/password", "/settings/departments", "/settings/departments/1", "/settings/departments/1/delete",
+		"/channels/new/provider", "/channels/new/credentials", "/channels/new/finish", "/channels/new/cancel",
+		"/channels/1", "/channels/1/default", "/channels/1/visibility", "/channels/1/verify-token", "/channels/1/check", "/channels/1/delete"} {
 		r := post(t, c, a.URL+path, url.Values{"name": {"x"}, "role": {"admin"}, "password": {adminPassword}, "email": {"z@example.com"}})
 		if r.Status != http.StatusForbidden {
 			t.Errorf("agent POST %s = %d, want 403", path, r.Status)

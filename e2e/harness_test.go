@@ -48,14 +48,31 @@ func testMain(m *testing.M) int {
 type server struct {
 	URL  string
 	Data string
-	log  *lockedBuffer
+	// SimURL is the Meta simulator's address when started with startDemo.
+	SimURL string
+	log    *lockedBuffer
 }
 
-var listenLine = regexp.MustCompile(`wadesk: listening on (http://\S+)`)
+var (
+	listenLine   = regexp.MustCompile(`wadesk: listening on (http://\S+)`)
+	simPhoneLine = regexp.MustCompile(`Customer phone\s*:\s*(http://[^/\s]+)`)
+)
 
 // startServer runs `wadesk serve` on a free loopback port with a new data
 // directory, after running each setup command (e.g. `user create`) there.
 func startServer(t *testing.T, setup ...[]string) *server {
+	t.Helper()
+	return startProgram(t, []string{"serve", "--addr", "127.0.0.1:0"}, setup...)
+}
+
+// startDemo runs `wadesk demo`: the console plus the Meta Graph API
+// simulator, both on free loopback ports, with the demo users.
+func startDemo(t *testing.T) *server {
+	t.Helper()
+	return startProgram(t, []string{"demo", "--addr", "127.0.0.1:0", "--sim-addr", "127.0.0.1:0"})
+}
+
+func startProgram(t *testing.T, command []string, setup ...[]string) *server {
 	t.Helper()
 	data := t.TempDir()
 	for _, args := range setup {
@@ -65,7 +82,7 @@ func startServer(t *testing.T, setup ...[]string) *server {
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, binary, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	cmd := exec.CommandContext(ctx, binary, append(command, "--data", data)...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 20 * time.Second
 	stdout, err := cmd.StdoutPipe()
@@ -78,11 +95,18 @@ func startServer(t *testing.T, setup ...[]string) *server {
 		t.Fatal(err)
 	}
 	found := make(chan string, 1)
+	simFound := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			line := sc.Text()
 			s.log.Write([]byte(line + "\n"))
+			if m := simPhoneLine.FindStringSubmatch(line); m != nil {
+				select {
+				case simFound <- m[1]:
+				default:
+				}
+			}
 			if m := listenLine.FindStringSubmatch(line); m != nil {
 				select {
 				case found <- m[1]:
@@ -107,6 +131,10 @@ func startServer(t *testing.T, setup ...[]string) *server {
 	case s.URL = <-found:
 	case <-time.After(30 * time.Second):
 		t.Fatalf("wadesk did not start:\n%s", s.log.String())
+	}
+	select {
+	case s.SimURL = <-simFound:
+	default:
 	}
 	return s
 }
