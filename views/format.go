@@ -1,8 +1,8 @@
 package views
 
 import (
-	"strings"
 	"strconv"
+	"strings"
 	"time"
 )
 

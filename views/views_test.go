@@ -37,12 +37,12 @@ func TestNavigationByRole(t *testing.T) {
 		p := views.Page{Title: "Inbox", Nav: views.NavInbox, User: &views.CurrentUser{Name: "Ann", IsAdmin: tc.admin}}
 		doc, _ := render(t, views.InboxPage(p, views.InboxView{IsAdmin: tc.admin}))
 		for _, s := range tc.want {
-			if doc.Find(`[data-testid="nav-` + s + `"]`).Length() != 1 {
+			if doc.Find(`[data-testid="nav-`+s+`"]`).Length() != 1 {
 				t.Errorf("admin=%v: nav-%s missing", tc.admin, s)
 			}
 		}
 		for _, s := range tc.never {
-			if doc.Find(`[data-testid="nav-` + s + `"]`).Length() != 0 {
+			if doc.Find(`[data-testid="nav-`+s+`"]`).Length() != 0 {
 				t.Errorf("admin=%v: nav-%s shown", tc.admin, s)
 			}
 		}
