@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -517,5 +518,57 @@ func TestEnvironmentFallbacks(t *testing.T) {
 	}
 	if _, err := store.Open(context.Background(), filepath.Join(data, "wadesk.db")); err != nil {
 		t.Errorf("WADESK_DATA ignored: %v", err)
+	}
+}
+
+func TestWebhookVerificationHandshake(t *testing.T) {
+	data := t.TempDir()
+	a := startApp(t, data)
+	db := openDB(t, data)
+	key, err := secrets.LoadOrCreateKey(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, _ := secrets.NewBox(key)
+	db.UseBox(box)
+	ch, err := db.CreatePendingChannel(context.Background(), store.NewChannel{
+		Title: "Sales", Provider: "meta_cloud", BusinessID: "1", WABAID: "2", PhoneNumberID: "3",
+		Secrets: store.ChannelSecrets{AccessToken: "EAAtoken", AppSecret: "0123456789abcdef0123456789abcdef", VerifyToken: "the-verify-token"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := browser(t)
+	base := a.URL + "/webhooks/" + itoa(ch.ID)
+	for _, tc := range []struct {
+		url    string
+		status int
+		body   string
+	}{
+		{base + "?hub.mode=subscribe&hub.verify_token=the-verify-token&hub.challenge=1158201444", 200, "1158201444"},
+		{base + "?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1158201444", 403, ""},
+		{base + "?hub.mode=unsubscribe&hub.verify_token=the-verify-token&hub.challenge=1", 403, ""},
+		{base + "?hub.mode=subscribe&hub.verify_token=the-verify-token", 403, ""},
+		{base, 403, ""},
+		{a.URL + "/webhooks/999?hub.mode=subscribe&hub.verify_token=the-verify-token&hub.challenge=1", 404, ""},
+		{a.URL + "/webhooks/abc?hub.mode=subscribe&hub.verify_token=the-verify-token&hub.challenge=1", 404, ""},
+	} {
+		r := get(t, c, tc.url)
+		if r.Status != tc.status || (tc.body != "" && r.Body != tc.body) {
+			t.Errorf("GET %s = %d %q, want %d %q", strings.TrimPrefix(tc.url, a.URL), r.Status, r.Body, tc.status, tc.body)
+		}
+		if r.Header.Get("Set-Cookie") != "" {
+			t.Errorf("GET %s set a cookie; webhook routes have no session", tc.url)
+		}
+	}
+	// After deletion the channel no longer answers.
+	if err := db.ActivateChannel(context.Background(), ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteChannel(context.Background(), ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := get(t, c, base+"?hub.mode=subscribe&hub.verify_token=the-verify-token&hub.challenge=1"); r.Status != 404 {
+		t.Errorf("deleted channel answered the handshake: %d", r.Status)
 	}
 }
