@@ -64,7 +64,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	}()
 
 	c := serveConfig{addr: *addr, dataDir: *dataDir, logFormat: "text", logLevel: *logLevel,
-		graphURL: cfg.PublicURL, graphVersion: "v23.0"}
+		graphURL: cfg.PublicURL, graphVersion: "v23.0", healthEvery: 5 * time.Minute}
 	return serveConsole(ctx, c, stdout, func(db *store.DB, base *url.URL) error {
 		if err := ensureDemoUsers(ctx, db); err != nil {
 			return err

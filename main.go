@@ -17,11 +17,14 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/handlers"
+	"github.com/wadesk/wadesk/health"
+	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
@@ -107,6 +110,7 @@ type serveConfig struct {
 	logLevel     string
 	graphURL     string
 	graphVersion string
+	healthEvery  time.Duration
 }
 
 // parseServe reads the console's flags, with environment fallbacks.
@@ -121,10 +125,32 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.logLevel, "log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env WADESK_LOG_LEVEL)")
 	fs.StringVar(&c.graphURL, "graph-url", envDefault(getenv, "WADESK_GRAPH_URL", cloudapi.DefaultBaseURL), "Meta Graph API base URL (env WADESK_GRAPH_URL)")
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
+	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
+	if c.healthEvery < time.Minute {
+		return c, fmt.Errorf("--health-interval %s: use at least 1m (providers rate-limit their APIs)", c.healthEvery)
+	}
 	return c, nil
+}
+
+// purgeDrafts removes channel wizard drafts abandoned for a week, hourly.
+func purgeDrafts(ctx context.Context, db *store.DB, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := db.PurgeStaleChannelDrafts(ctx, time.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
+			logger.Error("purge stale channel drafts", "err", err)
+		} else if n > 0 {
+			logger.Info("purged abandoned channel drafts", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // serveConsole runs the web console until ctx is done. ready, when not
@@ -152,12 +178,42 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	defer db.Close()
 
 	connect := connector(c.graphURL, c.graphVersion, logger)
+	mail := mailer.New(db, logger)
+	checker, err := health.New(health.Config{DB: db, Logger: logger, BaseURL: base, Mailer: mail,
+		Connect: func(p providers.ProviderID, token string) (health.NumberGetter, error) {
+			client, err := connect(p, token)
+			if err != nil {
+				return nil, err // never a nil *cloudapi.Client inside the interface
+			}
+			return client, nil
+		}})
+	if err != nil {
+		return err
+	}
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version,
-		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) { return connect(p, token) }})
+		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
+			client, err := connect(p, token)
+			if err != nil {
+				return nil, err
+			}
+			return client, nil
+		},
+		Health: checker, Mail: mail})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+
+	// Background work stops, and finishes what it started (an alert email
+	// whose state change is recorded), before the database closes.
+	var background sync.WaitGroup
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	defer func() {
+		stopBackground()
+		background.Wait()
+	}()
+	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
+	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
 
 	hs := &http.Server{
 		Handler:           srv.Handler(),

@@ -2,8 +2,11 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
+
+	"github.com/wadesk/wadesk/health"
 )
 
 // channelCheck runs the health check for one channel now.
@@ -19,7 +22,10 @@ func (s *Server) channelCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 45*time.Second)
 	defer cancel()
-	if err := s.health.CheckChannel(ctx, ch.ID); err != nil {
+	if err := s.health.CheckChannel(ctx, ch.ID); errors.Is(err, health.ErrUnreachable) {
+		s.log.Warn("health check on demand: provider unreachable", "channel_id", ch.ID, "err", err)
+		s.flashError(w, r, "Could not reach "+providerName(ch.Provider)+" just now, so nothing changed. Try again in a moment.")
+	} else if err != nil {
 		s.log.Error("health check on demand", "channel_id", ch.ID, "err", err)
 		s.flashError(w, r, "The check could not be completed. Try again in a moment.")
 	} else {

@@ -38,6 +38,14 @@ func (s *Server) channelShow(w http.ResponseWriter, r *http.Request) {
 	if ch.SubscribedAt != nil {
 		v.ConnectedAt = *ch.SubscribedAt
 	}
+	alerts, err := s.db.ListChannelAlerts(r.Context(), ch.ID, 10)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, a := range alerts {
+		v.Alerts = append(v.Alerts, views.ChannelAlertRow{Kind: a.Kind, Recipients: a.Recipients, Reason: a.Reason, SentAt: a.SentAt, Error: a.Error})
+	}
 	s.render(w, r, http.StatusOK, views.ChannelPage(s.page(w, r, ch.Title, views.NavChannels), v))
 }
 

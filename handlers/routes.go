@@ -63,6 +63,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /settings/departments", s.adminOnly(s.departmentCreate))
 	mux.Handle("POST /settings/departments/{id}", s.adminOnly(s.departmentRename))
 	mux.Handle("POST /settings/departments/{id}/delete", s.adminOnly(s.departmentDelete))
+	mux.Handle("GET /settings/email", s.adminOnly(s.settingsEmailShow))
+	mux.Handle("POST /settings/email", s.adminOnly(s.settingsEmailSave))
+	mux.Handle("POST /settings/email/test", s.adminOnly(s.settingsEmailTestSend))
 
 	// Anything else: a 404 page (inside the session, so the layout knows who
 	// is signed in).

@@ -17,6 +17,7 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"github.com/wadesk/wadesk/auth"
+	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
@@ -37,6 +38,14 @@ type Config struct {
 	Connect Connector
 	// Health checks channels on demand (the details page's Check now).
 	Health HealthChecker
+	// Mail sends email with the stored outgoing-mail settings (Settings →
+	// Email's test message). nil: a mailer reading DB's settings.
+	Mail MailSender
+}
+
+// MailSender sends one email; *mailer.SMTP is the real one.
+type MailSender interface {
+	Send(ctx context.Context, m mailer.Message) error
 }
 
 // ChannelProvider is what the channel pages need from a provider adapter.
@@ -64,6 +73,7 @@ type Server struct {
 	throttle *auth.Throttle
 	connect  Connector
 	health   HealthChecker
+	mail     MailSender
 
 	sessions     *scs.SessionManager
 	sessionStore *sqlite3store.SQLite3Store
@@ -88,7 +98,11 @@ func New(cfg Config) (*Server, error) {
 		throttle: cfg.Throttle,
 		connect:  cfg.Connect,
 		health:   cfg.Health,
+		mail:     cfg.Mail,
 		validate: newValidator(),
+	}
+	if s.mail == nil {
+		s.mail = mailer.New(cfg.DB, cfg.Logger)
 	}
 	if s.throttle == nil {
 		s.throttle = auth.NewThrottle(auth.ThrottleConfig{})

@@ -20,3 +20,5 @@ func when(t time.Time) string {
 func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func lower(s string) string { return strings.ToLower(s) }
+
+func joinList(items []string) string { return strings.Join(items, ", ") }
