@@ -22,8 +22,10 @@ import (
 	"time"
 
 	"github.com/wadesk/wadesk/auth"
+	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/handlers"
 	"github.com/wadesk/wadesk/health"
+	"github.com/wadesk/wadesk/ingest"
 	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
@@ -190,7 +192,10 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	if err != nil {
 		return err
 	}
-	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version,
+	hub := events.NewHub()
+	processor := ingest.NewProcessor(db, logger, hub)
+	journal := ingest.NewJournal(db, logger, processor.Notify)
+	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal,
 		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
 			client, err := connect(p, token)
 			if err != nil {
@@ -204,14 +209,17 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	}
 	defer srv.Close()
 
-	// Background work stops, and finishes what it started (an alert email
-	// whose state change is recorded), before the database closes.
+	// Background work stops after the HTTP server has drained (the journal
+	// must outlive every request waiting on it), and finishes what it
+	// started before the database closes.
 	var background sync.WaitGroup
-	bgCtx, stopBackground := context.WithCancel(ctx)
+	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	defer func() {
 		stopBackground()
 		background.Wait()
 	}()
+	background.Go(func() { journal.Run(bgCtx) })
+	background.Go(func() { processor.Run(bgCtx) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
 

@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -570,5 +574,118 @@ func TestWebhookVerificationHandshake(t *testing.T) {
 	}
 	if r := get(t, c, base+"?hub.mode=subscribe&hub.verify_token=the-verify-token&hub.challenge=1"); r.Status != 404 {
 		t.Errorf("deleted channel answered the handshake: %d", r.Status)
+	}
+}
+
+// signedPost sends a webhook body signed with secret (unsigned when secret is "").
+func signedPost(t *testing.T, url, secret, contentType string, body []byte) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	if secret != "" {
+		mac := hmac.New(sha256.New, []byte(secret))
+		mac.Write(body)
+		req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestWebhookBadInput(t *testing.T) {
+	data := t.TempDir()
+	a := startApp(t, data)
+	db := openDB(t, data)
+	key, _ := secrets.LoadOrCreateKey(data)
+	box, _ := secrets.NewBox(key)
+	db.UseBox(box)
+	const appSecret = "0123456789abcdef0123456789abcdef"
+	ch, err := db.CreatePendingChannel(context.Background(), store.NewChannel{
+		Title: "Sales", Provider: "meta_cloud", BusinessID: "1", WABAID: "102290129340398", PhoneNumberID: "106540352242922",
+		Secrets: store.ChannelSecrets{AccessToken: "EAAtoken", AppSecret: appSecret, VerifyToken: "v"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.ActivateChannel(context.Background(), ch.ID)
+	hook := a.URL + "/webhooks/" + itoa(ch.ID)
+	msg := func(wamid string) []byte {
+		return []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp",` +
+			`"metadata":{"display_phone_number":"15555555555","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Ana"},"wa_id":"16505551234"}],` +
+			`"messages":[{"from":"16505551234","id":"` + wamid + `","timestamp":"1700000000","type":"text","text":{"body":"Ol\u00e1"}}]},"field":"messages"}]}]}`)
+	}
+	var batch []string
+	for i := range 1000 {
+		batch = append(batch, `{"from":"16505551234","id":"wamid.batch.`+strconv.Itoa(i)+`","timestamp":"1700000000","type":"text","text":{"body":"x"}}`)
+	}
+	big := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp",` +
+		`"metadata":{"display_phone_number":"15555555555","phone_number_id":"106540352242922"},"messages":[` + strings.Join(batch, ",") + `]},"field":"messages"}]}]}`)
+	huge := bytes.Repeat([]byte("x"), 5<<20)
+
+	cases := []struct {
+		name        string
+		url         string
+		secret      string
+		contentType string
+		body        []byte
+		status      int
+		stored      bool
+	}{
+		{"good", hook, appSecret, "application/json", msg("wamid.good"), 200, true},
+		{"wrong signature", hook, "ffffffffffffffffffffffffffffffff", "application/json", msg("wamid.badsig"), 401, false},
+		{"no signature", hook, "", "application/json", msg("wamid.nosig"), 401, false},
+		{"truncated JSON", hook, appSecret, "application/json", msg("wamid.trunc")[:60], 200, true},
+		{"5 MB body", hook, appSecret, "application/json", huge, 413, false},
+		{"wrong content type", hook, appSecret, "text/plain", msg("wamid.ct"), 415, false},
+		{"unknown channel", a.URL + "/webhooks/999", appSecret, "application/json", msg("wamid.unknown"), 404, false},
+		{"invalid UTF-8", hook, appSecret, "application/json; charset=utf-8", []byte("{\"object\":\"whatsapp_business_account\",\"entry\":[\xff\xfe]}"), 200, true},
+		{"1,000-message batch", hook, appSecret, "application/json", big, 200, true},
+	}
+	stored := 0
+	for _, tc := range cases {
+		if got := signedPost(t, tc.url, tc.secret, tc.contentType, tc.body); got != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.name, got, tc.status)
+		}
+		if tc.stored {
+			stored++
+		}
+		var n int
+		db.R.QueryRow("SELECT COUNT(*) FROM webhook_events").Scan(&n)
+		if n != stored {
+			t.Fatalf("%s: %d events journaled, want %d (acknowledged = stored, refused = not stored)", tc.name, n, stored)
+		}
+	}
+	// Processing: every message of the accepted bodies, none of the refused.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var pending int
+		db.R.QueryRow("SELECT COUNT(*) FROM webhook_events WHERE state = 'new'").Scan(&pending)
+		if pending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d events still unprocessed", pending)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var msgs, dead int
+	db.R.QueryRow("SELECT COUNT(*) FROM messages").Scan(&msgs)
+	db.R.QueryRow("SELECT COUNT(*) FROM webhook_events WHERE state = 'dead'").Scan(&dead)
+	if msgs != 1001 || dead != 2 {
+		t.Errorf("messages %d (want 1001), dead letters %d (want 2)", msgs, dead)
+	}
+	var text string
+	db.R.QueryRow("SELECT text FROM messages WHERE wamid = 'wamid.good'").Scan(&text)
+	if text != "Olá" {
+		t.Errorf("text = %q, want the \\u-escaped body decoded", text)
+	}
+	var last sql.NullString
+	db.R.QueryRow("SELECT last_webhook_at FROM channels WHERE id = ?", ch.ID).Scan(&last)
+	if !last.Valid {
+		t.Error("the channel's last webhook time was not recorded")
 	}
 }

@@ -189,7 +189,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		switch {
 		case rec.status >= 500:
 			level = slog.LevelError
-		case strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz":
+		case strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz",
+			strings.HasPrefix(r.URL.Path, "/webhooks/") && rec.status == http.StatusOK:
+			// Accepted webhooks come by the thousand; the journal is their record.
 			level = slog.LevelDebug
 		}
 		s.log.Log(r.Context(), level, "request",

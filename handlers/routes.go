@@ -19,6 +19,7 @@ func (s *Server) Handler() http.Handler {
 
 	// Provider webhooks: authenticated by verify token (GET) or signature.
 	mux.HandleFunc("GET /webhooks/{channel}", s.webhookVerify)
+	mux.HandleFunc("POST /webhooks/{channel}", s.webhookReceive)
 
 	// Public browser routes.
 	mux.Handle("GET /setup", s.browser(s.setupShow))

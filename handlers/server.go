@@ -38,6 +38,8 @@ type Config struct {
 	Connect Connector
 	// Health checks channels on demand (the details page's Check now).
 	Health HealthChecker
+	// Journal durably accepts webhook bodies.
+	Journal Journal
 	// Mail sends email with the stored outgoing-mail settings (Settings →
 	// Email's test message). nil: a mailer reading DB's settings.
 	Mail MailSender
@@ -58,6 +60,11 @@ type ChannelProvider interface {
 // Connector returns an adapter for a provider and access token.
 type Connector func(provider providers.ProviderID, accessToken string) (ChannelProvider, error)
 
+// Journal commits an accepted webhook body and returns once it is durable.
+type Journal interface {
+	Append(ctx context.Context, channelID int64, body []byte) error
+}
+
 // HealthChecker checks one channel now and records the result.
 type HealthChecker interface {
 	CheckChannel(ctx context.Context, channelID int64) error
@@ -73,6 +80,7 @@ type Server struct {
 	throttle *auth.Throttle
 	connect  Connector
 	health   HealthChecker
+	journal  Journal
 	mail     MailSender
 
 	sessions     *scs.SessionManager
@@ -98,6 +106,7 @@ func New(cfg Config) (*Server, error) {
 		throttle: cfg.Throttle,
 		connect:  cfg.Connect,
 		health:   cfg.Health,
+		journal:  cfg.Journal,
 		mail:     cfg.Mail,
 		validate: newValidator(),
 	}

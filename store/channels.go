@@ -495,3 +495,22 @@ func (db *DB) DeletePendingChannel(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// ChannelAppSecret returns what a webhook request needs to be checked: the
+// channel's app secret, decrypted. ErrNotFound for unknown and deleted
+// channels.
+func (db *DB) ChannelAppSecret(ctx context.Context, id int64) (string, error) {
+	var sealed []byte
+	err := db.R.QueryRowContext(ctx, "SELECT app_secret_enc FROM channels WHERE id = ? AND deleted_at IS NULL", id).Scan(&sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: app secret of channel %d: %w", id, err)
+	}
+	s, err := db.open(sealed, "channel", id, "app secret")
+	if err != nil {
+		return "", fmt.Errorf("store: app secret of channel %d: %w", id, err)
+	}
+	return s, nil
+}

@@ -1,0 +1,86 @@
+// Package events is wadesk's in-process publish/subscribe hub: the webhook
+// processor publishes what changed (a new message, a status), and open
+// inbox pages subscribe to hear about it through server-sent events.
+package events
+
+import "sync"
+
+// Kinds of events.
+const (
+	MessageCreated = "message.created"
+	MessageStatus  = "message.status"
+)
+
+// Event says that something changed; subscribers re-read what they show.
+type Event struct {
+	Kind           string
+	ChannelID      int64
+	ConversationID int64
+	MessageID      int64
+	Status         string
+}
+
+// Hub fans events out to subscribers. Publishing never blocks: a
+// subscriber that does not keep up loses events (and is told so by the
+// Dropped counter of its Subscription), never the publisher's time.
+type Hub struct {
+	mu   sync.Mutex
+	subs map[*Subscription]struct{}
+}
+
+// NewHub returns an empty hub.
+func NewHub() *Hub { return &Hub{subs: map[*Subscription]struct{}{}} }
+
+// Subscription receives events on C until Close.
+type Subscription struct {
+	C       <-chan Event
+	c       chan Event
+	hub     *Hub
+	mu      sync.Mutex
+	dropped int
+}
+
+// Subscribe starts receiving events; buffer is how many may wait.
+func (h *Hub) Subscribe(buffer int) *Subscription {
+	if buffer < 1 {
+		buffer = 64
+	}
+	c := make(chan Event, buffer)
+	s := &Subscription{C: c, c: c, hub: h}
+	h.mu.Lock()
+	h.subs[s] = struct{}{}
+	h.mu.Unlock()
+	return s
+}
+
+// Close stops the subscription.
+func (s *Subscription) Close() {
+	s.hub.mu.Lock()
+	if _, ok := s.hub.subs[s]; ok {
+		delete(s.hub.subs, s)
+		close(s.c)
+	}
+	s.hub.mu.Unlock()
+}
+
+// Dropped is how many events this subscriber missed because it was slow.
+func (s *Subscription) Dropped() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dropped
+}
+
+// Publish sends ev to every subscriber that has room.
+func (h *Hub) Publish(ev Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		select {
+		case s.c <- ev:
+		default:
+			s.mu.Lock()
+			s.dropped++
+			s.mu.Unlock()
+		}
+	}
+}

@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/wadesk/wadesk/providers/cloudapi"
+	"github.com/wadesk/wadesk/store"
+)
+
+// maxWebhookBytes is the largest webhook body accepted (Meta sends up to 3 MB).
+const maxWebhookBytes = 4 << 20
+
+// webhookReceive accepts a provider webhook. The body is authenticated with
+// the channel's app secret before anything else, then committed to the
+// journal; only when the commit is durable does the provider get its 200.
+// Everything else — parsing, deduplication, storing messages — happens
+// after, from the journal.
+func (s *Server) webhookReceive(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	id, err := strconv.ParseInt(r.PathValue("channel"), 10, 64)
+	if err != nil || id <= 0 {
+		http.Error(w, "unknown channel", http.StatusNotFound)
+		return
+	}
+	secret, err := s.db.ChannelAppSecret(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.log.Warn("webhook for unknown channel", "channel_id", id, "remote", clientIP(r))
+		http.Error(w, "unknown channel", http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.log.Error("webhook: read channel secret", "channel_id", id, "err", err)
+		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.log.Warn("webhook body too large", "channel_id", id, "limit", maxWebhookBytes)
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		s.log.Warn("webhook body not read", "channel_id", id, "err", err)
+		http.Error(w, "body not read", http.StatusBadRequest)
+		return
+	}
+	if !cloudapi.VerifySignature(secret, body, r.Header.Get(cloudapi.SignatureHeader)) {
+		s.log.Warn("webhook signature invalid; nothing stored", "channel_id", id, "remote", clientIP(r),
+			"signature_present", r.Header.Get(cloudapi.SignatureHeader) != "")
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		s.log.Warn("webhook with unexpected content type; nothing stored", "channel_id", id, "content_type", r.Header.Get("Content-Type"))
+		http.Error(w, "expected application/json", http.StatusUnsupportedMediaType)
+		return
+	}
+	if s.journal == nil {
+		http.Error(w, "not accepting webhooks", http.StatusServiceUnavailable)
+		return
+	}
+	if err := s.journal.Append(r.Context(), id, body); err != nil {
+		s.log.Error("webhook not stored; provider will retry", "channel_id", id, "err", err)
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "not stored, retry later", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok"))
+}

@@ -1,0 +1,136 @@
+package ingest
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/store"
+)
+
+// inbound converts a parsed message into what the store keeps.
+func inbound(m providers.InboundMessage) store.InboundMessage {
+	out := store.InboundMessage{
+		WAMID:       m.ID,
+		Phone:       NormalizePhone(m.From),
+		WaID:        m.From,
+		ProfileName: m.ProfileName,
+		Type:        string(m.Type),
+		Text:        summary(m),
+		Payload:     string(m.Raw),
+		Timestamp:   m.Timestamp,
+	}
+	if out.Payload == "" {
+		out.Payload = "{}"
+	}
+	if m.Context != nil {
+		out.ContextWAMID = m.Context.ID
+	}
+	return out
+}
+
+// summary is the line a conversation list and the search show for a
+// message.
+func summary(m providers.InboundMessage) string {
+	switch {
+	case m.Text != "":
+		return m.Text
+	case m.Media != nil:
+		if m.Media.Caption != "" {
+			return m.Media.Caption
+		}
+		if m.Media.Filename != "" {
+			return m.Media.Filename
+		}
+		return mediaLabel(m.Media.Kind, m.Media.Voice)
+	case m.Button != nil:
+		return m.Button.Text
+	case m.Interactive != nil:
+		return m.Interactive.Title
+	case m.Reaction != nil:
+		if m.Reaction.Emoji == "" {
+			return "Removed a reaction"
+		}
+		return "Reacted " + m.Reaction.Emoji
+	case m.Location != nil:
+		parts := []string{"Location"}
+		if m.Location.Name != "" {
+			parts = append(parts, m.Location.Name)
+		}
+		if m.Location.Address != "" {
+			parts = append(parts, m.Location.Address)
+		}
+		return strings.Join(parts, ": ")
+	case len(m.Contacts) > 0:
+		return fmt.Sprintf("Shared %d contact(s)", len(m.Contacts))
+	case m.Order != nil:
+		n := 0
+		for _, it := range m.Order.Items {
+			n += it.Quantity
+		}
+		return "Order: " + strconv.Itoa(n) + " item(s)"
+	case m.System != nil:
+		return m.System.Body
+	case len(m.Errors) > 0:
+		return "Unsupported message: " + m.Errors[0].Title
+	}
+	return "Unsupported message"
+}
+
+func mediaLabel(kind providers.MessageKind, voice bool) string {
+	switch {
+	case voice:
+		return "Voice message"
+	case kind == "":
+		return "Media"
+	}
+	s := string(kind)
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// status converts a parsed status update.
+func status(s providers.StatusUpdate) store.StatusUpdate {
+	out := store.StatusUpdate{WAMID: s.MessageID, Status: s.Status, Timestamp: s.Timestamp, RecipientID: s.RecipientID}
+	if len(s.Errors) > 0 {
+		e := s.Errors[0]
+		out.ErrorCode, out.ErrorTitle = e.Code, e.Title
+		out.ErrorDetails = e.Details
+		if out.ErrorDetails == "" {
+			out.ErrorDetails = e.Message
+		}
+	}
+	if s.Pricing != nil {
+		out.PricingCategory, out.PricingModel, out.Billable = s.Pricing.Category, s.Pricing.Model, s.Pricing.Billable
+	}
+	if s.Conversation != nil {
+		out.ConversationRef, out.ConversationType = s.Conversation.ID, s.Conversation.OriginType
+	}
+	return out
+}
+
+// numberUpdate turns a quality webhook into facts about the number.
+func numberUpdate(q providers.PhoneQualityUpdate) store.NumberUpdate {
+	display := q.DisplayPhoneNumber
+	if display == "" {
+		display = q.Meta.DisplayPhoneNumber
+	}
+	u := store.NumberUpdate{WABAID: q.Meta.EntryID, DisplayDigits: digits(display), MessagingLimitTier: q.CurrentLimit}
+	switch q.Event {
+	case "FLAGGED":
+		u.NumberStatus = "FLAGGED"
+	case "UNFLAGGED":
+		u.NumberStatus = "CONNECTED"
+	}
+	return u
+}
+
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

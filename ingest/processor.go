@@ -1,0 +1,165 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/wadesk/wadesk/events"
+	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/providers/cloudapi"
+	"github.com/wadesk/wadesk/store"
+)
+
+// processBatch bounds how many journaled events one transaction applies.
+const processBatch = 256
+
+// TemplateStatusFunc applies a template status webhook (approval,
+// rejection…) to the stored templates of the account's channels.
+type TemplateStatusFunc func(ctx context.Context, wabaID string, u providers.TemplateStatusUpdate) error
+
+// Processor applies journaled webhook bodies, oldest first.
+type Processor struct {
+	db  *store.DB
+	log *slog.Logger
+	hub *events.Hub
+	// Templates, when set, receives template status updates.
+	Templates TemplateStatusFunc
+	wake      chan struct{}
+}
+
+// NewProcessor returns a processor that publishes changes to hub.
+func NewProcessor(db *store.DB, log *slog.Logger, hub *events.Hub) *Processor {
+	return &Processor{db: db, log: log, hub: hub, wake: make(chan struct{}, 1)}
+}
+
+// Notify wakes the processor (the journal calls it after each commit).
+func (p *Processor) Notify() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run processes until ctx is done. It starts with whatever a previous run
+// (or a crash) left unprocessed.
+func (p *Processor) Run(ctx context.Context) {
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for {
+		n, err := p.ProcessPending(ctx)
+		if err != nil && ctx.Err() == nil {
+			p.log.Error("webhook processing failed; retrying", "err", err)
+		}
+		if n == processBatch && err == nil {
+			continue // more may be waiting
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-p.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// ProcessPending applies up to one batch of unprocessed events and returns
+// how many it handled.
+func (p *Processor) ProcessPending(ctx context.Context) (int, error) {
+	evs, err := p.db.PendingWebhookEvents(ctx, processBatch)
+	if err != nil || len(evs) == 0 {
+		return 0, err
+	}
+	processed := make([]store.ProcessedEvent, 0, len(evs))
+	for _, ev := range evs {
+		processed = append(processed, p.process(ctx, ev))
+	}
+	applied, err := p.db.ApplyProcessedEvents(ctx, processed)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, err
+		}
+		// One bad event must not hold up the others: apply them one by one,
+		// and keep any that still fails as a dead letter.
+		p.log.Warn("webhook batch failed; applying events one by one", "events", len(processed), "err", err)
+		applied = store.Applied{}
+		for _, pe := range processed {
+			a, err := p.db.ApplyProcessedEvents(ctx, []store.ProcessedEvent{pe})
+			if err != nil {
+				if ctx.Err() != nil {
+					return 0, err
+				}
+				p.log.Error("webhook event kept as dead letter", "event_id", pe.EventID, "channel_id", pe.ChannelID, "err", err)
+				if _, err := p.db.ApplyProcessedEvents(ctx, []store.ProcessedEvent{{EventID: pe.EventID, ChannelID: pe.ChannelID,
+					Dead: "wadesk could not store this event: " + err.Error()}}); err != nil {
+					return 0, err
+				}
+				continue
+			}
+			applied.NewMessages = append(applied.NewMessages, a.NewMessages...)
+			applied.StatusChanges = append(applied.StatusChanges, a.StatusChanges...)
+		}
+	}
+	p.publish(applied)
+	return len(evs), nil
+}
+
+// process parses one journaled body. Template status updates are applied
+// here, before the event is marked done, so a crash re-applies them
+// (harmlessly) rather than losing them.
+func (p *Processor) process(ctx context.Context, ev store.WebhookEvent) store.ProcessedEvent {
+	out := store.ProcessedEvent{EventID: ev.ID, ChannelID: ev.ChannelID}
+	batch, err := cloudapi.ParseWebhook(ev.Body)
+	if err != nil {
+		out.Dead = deadReason(err)
+		p.log.Warn("webhook kept as dead letter", "event_id", ev.ID, "channel_id", ev.ChannelID, "reason", out.Dead)
+		return out
+	}
+	for _, m := range batch.Messages {
+		if m.ID == "" {
+			continue
+		}
+		out.Messages = append(out.Messages, inbound(m))
+	}
+	for _, s := range batch.Statuses {
+		if s.MessageID == "" || s.Status == "" {
+			continue
+		}
+		out.Statuses = append(out.Statuses, status(s))
+	}
+	for _, q := range batch.QualityUpdates {
+		out.Numbers = append(out.Numbers, numberUpdate(q))
+	}
+	for _, t := range batch.TemplateStatuses {
+		if p.Templates == nil {
+			continue
+		}
+		if err := p.Templates(ctx, t.Meta.EntryID, t); err != nil {
+			p.log.Error("apply template status", "event_id", ev.ID, "template", t.TemplateName, "err", err)
+		}
+	}
+	for _, u := range batch.Unknown {
+		p.log.Info("webhook change kept but not used", "event_id", ev.ID, "field", u.Field)
+	}
+	return out
+}
+
+func deadReason(err error) string {
+	if errors.Is(err, cloudapi.ErrNotWebhook) {
+		return "Not a WhatsApp Business Account webhook: " + err.Error()
+	}
+	return "Could not read the webhook body: " + err.Error()
+}
+
+func (p *Processor) publish(a store.Applied) {
+	if p.hub == nil {
+		return
+	}
+	for _, m := range a.NewMessages {
+		p.hub.Publish(events.Event{Kind: events.MessageCreated, ChannelID: m.ChannelID, ConversationID: m.ConversationID, MessageID: m.MessageID})
+	}
+	for _, m := range a.StatusChanges {
+		p.hub.Publish(events.Event{Kind: events.MessageStatus, ChannelID: m.ChannelID, ConversationID: m.ConversationID, MessageID: m.MessageID, Status: m.Status})
+	}
+}

@@ -1,0 +1,297 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// InboundMessage is a customer's message as the processor stores it.
+type InboundMessage struct {
+	WAMID string
+	// Phone is the customer's number in E.164; WaID as WhatsApp sent it.
+	Phone       string
+	WaID        string
+	ProfileName string
+	Type        string
+	// Text is what a list or a search shows: the body, a caption, a title.
+	Text         string
+	Payload      string // the provider's JSON for the message
+	ContextWAMID string
+	Timestamp    time.Time // WhatsApp's, not ours
+}
+
+// StatusUpdate is a delivery status of an outbound message.
+type StatusUpdate struct {
+	WAMID            string
+	Status           string
+	Timestamp        time.Time
+	RecipientID      string
+	ErrorCode        int
+	ErrorTitle       string
+	ErrorDetails     string
+	PricingCategory  string
+	PricingModel     string
+	Billable         bool
+	ConversationRef  string
+	ConversationType string
+}
+
+// StatusRank orders statuses: a status never replaces a higher one, so a
+// late "delivered" cannot overwrite "read".
+func StatusRank(status string) int {
+	switch status {
+	case "sending":
+		return 0
+	case "sent":
+		return 1
+	case "delivered":
+		return 2
+	case "read":
+		return 3
+	case "failed":
+		return 4
+	}
+	return 0
+}
+
+// NumberUpdate changes what is known of a channel's number. Meta's
+// quality webhooks name the number by its display form within a WhatsApp
+// Business Account, so it is matched by WABA and digits.
+type NumberUpdate struct {
+	WABAID             string
+	DisplayDigits      string
+	MessagingLimitTier string
+	QualityRating      string
+	NumberStatus       string
+	Reason             string
+}
+
+// ProcessedEvent is what the processor made of one journaled event.
+type ProcessedEvent struct {
+	EventID   int64
+	ChannelID int64
+	// Dead, when not empty, says why the body could not be read; nothing
+	// else is applied.
+	Dead     string
+	Messages []InboundMessage
+	Statuses []StatusUpdate
+	Numbers  []NumberUpdate
+}
+
+// Applied reports what ApplyProcessedEvents changed, for live updates.
+type Applied struct {
+	// NewMessages are messages inserted now (not re-deliveries).
+	NewMessages []AppliedMessage
+	// StatusChanges are messages whose status went up.
+	StatusChanges []AppliedMessage
+}
+
+// AppliedMessage locates a changed message.
+type AppliedMessage struct {
+	MessageID      int64
+	ConversationID int64
+	ChannelID      int64
+	WAMID          string
+	Status         string
+}
+
+// ApplyProcessedEvents applies processed events and marks them done (or
+// dead) in one transaction, so that a crash either applies an event whole
+// or leaves it to be processed again; re-applying is harmless, because
+// messages are unique by wamid and statuses by (wamid, status).
+func (db *DB) ApplyProcessedEvents(ctx context.Context, evs []ProcessedEvent) (Applied, error) {
+	var out Applied
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		out = Applied{}
+		now := formatTime(time.Now())
+		for _, ev := range evs {
+			if ev.Dead != "" {
+				if _, err := tx.ExecContext(ctx, "UPDATE webhook_events SET state = 'dead', error = ?, processed_at = ? WHERE id = ?",
+					ev.Dead, now, ev.EventID); err != nil {
+					return err
+				}
+				continue
+			}
+			var dept sql.NullInt64
+			err := tx.QueryRowContext(ctx, "SELECT department_id FROM channels WHERE id = ?", ev.ChannelID).Scan(&dept)
+			if err != nil {
+				return fmt.Errorf("channel %d: %w", ev.ChannelID, err)
+			}
+			for _, m := range ev.Messages {
+				am, inserted, err := insertInbound(ctx, tx, ev.ChannelID, dept, m, now)
+				if err != nil {
+					return fmt.Errorf("message %s: %w", m.WAMID, err)
+				}
+				if inserted {
+					out.NewMessages = append(out.NewMessages, am)
+				}
+			}
+			for _, st := range ev.Statuses {
+				am, changed, err := applyStatus(ctx, tx, st, now)
+				if err != nil {
+					return fmt.Errorf("status %s of %s: %w", st.Status, st.WAMID, err)
+				}
+				if changed {
+					out.StatusChanges = append(out.StatusChanges, am)
+				}
+			}
+			for _, n := range ev.Numbers {
+				if err := applyNumberUpdate(ctx, tx, n, now); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE webhook_events SET state = 'done', processed_at = ? WHERE id = ?", now, ev.EventID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Applied{}, fmt.Errorf("store: apply %d webhook events: %w", len(evs), err)
+	}
+	return out, nil
+}
+
+// insertInbound stores a customer's message unless its wamid is known,
+// upserting the contact and opening (or reopening) the conversation.
+func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.NullInt64, m InboundMessage, now string) (AppliedMessage, bool, error) {
+	var exists bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM messages WHERE wamid = ?)", m.WAMID).Scan(&exists); err != nil {
+		return AppliedMessage{}, false, err
+	}
+	if exists {
+		return AppliedMessage{}, false, nil
+	}
+	var contactID int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO contacts (phone, wa_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (phone) DO UPDATE SET name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE contacts.name END,
+		wa_id = excluded.wa_id, updated_at = excluded.updated_at
+		RETURNING id`, m.Phone, m.WaID, m.ProfileName, now, now).Scan(&contactID)
+	if err != nil {
+		return AppliedMessage{}, false, err
+	}
+	ts := formatTime(m.Timestamp)
+	var convID int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO conversations (channel_id, contact_id, department_id, status,
+		last_inbound_at, last_message_at, unread_count, created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?, 1, ?, ?)
+		ON CONFLICT (channel_id, contact_id) DO UPDATE SET
+			status = 'open',
+			department_id = CASE WHEN conversations.status = 'resolved' THEN excluded.department_id ELSE conversations.department_id END,
+			last_inbound_at = MAX(COALESCE(conversations.last_inbound_at, ''), excluded.last_inbound_at),
+			last_message_at = MAX(conversations.last_message_at, excluded.last_message_at),
+			unread_count = conversations.unread_count + 1,
+			updated_at = excluded.updated_at
+		RETURNING id`, channelID, contactID, dept, ts, ts, now, now).Scan(&convID)
+	if err != nil {
+		return AppliedMessage{}, false, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, wamid, direction, type, text, payload,
+		context_wamid, wa_timestamp, created_at) VALUES (?, ?, 'in', ?, ?, ?, ?, ?, ?)`,
+		convID, m.WAMID, m.Type, m.Text, m.Payload, m.ContextWAMID, ts, now)
+	if err != nil {
+		return AppliedMessage{}, false, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return AppliedMessage{}, false, err
+	}
+	return AppliedMessage{MessageID: id, ConversationID: convID, ChannelID: channelID, WAMID: m.WAMID}, true, nil
+}
+
+// applyStatus records a status and raises the message's status if it is
+// higher than what the message has.
+func applyStatus(ctx context.Context, tx *sql.Tx, st StatusUpdate, now string) (AppliedMessage, bool, error) {
+	rank := StatusRank(st.Status)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO message_statuses (wamid, status, rank, wa_timestamp, recipient_id,
+		error_code, error_title, error_details, pricing_category, pricing_model, billable, conversation_ref,
+		conversation_type, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (wamid, status) DO NOTHING`,
+		st.WAMID, st.Status, rank, formatTime(st.Timestamp), st.RecipientID, st.ErrorCode, st.ErrorTitle, st.ErrorDetails,
+		st.PricingCategory, st.PricingModel, st.Billable, st.ConversationRef, st.ConversationType, now); err != nil {
+		return AppliedMessage{}, false, err
+	}
+	var am AppliedMessage
+	err := tx.QueryRowContext(ctx, `UPDATE messages SET status = ?, status_rank = ? WHERE wamid = ? AND status_rank < ?
+		RETURNING id, conversation_id, (SELECT channel_id FROM conversations c WHERE c.id = conversation_id)`,
+		st.Status, rank, st.WAMID, rank).Scan(&am.MessageID, &am.ConversationID, &am.ChannelID)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Unknown message, or the status is not higher: kept, nothing to raise.
+		return AppliedMessage{}, false, nil
+	}
+	if err != nil {
+		return AppliedMessage{}, false, err
+	}
+	am.WAMID, am.Status = st.WAMID, st.Status
+	return am, true, nil
+}
+
+// MessageStatus is a message's current status and the failure, if any.
+type MessageStatus struct {
+	Status       string
+	ErrorCode    int
+	ErrorTitle   string
+	ErrorDetails string
+}
+
+// StatusOf returns the highest status recorded for a wamid, with the
+// failure details when it failed. Statuses for messages wadesk does not
+// know are kept and reported too.
+func (db *DB) StatusOf(ctx context.Context, wamid string) (MessageStatus, error) {
+	var s MessageStatus
+	err := db.R.QueryRowContext(ctx, `SELECT status, error_code, error_title, error_details FROM message_statuses
+		WHERE wamid = ? ORDER BY rank DESC LIMIT 1`, wamid).Scan(&s.Status, &s.ErrorCode, &s.ErrorTitle, &s.ErrorDetails)
+	if errors.Is(err, sql.ErrNoRows) {
+		return MessageStatus{}, fmt.Errorf("store: status of %s: %w", wamid, ErrNotFound)
+	}
+	if err != nil {
+		return MessageStatus{}, fmt.Errorf("store: status of %s: %w", wamid, err)
+	}
+	return s, nil
+}
+
+func applyNumberUpdate(ctx context.Context, tx *sql.Tx, n NumberUpdate, now string) error {
+	rows, err := tx.QueryContext(ctx, "SELECT id, display_phone_number FROM channels WHERE waba_id = ? AND deleted_at IS NULL", n.WABAID)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var display string
+		if err := rows.Scan(&id, &display); err != nil {
+			rows.Close()
+			return err
+		}
+		if digitsOf(display) == n.DisplayDigits {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE channels SET
+			messaging_limit_tier = COALESCE(NULLIF(?, ''), messaging_limit_tier),
+			quality_rating = COALESCE(NULLIF(?, ''), quality_rating),
+			number_status = COALESCE(NULLIF(?, ''), number_status),
+			updated_at = ? WHERE id = ?`,
+			n.MessagingLimitTier, n.QualityRating, n.NumberStatus, now, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func digitsOf(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
+}
