@@ -38,6 +38,10 @@ func (s *Server) channelShow(w http.ResponseWriter, r *http.Request) {
 	if ch.SubscribedAt != nil {
 		v.ConnectedAt = *ch.SubscribedAt
 	}
+	if v.DeadLetters, err = s.db.CountDeadWebhookEvents(r.Context(), ch.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	alerts, err := s.db.ListChannelAlerts(r.Context(), ch.ID, 10)
 	if err != nil {
 		s.serverError(w, r, err)

@@ -49,6 +49,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /channels/{id}/verify-token", s.adminOnly(s.channelVerifyTokenRotate))
 	mux.Handle("POST /channels/{id}/check", s.adminOnly(s.channelCheck))
 	mux.Handle("POST /channels/{id}/delete", s.adminOnly(s.channelDelete))
+	mux.Handle("GET /channels/{id}/dead-letters", s.adminOnly(s.channelDeadLetters))
 	mux.Handle("GET /templates", s.adminOnly(s.templatesList))
 	mux.Handle("GET /store", s.adminOnly(s.storeShow))
 	mux.Handle("GET /settings", s.adminOnly(s.settingsShow))

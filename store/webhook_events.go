@@ -126,3 +126,12 @@ func (db *DB) queryEvents(ctx context.Context, where string, args ...any) ([]Web
 	}
 	return out, rows.Err()
 }
+
+// CountDeadWebhookEvents counts a channel's unreadable events.
+func (db *DB) CountDeadWebhookEvents(ctx context.Context, channelID int64) (int, error) {
+	var n int
+	if err := db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM webhook_events WHERE state = 'dead' AND channel_id = ?", channelID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count dead webhook events: %w", err)
+	}
+	return n, nil
+}
