@@ -23,6 +23,7 @@ import (
 
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/events"
+	"github.com/wadesk/wadesk/forward"
 	"github.com/wadesk/wadesk/handlers"
 	"github.com/wadesk/wadesk/health"
 	"github.com/wadesk/wadesk/ingest"
@@ -194,7 +195,14 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	}
 	hub := events.NewHub()
 	processor := ingest.NewProcessor(db, logger, hub)
-	journal := ingest.NewJournal(db, logger, processor.Notify)
+	fwd, err := forward.New(forward.Config{DB: db, Logger: logger})
+	if err != nil {
+		return err
+	}
+	journal := ingest.NewJournal(db, logger, func() {
+		processor.Notify()
+		fwd.Notify()
+	})
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal,
 		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
 			client, err := connect(p, token)
@@ -220,6 +228,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	}()
 	background.Go(func() { journal.Run(bgCtx) })
 	background.Go(func() { processor.Run(bgCtx) })
+	background.Go(func() { fwd.Run(bgCtx) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
 

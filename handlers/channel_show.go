@@ -50,6 +50,10 @@ func (s *Server) channelShow(w http.ResponseWriter, r *http.Request) {
 	for _, a := range alerts {
 		v.Alerts = append(v.Alerts, views.ChannelAlertRow{Kind: a.Kind, Recipients: a.Recipients, Reason: a.Reason, SentAt: a.SentAt, Error: a.Error})
 	}
+	if v.Forwarding, err = s.forwardingView(r.Context(), ch); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, views.ChannelPage(s.page(w, r, ch.Title, views.NavChannels), v))
 }
 

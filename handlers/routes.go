@@ -47,6 +47,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /channels/{id}/default", s.adminOnly(s.channelDefault))
 	mux.Handle("POST /channels/{id}/visibility", s.adminOnly(s.channelVisibility))
 	mux.Handle("POST /channels/{id}/verify-token", s.adminOnly(s.channelVerifyTokenRotate))
+	mux.Handle("POST /channels/{id}/forward-secret", s.adminOnly(s.channelForwardSecret))
 	mux.Handle("POST /channels/{id}/check", s.adminOnly(s.channelCheck))
 	mux.Handle("POST /channels/{id}/delete", s.adminOnly(s.channelDelete))
 	mux.Handle("GET /channels/{id}/dead-letters", s.adminOnly(s.channelDeadLetters))
