@@ -31,7 +31,9 @@ func (s *Server) channelDelete(w http.ResponseWriter, r *http.Request) {
 	if !shared {
 		s.unsubscribe(ctx, ch.ID, ch.Provider, ch.WABAID)
 	}
-	if err := s.db.DeleteChannel(ctx, ch.ID); err != nil {
+	err = s.db.DeleteChannel(ctx, ch.ID)
+	s.forgetAppSecret(ch.ID)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -89,6 +89,7 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 		up.AppSecret = &appSecret
 	}
 	err := s.db.UpdateChannel(r.Context(), ch.ID, up)
+	s.forgetAppSecret(ch.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		f.Errors[""] = "The chosen department was deleted meanwhile, or the channel is gone. Check and save again."
 		rerender()

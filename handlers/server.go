@@ -55,6 +55,8 @@ type ChannelProvider interface {
 	wizard.Lister
 	wizard.Subscriber
 	GetPhoneNumber(ctx context.Context, phoneNumberID string) (providers.PhoneNumber, error)
+	// Message templates: list, create and delete (the Manage templates pages).
+	providers.TemplateManager
 }
 
 // Connector returns an adapter for a provider and access token.
@@ -87,6 +89,7 @@ type Server struct {
 	sessionStore *sqlite3store.SQLite3Store
 	flash        *flashStore
 	validate     *validator.Validate
+	secrets      appSecrets
 	// setupDone caches that a user exists, so that the first-run check costs
 	// nothing once setup is over.
 	setupDone atomic.Bool

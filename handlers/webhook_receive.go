@@ -26,7 +26,7 @@ func (s *Server) webhookReceive(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown channel", http.StatusNotFound)
 		return
 	}
-	secret, err := s.db.ChannelAppSecret(r.Context(), id)
+	secret, err := s.appSecret(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.log.Warn("webhook for unknown channel", "channel_id", id, "remote", clientIP(r))
 		http.Error(w, "unknown channel", http.StatusNotFound)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wadesk/wadesk/store"
@@ -34,6 +35,8 @@ type Journal struct {
 	mu     sync.RWMutex
 	closed bool
 	done   chan struct{}
+	// lastCommit is when the last group committed (UnixNano).
+	lastCommit atomic.Int64
 }
 
 type entry struct {
@@ -137,6 +140,13 @@ func (j *Journal) commit(ctx context.Context, group []*entry) {
 		e.done <- err
 	}
 	if err == nil {
+		j.lastCommit.Store(time.Now().UnixNano())
 		j.onCommit()
 	}
+}
+
+// Busy reports whether webhooks are arriving right now (a group committed
+// within the last few milliseconds).
+func (j *Journal) Busy() bool {
+	return time.Since(time.Unix(0, j.lastCommit.Load())) < 5*time.Millisecond
 }

@@ -13,7 +13,9 @@ import (
 )
 
 // processBatch bounds how many journaled events one transaction applies.
-const processBatch = 256
+// Small transactions keep the single writer free for the journal, whose
+// commits the providers are waiting on; the processor catches up between.
+const processBatch = 32
 
 // TemplateStatusFunc applies a template status webhook (approval,
 // rejection…) to the stored templates of the account's channels.
@@ -26,7 +28,11 @@ type Processor struct {
 	hub *events.Hub
 	// Templates, when set, receives template status updates.
 	Templates TemplateStatusFunc
-	wake      chan struct{}
+	// Busy, when set, reports that webhooks are arriving; the processor
+	// then leaves half the time to the acknowledgements, which providers
+	// wait on, and catches up when the burst is over.
+	Busy func() bool
+	wake chan struct{}
 }
 
 // NewProcessor returns a processor that publishes changes to hub.
@@ -48,11 +54,19 @@ func (p *Processor) Run(ctx context.Context) {
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
 	for {
+		start := time.Now()
 		n, err := p.ProcessPending(ctx)
 		if err != nil && ctx.Err() == nil {
 			p.log.Error("webhook processing failed; retrying", "err", err)
 		}
 		if n == processBatch && err == nil {
+			if p.Busy != nil && p.Busy() {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(time.Since(start)):
+				}
+			}
 			continue // more may be waiting
 		}
 		select {

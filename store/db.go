@@ -9,6 +9,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -158,4 +159,38 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// txRelaxed runs fn in a write transaction whose commit does not wait for
+// the disk (synchronous=NORMAL). It is for work that can be redone from
+// durable data after a crash — processing journaled webhooks — so that it
+// does not compete with the commits a caller is waiting on. In WAL mode
+// the database stays consistent, and the next FULL commit makes these
+// frames durable too, since the log is written in order.
+func (db *DB) txRelaxed(ctx context.Context, fn func(*sql.Tx) error) error {
+	conn, err := db.W.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+		return err
+	}
+	restore := func() error {
+		_, err := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = FULL")
+		if err != nil {
+			// Never hand back a connection that commits without syncing.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return errors.Join(err, restore())
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return errors.Join(err, restore())
+	}
+	return errors.Join(tx.Commit(), restore())
 }

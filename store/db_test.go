@@ -202,3 +202,18 @@ func TestDepartments(t *testing.T) {
 		t.Errorf("missing department: err = %v, want ErrNotFound", err)
 	}
 }
+
+func TestRelaxedTransactionsRestoreFullSync(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	if _, err := db.ApplyProcessedEvents(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	var sync string
+	if err := db.W.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
+		t.Fatal(err)
+	}
+	if sync != "2" {
+		t.Fatalf("after a relaxed transaction the writer's synchronous = %s, want 2 (FULL)", sync)
+	}
+}

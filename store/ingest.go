@@ -104,7 +104,9 @@ type AppliedMessage struct {
 // messages are unique by wamid and statuses by (wamid, status).
 func (db *DB) ApplyProcessedEvents(ctx context.Context, evs []ProcessedEvent) (Applied, error) {
 	var out Applied
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	// Processing can be redone from the journal, so its commits need not
+	// wait for the disk (see txRelaxed).
+	err := db.txRelaxed(ctx, func(tx *sql.Tx) error {
 		out = Applied{}
 		now := formatTime(time.Now())
 		for _, ev := range evs {

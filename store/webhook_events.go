@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -44,12 +45,19 @@ func (db *DB) AppendWebhookEvents(ctx context.Context, evs []NewWebhookEvent) ([
 			return err
 		}
 		defer ins.Close()
-		fwd, err := tx.PrepareContext(ctx, `INSERT INTO forward_outbox (channel_id, event_id, url, next_attempt_at, created_at)
-			SELECT id, ?, forward_url, ?, ? FROM channels WHERE id = ? AND forward_url <> '' AND deleted_at IS NULL`)
-		if err != nil {
-			return err
+		// Which channels forward, read once per group.
+		forwardURL := map[int64]string{}
+		for _, ev := range evs {
+			if _, seen := forwardURL[ev.ChannelID]; seen {
+				continue
+			}
+			var u string
+			err := tx.QueryRowContext(ctx, "SELECT forward_url FROM channels WHERE id = ? AND deleted_at IS NULL", ev.ChannelID).Scan(&u)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			forwardURL[ev.ChannelID] = u
 		}
-		defer fwd.Close()
 		latest := map[int64]time.Time{}
 		for i, ev := range evs {
 			at := formatTime(ev.ReceivedAt)
@@ -60,8 +68,11 @@ func (db *DB) AppendWebhookEvents(ctx context.Context, evs []NewWebhookEvent) ([
 			if ids[i], err = res.LastInsertId(); err != nil {
 				return err
 			}
-			if _, err := fwd.ExecContext(ctx, ids[i], at, at, ev.ChannelID); err != nil {
-				return err
+			if u := forwardURL[ev.ChannelID]; u != "" {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO forward_outbox (channel_id, event_id, url, next_attempt_at, created_at)
+					VALUES (?, ?, ?, ?, ?)`, ev.ChannelID, ids[i], u, at, at); err != nil {
+					return err
+				}
 			}
 			if ev.ReceivedAt.After(latest[ev.ChannelID]) {
 				latest[ev.ChannelID] = ev.ReceivedAt
