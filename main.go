@@ -33,6 +33,7 @@ import (
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/templates"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -193,8 +194,20 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	if err != nil {
 		return err
 	}
+	syncer, err := templates.NewSyncer(templates.SyncConfig{DB: db, Logger: logger,
+		Connect: func(p providers.ProviderID, token string) (templates.Lister, error) {
+			client, err := connect(p, token)
+			if err != nil {
+				return nil, err // never a nil *cloudapi.Client inside the interface
+			}
+			return client, nil
+		}})
+	if err != nil {
+		return err
+	}
 	hub := events.NewHub()
 	processor := ingest.NewProcessor(db, logger, hub)
+	processor.Templates = syncer.ApplyStatus
 	fwd, err := forward.New(forward.Config{DB: db, Logger: logger})
 	if err != nil {
 		return err
@@ -203,6 +216,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		processor.Notify()
 		fwd.Notify()
 	})
+	processor.Busy = journal.Busy
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal,
 		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
 			client, err := connect(p, token)
@@ -230,6 +244,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { processor.Run(bgCtx) })
 	background.Go(func() { fwd.Run(bgCtx) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
+	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
 
 	hs := &http.Server{

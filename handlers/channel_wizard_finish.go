@@ -87,9 +87,13 @@ func (s *Server) channelWizardFinish(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
+	s.forgetAppSecret(ch.ID)
 	if err := s.db.ActivateChannel(ctx, ch.ID); err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	if _, err := s.syncTemplatesOf(ctx, ch); err != nil {
+		s.log.Warn("wizard: first template sync failed", "channel_id", ch.ID, "err", err)
 	}
 	if err := s.db.FinishChannelDraft(ctx, d.UserID); err != nil {
 		s.log.Error("wizard: remove finished draft", "err", err)

@@ -2,24 +2,28 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/wadesk/wadesk/static"
 )
 
 // Handler returns the whole HTTP interface. Every route is listed here.
 //
+// Provider webhooks are served apart from the browser: no session, no
+// cross-origin check (they authenticate by verify token and signature), no
+// page headers — they come by the thousand and answer in plain text.
 // Browser routes run inside the session middleware and behind the
 // cross-origin check; signed-in routes need a user, admin routes an admin.
 func (s *Server) Handler() http.Handler {
+	hooks := http.NewServeMux()
+	hooks.HandleFunc("GET /webhooks/{channel}", s.webhookVerify)
+	hooks.HandleFunc("POST /webhooks/{channel}", s.webhookReceive)
+
 	mux := http.NewServeMux()
 
 	// Machine routes: no session, no cookies.
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /static/", static.Handler())
-
-	// Provider webhooks: authenticated by verify token (GET) or signature.
-	mux.HandleFunc("GET /webhooks/{channel}", s.webhookVerify)
-	mux.HandleFunc("POST /webhooks/{channel}", s.webhookReceive)
 
 	// Public browser routes.
 	mux.Handle("GET /setup", s.browser(s.setupShow))
@@ -52,6 +56,16 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /channels/{id}/delete", s.adminOnly(s.channelDelete))
 	mux.Handle("GET /channels/{id}/dead-letters", s.adminOnly(s.channelDeadLetters))
 	mux.Handle("GET /templates", s.adminOnly(s.templatesList))
+	mux.Handle("GET /channels/{id}/templates", s.adminOnly(s.channelTemplatesList))
+	mux.Handle("POST /channels/{id}/templates/sync", s.adminOnly(s.channelTemplatesSync))
+	mux.Handle("GET /channels/{id}/templates/new", s.adminOnly(s.channelTemplateNew))
+	mux.Handle("POST /channels/{id}/templates", s.adminOnly(s.channelTemplateCreate))
+	mux.Handle("POST /channels/{id}/templates/preview", s.adminOnly(s.channelTemplatePreview))
+	mux.Handle("GET /channels/{id}/templates/{tid}", s.adminOnly(s.channelTemplateShow))
+	mux.Handle("GET /channels/{id}/templates/{tid}/edit", s.adminOnly(s.channelTemplateEdit))
+	mux.Handle("POST /channels/{id}/templates/{tid}", s.adminOnly(s.channelTemplateUpdate))
+	mux.Handle("GET /channels/{id}/templates/{tid}/duplicate", s.adminOnly(s.channelTemplateDuplicate))
+	mux.Handle("POST /channels/{id}/templates/{tid}/delete", s.adminOnly(s.channelTemplateDelete))
 	mux.Handle("GET /store", s.adminOnly(s.storeShow))
 	mux.Handle("GET /settings", s.adminOnly(s.settingsShow))
 	mux.Handle("GET /settings/users", s.adminOnly(s.usersList))
@@ -74,5 +88,13 @@ func (s *Server) Handler() http.Handler {
 	// is signed in).
 	mux.Handle("/", s.browser(s.notFound))
 
-	return s.recoverPanics(s.logRequests(securityHeaders(s.crossOriginProtection(mux))))
+	browser := securityHeaders(s.crossOriginProtection(mux))
+	return s.recoverPanics(s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/webhooks/") {
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+			hooks.ServeHTTP(w, r)
+			return
+		}
+		browser.ServeHTTP(w, r)
+	})))
 }

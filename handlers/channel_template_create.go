@@ -1,0 +1,76 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/wadesk/wadesk/templates"
+	"github.com/wadesk/wadesk/views"
+)
+
+// channelTemplateCreate checks a new template against Meta's rules and,
+// when it passes, submits it for approval and records it as pending. Any
+// problem shows the form again with everything that was typed.
+func (s *Server) channelTemplateCreate(w http.ResponseWriter, r *http.Request) {
+	ch, ok := s.loadChannel(w, r)
+	if !ok {
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.badRequest(w, r, err)
+		return
+	}
+	d := draftFromForm(r.PostForm)
+	mode := "new"
+	if r.PostFormValue("mode") == "duplicate" {
+		mode = "duplicate"
+	}
+	show := func(status int, f views.TemplateForm) {
+		s.render(w, r, status, views.TemplateFormPage(s.page(w, r, "New template", views.NavChannels), f))
+	}
+	if r.PostFormValue("action") == "add_button" {
+		show(http.StatusOK, s.templateForm(ch, mode, d, views.Errors{}, 1))
+		return
+	}
+	if errs := d.Check(); len(errs) > 0 {
+		show(http.StatusUnprocessableEntity, s.templateForm(ch, mode, d, views.Errors(errs), 0))
+		return
+	}
+
+	tpl := d.Template()
+	ctx, cancel := context.WithTimeout(r.Context(), templateCallTimeout)
+	defer cancel()
+	client, err := s.templateClient(ctx, ch)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	ref, err := client.CreateTemplate(ctx, ch.WABAID, tpl)
+	if err != nil {
+		s.log.Warn("template submission refused", "channel_id", ch.ID, "name", d.Name, "language", d.Language, "err", err)
+		f := s.templateForm(ch, mode, d, views.Errors{}, 0)
+		templateProblem(&f, err)
+		show(http.StatusUnprocessableEntity, f)
+		return
+	}
+	rec, err := templateRecord(tpl, ref.ID, ref.Status, ref.Category)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	saved, err := s.db.SaveTemplate(r.Context(), ch.ID, rec)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.log.Info("template submitted", "channel_id", ch.ID, "template_id", saved.ProviderTemplateID, "name", saved.Name,
+		"language", saved.Language, "status", saved.Status, "by", currentUser(r.Context()).ID)
+	msg := "Submitted " + saved.Name + " (" + templates.LanguageName(saved.Language) + ") to Meta for approval. "
+	if saved.Status == templates.StatusPending {
+		msg += "It shows as pending review until Meta decides; most reviews take a few minutes."
+	} else {
+		msg += "Meta answered: " + views.TemplateStatusLabel(saved.Status) + "."
+	}
+	s.flashSuccess(w, r, msg)
+	redirect(w, r, "/channels/"+itoa(ch.ID)+"/templates")
+}
