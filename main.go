@@ -246,6 +246,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
+	background.Go(func() { srv.SweepSessions(bgCtx, 10*time.Minute) })
 
 	hs := &http.Server{
 		Handler:           srv.Handler(),

@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/alexedwards/scs/sqlite3store"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-playground/validator/v10"
 
@@ -85,11 +84,10 @@ type Server struct {
 	journal  Journal
 	mail     MailSender
 
-	sessions     *scs.SessionManager
-	sessionStore *sqlite3store.SQLite3Store
-	flash        *flashStore
-	validate     *validator.Validate
-	secrets      appSecrets
+	sessions *scs.SessionManager
+	flash    *flashStore
+	validate *validator.Validate
+	secrets  appSecrets
 	// setupDone caches that a user exists, so that the first-run check costs
 	// nothing once setup is over.
 	setupDone atomic.Bool
@@ -121,9 +119,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	secure := cfg.BaseURL.Scheme == "https"
 
-	s.sessionStore = sqlite3store.NewWithCleanupInterval(cfg.DB.W, 10*time.Minute)
 	s.sessions = scs.New()
-	s.sessions.Store = s.sessionStore
+	s.sessions.Store = cfg.DB.Sessions()
 	s.sessions.IdleTimeout = 12 * time.Hour
 	s.sessions.Lifetime = 7 * 24 * time.Hour
 	s.sessions.Cookie.Name = "wadesk_session"
@@ -139,9 +136,26 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Close stops background work (the expired-session sweeper).
-func (s *Server) Close() {
-	s.sessionStore.StopCleanup()
+// Close releases the server's resources. Expired sessions are swept by
+// SweepSessions, which the program runs in the background.
+func (s *Server) Close() {}
+
+// SweepSessions deletes expired sessions every interval until ctx is done.
+func (s *Server) SweepSessions(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := s.db.Sessions().DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("sweep expired sessions", "err", err)
+			} else if n > 0 {
+				s.log.Debug("expired sessions swept", "count", n)
+			}
+		}
+	}
 }
 
 // needsSetup reports whether no user exists yet.
