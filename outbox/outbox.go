@@ -1,0 +1,119 @@
+// Package outbox sends the messages agents write, durably and at the pace
+// WhatsApp allows.
+//
+// Enqueue stores a message as "sending" together with its outbox row in one
+// durable transaction, before any provider is called. A Sender then sends
+// each business number's queue: one goroutine per number with queued
+// messages, a token bucket for the number's throughput (Meta: 80 messages
+// per second) and one per customer for the pair rate (about one message
+// every 6 seconds, short bursts allowed). Messages to one customer leave in
+// the order they were written. Throughput (130429) and pair rate (131056)
+// refusals are retried after 4^X seconds (capped); permanent refusals fail
+// the message with the reason in plain words.
+//
+// # Sending at most once
+//
+// Before the provider is called, the row is marked "attempting" and that is
+// committed; after the call, the wamid is recorded. If wadesk stops in
+// between, the provider may have the message without wadesk knowing its
+// wamid. The Cloud API has no idempotency key and no way to ask whether it
+// got a message, so such rows are never resent: at the next start they
+// become "unknown" and the message "failed", telling the agent to check the
+// conversation before sending again (store.ReconcileOutbox). The same holds
+// when a call ends without a clear answer (a timeout, a connection lost
+// after the request was written): only answers that say the provider
+// refused the message, and connections that were never opened, are retried.
+package outbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/store"
+)
+
+// Connector returns the client that sends a channel's messages. An error
+// wrapping ErrNoChannel fails the channel's queued messages; any other
+// error is retried later.
+type Connector func(channelID int64) (providers.MessageSender, error)
+
+// ErrNoChannel means the channel cannot send any more (it was removed).
+var ErrNoChannel = errors.New("outbox: the channel cannot send any more")
+
+// encode is the stored form of a message: the recipient is not part of it,
+// it is the conversation's contact (the outbox row's recipient).
+func encode(msg providers.OutboundMessage) ([]byte, error) {
+	msg.To = ""
+	return json.Marshal(msg)
+}
+
+func decode(b []byte, to string) (providers.OutboundMessage, error) {
+	var msg providers.OutboundMessage
+	if err := json.Unmarshal(b, &msg); err != nil {
+		return providers.OutboundMessage{}, err
+	}
+	msg.To = to
+	return msg, nil
+}
+
+// Enqueue validates msg and stores it as an outbound message of the
+// conversation, "sending", ready for the sender. msg.To is ignored: the
+// recipient is the conversation's contact. An invalid message is not
+// stored and comes back as *providers.ValidationError (plain words). The
+// message survives a crash once Enqueue returns; call Sender.Notify (or
+// Sender.Enqueue, which does) to have it sent at once.
+func Enqueue(ctx context.Context, db *store.DB, conversationID int64, msg providers.OutboundMessage) (store.OutboundMessage, error) {
+	check := msg
+	check.To = "conversation contact" // the real recipient is filled in when sending
+	if err := check.Validate(); err != nil {
+		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", &providers.ValidationError{Err: err})
+	}
+	req, err := encode(msg)
+	if err != nil {
+		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: encode message: %w", err)
+	}
+	m, err := db.EnqueueOutbound(ctx, store.NewOutbound{
+		ConversationID: conversationID,
+		Type:           string(msg.Kind()),
+		Text:           summary(msg),
+		Payload:        string(req),
+		ContextWAMID:   msg.ReplyTo,
+		Request:        req,
+	})
+	if err != nil {
+		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", err)
+	}
+	return m, nil
+}
+
+// summary is the text the inbox lists for a message.
+func summary(m providers.OutboundMessage) string {
+	switch {
+	case m.Text != nil:
+		return m.Text.Body
+	case m.Media != nil:
+		if m.Media.Caption != "" {
+			return m.Media.Caption
+		}
+		return m.Media.Filename
+	case m.Template != nil:
+		return m.Template.Name
+	case m.Interactive != nil:
+		return m.Interactive.Body
+	case m.Reaction != nil:
+		return m.Reaction.Emoji
+	case m.Location != nil:
+		return strings.TrimSpace(m.Location.Name + " " + m.Location.Address)
+	case len(m.Contacts) > 0:
+		names := make([]string, 0, len(m.Contacts))
+		for _, c := range m.Contacts {
+			names = append(names, c.Name.FormattedName)
+		}
+		return strings.Join(names, ", ")
+	}
+	return ""
+}
