@@ -12,15 +12,15 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/wadesk/wadesk/store/storetest"
+
 	"github.com/wadesk/wadesk/forward"
-	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -29,20 +29,7 @@ var t0 = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 func openDB(t *testing.T) *store.DB {
 	t.Helper()
 	dir := t.TempDir()
-	db, err := store.Open(context.Background(), filepath.Join(dir, "wadesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	key, err := secrets.LoadOrCreateKey(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	box, err := secrets.NewBox(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.UseBox(box)
+	db := storetest.OpenIn(t, dir)
 	return db
 }
 

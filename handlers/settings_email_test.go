@@ -10,17 +10,17 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/wadesk/wadesk/store/storetest"
+
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/handlers"
 	"github.com/wadesk/wadesk/mailer/mailtest"
 	"github.com/wadesk/wadesk/providers"
-	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -37,20 +37,7 @@ const testPassword = "a-long-test-password"
 func startEmailSite(t *testing.T) *emailSite {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "wadesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	key, err := secrets.LoadOrCreateKey(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	box, err := secrets.NewBox(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.UseBox(box)
+	db, box := storetest.OpenWithBox(t, t.TempDir())
 	hash, err := auth.HashPassword(ctx, testPassword)
 	if err != nil {
 		t.Fatal(err)

@@ -8,19 +8,19 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/wadesk/wadesk/store/storetest"
+
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/handlers"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
-	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -53,20 +53,7 @@ func startTemplateSite(t *testing.T) *tplSite {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "wadesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	key, err := secrets.LoadOrCreateKey(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	box, err := secrets.NewBox(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.UseBox(box)
+	db, box := storetest.OpenWithBox(t, dir)
 	hash, err := auth.HashPassword(ctx, tplPassword)
 	if err != nil {
 		t.Fatal(err)

@@ -7,12 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/wadesk/wadesk/store/storetest"
 
 	"github.com/wadesk/wadesk/health"
 	"github.com/wadesk/wadesk/mailer"
@@ -20,7 +21,6 @@ import (
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
-	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -63,20 +63,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "wadesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	key, err := secrets.LoadOrCreateKey(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	box, err := secrets.NewBox(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.UseBox(box)
+	db := storetest.Open(t)
 
 	cfg := simulator.DefaultConfig()
 	cfg.Seed = 7

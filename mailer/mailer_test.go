@@ -5,14 +5,14 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/wadesk/wadesk/store/storetest"
+
 	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/mailer/mailtest"
-	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -175,20 +175,7 @@ func TestSendWithPlainErrors(t *testing.T) {
 
 func openDB(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "wadesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	key, err := secrets.LoadOrCreateKey(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	box, err := secrets.NewBox(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.UseBox(box)
+	db := storetest.Open(t)
 	return db
 }
 

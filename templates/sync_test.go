@@ -6,15 +6,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/wadesk/wadesk/store/storetest"
+
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
-	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/templates"
 )
@@ -40,20 +40,7 @@ func newSyncEnv(t *testing.T) *syncEnv {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "wadesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	key, err := secrets.LoadOrCreateKey(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	box, err := secrets.NewBox(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.UseBox(box)
+	db := storetest.OpenIn(t, dir)
 
 	cfg := simulator.DefaultConfig()
 	cfg.Seed = 11
