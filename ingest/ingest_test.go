@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -326,5 +327,55 @@ func TestNormalizePhone(t *testing.T) {
 		if got := ingest.NormalizePhone(in); got != want {
 			t.Errorf("NormalizePhone(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Closing while appenders wait on a full queue must neither deadlock nor
+// leave an accepted append unanswered.
+func TestCloseWithAFullQueue(t *testing.T) {
+	dir := t.TempDir()
+	db, err := store.Open(context.Background(), filepath.Join(dir, "wadesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	key, _ := secrets.LoadOrCreateKey(dir)
+	box, _ := secrets.NewBox(key)
+	db.UseBox(box)
+	ch, _ := db.CreatePendingChannel(context.Background(), store.NewChannel{Title: "S", Provider: "meta_cloud", BusinessID: "1",
+		WABAID: "2", PhoneNumberID: "3", Secrets: store.ChannelSecrets{AccessToken: "t", AppSecret: "0123456789abcdef0123456789abcdef", VerifyToken: "v"}})
+	j := ingest.NewJournal(db, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	// Fill the queue before Run starts, with more appenders than it holds.
+	var wg sync.WaitGroup
+	results := make(chan error, 3000)
+	for range 3000 {
+		wg.Go(func() { results <- j.Append(context.Background(), ch.ID, []byte("{}")) })
+	}
+	time.Sleep(50 * time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // Run starts already stopping: it must drain what was queued.
+	done := make(chan struct{})
+	go func() { j.Run(ctx); close(done) }()
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(30 * time.Second):
+		t.Fatal("appenders still waiting: the journal deadlocked on close")
+	}
+	<-done
+	close(results)
+	ok := 0
+	for err := range results {
+		if err == nil {
+			ok++
+		} else if !errors.Is(err, ingest.ErrClosed) {
+			t.Fatalf("unexpected error %v", err)
+		}
+	}
+	var n int
+	db.R.QueryRow("SELECT COUNT(*) FROM webhook_events").Scan(&n)
+	if n != ok {
+		t.Fatalf("%d appends succeeded but %d events are stored", ok, n)
 	}
 }

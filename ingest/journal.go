@@ -32,9 +32,13 @@ type Journal struct {
 	// and the forwarder). It must not block.
 	onCommit func()
 
-	mu     sync.RWMutex
-	closed bool
-	done   chan struct{}
+	// mu orders Append's sends before the final drain: Append sends while
+	// holding it shared; Run takes it exclusively, once closing is closed
+	// (which releases any Append blocked on a full queue), and then drains.
+	mu      sync.RWMutex
+	closed  bool
+	closing chan struct{}
+	done    chan struct{}
 	// lastCommit is when the last group committed (UnixNano).
 	lastCommit atomic.Int64
 }
@@ -49,7 +53,8 @@ func NewJournal(db *store.DB, log *slog.Logger, onCommit func()) *Journal {
 	if onCommit == nil {
 		onCommit = func() {}
 	}
-	return &Journal{db: db, log: log, requests: make(chan *entry, 4*maxGroup), onCommit: onCommit, done: make(chan struct{})}
+	return &Journal{db: db, log: log, requests: make(chan *entry, 4*maxGroup), onCommit: onCommit,
+		closing: make(chan struct{}), done: make(chan struct{})}
 }
 
 // Append commits one body and returns when it is durable. An error means
@@ -65,6 +70,9 @@ func (j *Journal) Append(ctx context.Context, channelID int64, body []byte) erro
 	select {
 	case j.requests <- e:
 		j.mu.RUnlock()
+	case <-j.closing:
+		j.mu.RUnlock()
+		return ErrClosed
 	case <-ctx.Done():
 		j.mu.RUnlock()
 		return ctx.Err()
@@ -88,6 +96,7 @@ func (j *Journal) Run(ctx context.Context) {
 		case e := <-j.requests:
 			group = append(group[:0], e)
 		case <-ctx.Done():
+			close(j.closing)
 			j.mu.Lock()
 			j.closed = true
 			j.mu.Unlock()
