@@ -164,6 +164,9 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	if err != nil {
 		return err
 	}
+	// Registered first, so it runs last: after background work and the
+	// database have stopped.
+	defer logger.Info("stopped")
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
@@ -280,7 +283,6 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		logger.Error("shutdown", "err", err)
 		hs.Close()
 	}
-	logger.Info("stopped")
 	return nil
 }
 
