@@ -28,6 +28,7 @@ import (
 	"github.com/wadesk/wadesk/health"
 	"github.com/wadesk/wadesk/ingest"
 	"github.com/wadesk/wadesk/mailer"
+	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
@@ -220,7 +221,12 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		fwd.Notify()
 	})
 	processor.Busy = journal.Busy
+	sender := outbox.NewSender(db, outboxConnector(db, connect), outbox.Config{Logger: logger})
+	sender.OnChange = func(messageID, conversationID int64, status string) {
+		hub.Publish(events.Event{Kind: events.MessageStatus, ConversationID: conversationID, MessageID: messageID, Status: status})
+	}
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal,
+		Outbox: sender, Events: hub,
 		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
 			client, err := connect(p, token)
 			if err != nil {
@@ -246,6 +252,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { journal.Run(bgCtx) })
 	background.Go(func() { processor.Run(bgCtx) })
 	background.Go(func() { fwd.Run(bgCtx) })
+	background.Go(func() { sender.Run(bgCtx) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
@@ -260,6 +267,9 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	// Event streams never end on their own: end them when shutdown starts,
+	// so that draining the other requests is not held up by open inboxes.
+	hs.RegisterOnShutdown(srv.StopStreams)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	logger.Info("wadesk started", "version", version, "listen", "http://"+ln.Addr().String(), "base_url", base.String(), "data", c.dataDir)
@@ -315,6 +325,31 @@ func connector(graphURL, graphVersion string, logger *slog.Logger) func(provider
 			return cloudapi.New(cloudapi.Config{BaseURL: graphURL, Version: graphVersion, Token: token, Logger: logger})
 		}
 		return nil, fmt.Errorf("provider %q has no adapter in wadesk yet", p)
+	}
+}
+
+// outboxConnector returns the client that sends a channel's messages,
+// built from the channel's stored credentials.
+func outboxConnector(db *store.DB, connect func(providers.ProviderID, string) (*cloudapi.Client, error)) outbox.Connector {
+	return func(channelID int64) (providers.MessageSender, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		ch, err := db.ChannelByID(ctx, channelID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && ch.DeletedAt != nil) {
+			return nil, fmt.Errorf("channel %d: %w", channelID, outbox.ErrNoChannel)
+		}
+		if err != nil {
+			return nil, err
+		}
+		sec, err := db.ChannelSecrets(ctx, channelID)
+		if err != nil {
+			return nil, err
+		}
+		client, err := connect(providers.ProviderID(ch.Provider), sec.AccessToken)
+		if err != nil {
+			return nil, fmt.Errorf("channel %d: %w", channelID, err)
+		}
+		return client, nil
 	}
 }
 

@@ -35,6 +35,10 @@ func (s *Server) Handler() http.Handler {
 	// Everyone signed in.
 	mux.Handle("GET /{$}", s.signedIn(s.home))
 	mux.Handle("GET /inbox", s.signedIn(s.inboxShow))
+	mux.Handle("GET /inbox/{id}", s.signedIn(s.inboxConversationShow))
+	mux.Handle("GET /inbox/{id}/messages", s.signedIn(s.inboxMessagesList))
+	mux.Handle("POST /inbox/{id}/messages", s.signedIn(s.inboxMessageSend))
+	mux.Handle("GET /inbox/{id}/events", s.signedIn(s.inboxEvents))
 	mux.Handle("GET /account", s.signedIn(s.accountShow))
 	mux.Handle("POST /account/password", s.signedIn(s.accountPasswordChange))
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"github.com/wadesk/wadesk/auth"
+	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/secrets"
@@ -42,6 +44,17 @@ type Config struct {
 	// Mail sends email with the stored outgoing-mail settings (Settings →
 	// Email's test message). nil: a mailer reading DB's settings.
 	Mail MailSender
+	// Outbox queues the messages agents send (*outbox.Sender). nil: replies
+	// are refused with an error page.
+	Outbox MessageQueue
+	// Events tells open conversations that something changed (server-sent
+	// events). nil: pages do not update live.
+	Events *events.Hub
+}
+
+// MessageQueue stores an agent's message and has it sent.
+type MessageQueue interface {
+	Enqueue(ctx context.Context, conversationID int64, msg providers.OutboundMessage) (store.OutboundMessage, error)
 }
 
 // MailSender sends one email; *mailer.SMTP is the real one.
@@ -83,6 +96,12 @@ type Server struct {
 	health   HealthChecker
 	journal  Journal
 	mail     MailSender
+	outbox   MessageQueue
+	events   *events.Hub
+	// streamsDone is closed by StopStreams: open event streams end so that
+	// a graceful shutdown need not wait for them.
+	streamsDone chan struct{}
+	stopStreams sync.Once
 
 	sessions *scs.SessionManager
 	flash    *flashStore
@@ -109,7 +128,11 @@ func New(cfg Config) (*Server, error) {
 		health:   cfg.Health,
 		journal:  cfg.Journal,
 		mail:     cfg.Mail,
+		outbox:   cfg.Outbox,
+		events:   cfg.Events,
 		validate: newValidator(),
+
+		streamsDone: make(chan struct{}),
 	}
 	if s.mail == nil {
 		s.mail = mailer.New(cfg.DB, cfg.Logger)
@@ -139,6 +162,13 @@ func New(cfg Config) (*Server, error) {
 // Close releases the server's resources. Expired sessions are swept by
 // SweepSessions, which the program runs in the background.
 func (s *Server) Close() {}
+
+// StopStreams ends every open event stream (the inbox's live updates) and
+// refuses new ones. Register it with http.Server.RegisterOnShutdown: the
+// streams never end on their own, so Shutdown would otherwise wait for them.
+func (s *Server) StopStreams() {
+	s.stopStreams.Do(func() { close(s.streamsDone) })
+}
 
 // SweepSessions deletes expired sessions every interval until ctx is done.
 func (s *Server) SweepSessions(ctx context.Context, every time.Duration) {

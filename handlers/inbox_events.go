@@ -1,0 +1,79 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// sseHeartbeat keeps idle event streams open through proxies.
+const sseHeartbeat = 15 * time.Second
+
+// inboxEvents streams server-sent events to an open conversation: an
+// "event: message" whenever one of its messages arrives or changes status,
+// upon which the page fetches its chat again. The stream ends when the
+// browser goes away or wadesk shuts down (StopStreams); the browser then
+// reconnects on its own.
+func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadConversation(w, r)
+	if !ok {
+		return
+	}
+	if s.events == nil {
+		http.Error(w, "Live updates are not available on this server.", http.StatusServiceUnavailable)
+		return
+	}
+	select {
+	case <-s.streamsDone:
+		http.Error(w, "wadesk is shutting down.", http.StatusServiceUnavailable)
+		return
+	default:
+	}
+	sub := s.events.Subscribe(64)
+	defer sub.Close()
+
+	rc := http.NewResponseController(w)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	send := func(format string, args ...any) bool {
+		if _, err := fmt.Fprintf(w, format, args...); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	if !send("retry: 3000\n: connected\n\n") {
+		return
+	}
+	heartbeat := time.NewTicker(sseHeartbeat)
+	defer heartbeat.Stop()
+	dropped := 0
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.streamsDone:
+			return
+		case <-heartbeat.C:
+			if !send(": heartbeat\n\n") {
+				return
+			}
+		case ev, open := <-sub.C:
+			if !open {
+				return
+			}
+			// Events lost while this stream was slow may have been ours:
+			// have the page read again to be sure.
+			lost := sub.Dropped() != dropped
+			dropped = sub.Dropped()
+			if ev.ConversationID != c.ID && !lost {
+				continue
+			}
+			if !send("event: message\ndata: %s %d\n\n", ev.Kind, ev.MessageID) {
+				return
+			}
+		}
+	}
+}

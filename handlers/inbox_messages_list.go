@@ -1,0 +1,28 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/wadesk/wadesk/views"
+)
+
+// inboxMessagesList answers the chat of a conversation alone: the open page
+// fetches it again when its event stream says something changed. The agent
+// is looking at it, so it is marked read.
+func (s *Server) inboxMessagesList(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadConversation(w, r)
+	if !ok {
+		return
+	}
+	if err := s.db.MarkConversationRead(r.Context(), c.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	t, err := s.threadView(r.Context(), c, time.Now())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, views.ThreadMessages(t))
+}

@@ -1,0 +1,250 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Conversation scopes of the inbox list.
+const (
+	ScopeAll        = "all"
+	ScopeMine       = "mine"
+	ScopeUnassigned = "unassigned"
+)
+
+// Conversation statuses.
+const (
+	ConversationOpen     = "open"
+	ConversationResolved = "resolved"
+)
+
+// InboxViewer is who looks at the inbox: admins see every conversation;
+// agents see those without a department and those of their departments.
+type InboxViewer struct {
+	UserID int64
+	Admin  bool
+}
+
+// ViewerOf returns the inbox viewer for a user.
+func ViewerOf(u User) InboxViewer { return InboxViewer{UserID: u.ID, Admin: u.Role == RoleAdmin} }
+
+// ConversationCursor is a position in the inbox list (newest activity
+// first): the list continues with conversations older than it.
+type ConversationCursor struct {
+	LastMessageAt time.Time
+	ID            int64
+}
+
+// String is the cursor's form in a URL.
+func (c ConversationCursor) String() string {
+	return strconv.FormatInt(c.LastMessageAt.UnixNano(), 10) + "-" + strconv.FormatInt(c.ID, 10)
+}
+
+// ParseConversationCursor reads a cursor made by String.
+func ParseConversationCursor(s string) (ConversationCursor, error) {
+	at, id, ok := strings.Cut(s, "-")
+	ns, err1 := strconv.ParseInt(at, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || n <= 0 {
+		return ConversationCursor{}, fmt.Errorf("store: conversation cursor %q is not valid", s)
+	}
+	return ConversationCursor{LastMessageAt: time.Unix(0, ns).UTC(), ID: n}, nil
+}
+
+// ConversationFilter selects conversations for the inbox list.
+type ConversationFilter struct {
+	// Status is open or resolved; empty means open.
+	Status string
+	// Scope is all, mine (assigned to the viewer) or unassigned; empty means all.
+	Scope string
+	// After continues a list after this cursor; nil starts at the newest.
+	After *ConversationCursor
+	// Limit is the page size (default 50, at most 200).
+	Limit int
+}
+
+// Conversation is a conversation as the inbox shows it.
+type Conversation struct {
+	ID            int64
+	ChannelID     int64
+	ChannelTitle  string
+	ContactID     int64
+	ContactName   string
+	ContactPhone  string
+	DepartmentID  int64 // 0: none
+	AssigneeID    int64 // 0: nobody
+	Status        string
+	LastInboundAt time.Time // zero: the customer never wrote
+	LastMessageAt time.Time
+	UnreadCount   int
+	// LastText and LastDirection describe the newest message.
+	LastText      string
+	LastDirection string
+}
+
+// Cursor is the position just after c in the inbox list.
+func (c Conversation) Cursor() ConversationCursor {
+	return ConversationCursor{LastMessageAt: c.LastMessageAt, ID: c.ID}
+}
+
+// Message is one message of a conversation.
+type Message struct {
+	ID             int64
+	ConversationID int64
+	WAMID          string
+	Direction      string // in or out
+	Type           string
+	Text           string
+	Status         string // outbound: sending, sent, delivered, read, failed
+	FailureReason  string
+	Timestamp      time.Time
+}
+
+const conversationColumns = `c.id, c.channel_id, ch.title, c.contact_id, ct.name, ct.phone, COALESCE(c.department_id, 0),
+	COALESCE(c.assignee_id, 0), c.status, COALESCE(c.last_inbound_at, ''), c.last_message_at, c.unread_count,
+	COALESCE((SELECT m.text FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''),
+	COALESCE((SELECT m.direction FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), '')`
+
+const conversationFrom = ` FROM conversations c JOIN channels ch ON ch.id = c.channel_id JOIN contacts ct ON ct.id = c.contact_id`
+
+// visibleTo is the access rule: the channel is live and shown in the
+// inbox, and the viewer is an admin or the conversation has no department
+// or one of the viewer's.
+const visibleTo = ` ch.deleted_at IS NULL AND ch.inbox_visible = 1 AND (? OR c.department_id IS NULL OR
+	c.department_id IN (SELECT department_id FROM user_departments WHERE user_id = ?))`
+
+func scanConversation(s scanner) (Conversation, error) {
+	var c Conversation
+	var inbound, last string
+	if err := s.Scan(&c.ID, &c.ChannelID, &c.ChannelTitle, &c.ContactID, &c.ContactName, &c.ContactPhone, &c.DepartmentID,
+		&c.AssigneeID, &c.Status, &inbound, &last, &c.UnreadCount, &c.LastText, &c.LastDirection); err != nil {
+		return Conversation{}, err
+	}
+	var err error
+	if c.LastMessageAt, err = parseTime(last); err != nil {
+		return Conversation{}, fmt.Errorf("conversation %d: last_message_at: %w", c.ID, err)
+	}
+	if inbound != "" {
+		if c.LastInboundAt, err = parseTime(inbound); err != nil {
+			return Conversation{}, fmt.Errorf("conversation %d: last_inbound_at: %w", c.ID, err)
+		}
+	}
+	return c, nil
+}
+
+// ListConversations returns a page of the viewer's conversations, newest
+// activity first, and the cursor of the next page (nil on the last page).
+func (db *DB) ListConversations(ctx context.Context, v InboxViewer, f ConversationFilter) ([]Conversation, *ConversationCursor, error) {
+	if f.Status == "" {
+		f.Status = ConversationOpen
+	}
+	if f.Status != ConversationOpen && f.Status != ConversationResolved {
+		return nil, nil, fmt.Errorf("store: list conversations: unknown status %q", f.Status)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	f.Limit = min(f.Limit, 200)
+	where := visibleTo + ` AND c.status = ?`
+	args := []any{v.Admin, v.UserID, f.Status}
+	switch f.Scope {
+	case "", ScopeAll:
+	case ScopeMine:
+		where += ` AND c.assignee_id = ?`
+		args = append(args, v.UserID)
+	case ScopeUnassigned:
+		where += ` AND c.assignee_id IS NULL`
+	default:
+		return nil, nil, fmt.Errorf("store: list conversations: unknown scope %q", f.Scope)
+	}
+	if f.After != nil {
+		where += ` AND (c.last_message_at, c.id) < (?, ?)`
+		args = append(args, formatTime(f.After.LastMessageAt), f.After.ID)
+	}
+	args = append(args, f.Limit+1)
+	rows, err := db.R.QueryContext(ctx, `SELECT `+conversationColumns+conversationFrom+` WHERE `+where+
+		` ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: list conversations: %w", err)
+	}
+	defer rows.Close()
+	var out []Conversation
+	for rows.Next() {
+		c, err := scanConversation(rows)
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: list conversations: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store: list conversations: %w", err)
+	}
+	var next *ConversationCursor
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+		cur := out[len(out)-1].Cursor()
+		next = &cur
+	}
+	return out, next, nil
+}
+
+// ConversationFor returns a conversation the viewer may see; ErrNotFound
+// when it does not exist or is not theirs to see (the two are not told
+// apart, so that ids cannot be probed).
+func (db *DB) ConversationFor(ctx context.Context, v InboxViewer, id int64) (Conversation, error) {
+	c, err := scanConversation(db.R.QueryRowContext(ctx, `SELECT `+conversationColumns+conversationFrom+
+		` WHERE c.id = ? AND`+visibleTo, id, v.Admin, v.UserID))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Conversation{}, fmt.Errorf("store: conversation %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// ConversationMessages returns the last limit messages of a conversation
+// (default and at most 100), oldest first.
+func (db *DB) ConversationMessages(ctx context.Context, conversationID int64, limit int) ([]Message, error) {
+	if limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	rows, err := db.R.QueryContext(ctx, `SELECT id, conversation_id, COALESCE(wamid, ''), direction, type, text, status,
+		failure_reason, wa_timestamp FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?)
+		ORDER BY id`, conversationID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: messages of conversation %d: %w", conversationID, err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		var ts string
+		if err := rows.Scan(&m.ID, &m.ConversationID, &m.WAMID, &m.Direction, &m.Type, &m.Text, &m.Status,
+			&m.FailureReason, &ts); err != nil {
+			return nil, fmt.Errorf("store: messages of conversation %d: %w", conversationID, err)
+		}
+		if m.Timestamp, err = parseTime(ts); err != nil {
+			return nil, fmt.Errorf("store: message %d: timestamp: %w", m.ID, err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: messages of conversation %d: %w", conversationID, err)
+	}
+	return out, nil
+}
+
+// MarkConversationRead clears a conversation's unread count.
+func (db *DB) MarkConversationRead(ctx context.Context, conversationID int64) error {
+	if _, err := db.W.ExecContext(ctx, `UPDATE conversations SET unread_count = 0, updated_at = ?
+		WHERE id = ? AND unread_count <> 0`, formatTime(time.Now()), conversationID); err != nil {
+		return fmt.Errorf("store: mark conversation %d read: %w", conversationID, err)
+	}
+	return nil
+}
