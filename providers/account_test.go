@@ -80,10 +80,10 @@ func TestBusinessProfileValidate(t *testing.T) {
 		bad  string // substring of the error; "" means valid
 	}{
 		{"empty", BusinessProfile{}, ""},
-		{"full", BusinessProfile{About: long(139), Address: "1 Main St", Description: long(256), Email: "a@b.example",
+		{"full", BusinessProfile{About: long(139), Address: long(256), Description: long(512), Email: "a@b.example",
 			Websites: []string{"https://a.example", "http://b.example/x"}, Vertical: "RETAIL"}, ""},
 		{"about too long", BusinessProfile{About: long(140)}, "About"},
-		{"description too long", BusinessProfile{Description: long(257)}, "Description"},
+		{"description too long", BusinessProfile{Description: long(513)}, "Description"},
 		{"address too long", BusinessProfile{Address: long(257)}, "Address"},
 		{"bad email", BusinessProfile{Email: "not an email"}, "Email"},
 		{"three websites", BusinessProfile{Websites: []string{"https://a.example", "https://b.example", "https://c.example"}}, "websites"},
@@ -106,5 +106,34 @@ func TestBusinessProfileValidate(t *testing.T) {
 	}
 	if len(Verticals()) < 17 || !ValidVertical("RESTAURANT") {
 		t.Error("Verticals must list Meta's categories")
+	}
+}
+
+func TestVerticalLabels(t *testing.T) {
+	// The labels WhatsApp shows for the categories of the issue.
+	want := map[string]string{"AUTO": "Automotive", "BEAUTY": "Beauty, Spa and Salon", "APPAREL": "Clothing and Apparel",
+		"EDU": "Education", "ENTERTAIN": "Entertainment", "EVENT_PLAN": "Event Planning and Service", "FINANCE": "Finance and Banking",
+		"GROCERY": "Food and Grocery", "GOVT": "Public Service", "HOTEL": "Hotel and Lodging", "HEALTH": "Medical and Health",
+		"NONPROFIT": "Non-profit", "PROF_SERVICES": "Professional Services", "RETAIL": "Shopping and Retail",
+		"TRAVEL": "Travel and Transportation", "RESTAURANT": "Restaurant", "OTHER": "Other"}
+	for code, label := range want {
+		if got := VerticalLabel(code); got != label {
+			t.Errorf("VerticalLabel(%q) = %q, want %q", code, got, label)
+		}
+	}
+	for _, code := range []string{"", "UNDEFINED", "SPACESHIPS"} {
+		if got := VerticalLabel(code); got != "" {
+			t.Errorf("VerticalLabel(%q) = %q, want none", code, got)
+		}
+	}
+	seen := map[string]bool{}
+	for _, v := range Verticals() {
+		if seen[v.Code] || v.Label == "" {
+			t.Errorf("vertical %+v repeated or unlabelled", v)
+		}
+		seen[v.Code] = true
+	}
+	if vs := Verticals(); vs[len(vs)-1].Code != "OTHER" {
+		t.Error("Other should come last in the picker")
 	}
 }

@@ -20,6 +20,7 @@ const (
 	CapSubscribeWebhook Capability = "subscribe_webhook" // point the provider's webhooks at wadesk
 	CapWebhookHandshake Capability = "webhook_handshake" // provider verifies the webhook URL with a challenge
 	CapBusinessProfile  Capability = "business_profile"  // read and edit the WhatsApp business profile
+	CapProfilePicture   Capability = "profile_picture"   // upload a new business profile picture
 	CapTemplates        Capability = "templates"         // list, create and delete message templates
 	CapSendText         Capability = "send_text"
 	CapSendMedia        Capability = "send_media"
@@ -37,7 +38,7 @@ const (
 // AllCapabilities lists every capability in a stable order.
 func AllCapabilities() []Capability {
 	return []Capability{
-		CapListNumbers, CapSubscribeWebhook, CapWebhookHandshake, CapBusinessProfile, CapTemplates,
+		CapListNumbers, CapSubscribeWebhook, CapWebhookHandshake, CapBusinessProfile, CapProfilePicture, CapTemplates,
 		CapSendText, CapSendMedia, CapSendTemplate, CapSendInteractive, CapSendProduct,
 		CapSendLocation, CapSendContacts, CapReactions, CapMarkRead, CapMedia, CapCommerce,
 	}
@@ -48,6 +49,7 @@ var capabilityLabels = map[Capability]string{
 	CapSubscribeWebhook: "Connect incoming messages automatically",
 	CapWebhookHandshake: "Webhook URL check",
 	CapBusinessProfile:  "Business profile",
+	CapProfilePicture:   "Business profile picture",
 	CapTemplates:        "Message templates",
 	CapSendText:         "Text messages",
 	CapSendMedia:        "Photos, videos, audio and documents",

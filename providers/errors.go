@@ -51,6 +51,10 @@ const (
 	OpListSubscribedApps   = "list subscribed apps"
 	OpGetProfile           = "get business profile"
 	OpUpdateProfile        = "update business profile"
+	OpCreateUploadSession  = "create upload session"
+	OpUpload               = "upload file"
+	OpUploadStatus         = "read upload status"
+	OpDownloadPicture      = "download profile picture"
 	OpListTemplates        = "list templates"
 	OpCreateTemplate       = "create template"
 	OpDeleteTemplate       = "delete template"
@@ -248,6 +252,9 @@ func (e *Error) Plain() string {
 	case ErrorKindAuth:
 		return p + " rejected the access token or it has expired. Create a new system-user access token in Meta Business Settings and paste it into the channel settings."
 	case ErrorKindPermission:
+		if e.Op == OpCreateUploadSession || e.Op == OpUpload {
+			return "The access token may not upload files for this Meta app. In Meta Business Settings, give the system user the Admin or Developer role on the app whose App ID is set for this channel." + e.says()
+		}
 		return "The access token is missing a permission. Give the system user the whatsapp_business_management and whatsapp_business_messaging permissions and access to this WhatsApp Business Account." + e.says()
 	case ErrorKindInvalidParameter:
 		if e.Op == OpListBusinessAccounts {
@@ -255,6 +262,9 @@ func (e *Error) Plain() string {
 		}
 		return p + " did not accept part of the request." + e.says()
 	case ErrorKindNotFound:
+		if e.Op == OpCreateUploadSession {
+			return p + " does not know this App ID, or the access token cannot use that app. Check the App ID in the channel settings (your Meta app → App settings → Basic)."
+		}
 		if e.Op == OpListBusinessAccounts {
 			return "The Business Manager ID is wrong, or the access token has no access to that business. Check the ID in Meta Business Settings under Business info."
 		}

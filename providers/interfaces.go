@@ -30,6 +30,19 @@ type ProfileManager interface {
 	UpdateBusinessProfile(ctx context.Context, phoneNumberID string, p BusinessProfile) error
 }
 
+// ProfilePictureManager uploads a new business profile picture and
+// downloads the current one.
+type ProfilePictureManager interface {
+	// UploadProfilePicture uploads pic for the provider app appID (Meta's
+	// App ID; the upload belongs to an app) and returns the handle to set as
+	// BusinessProfile.ProfilePictureHandle.
+	UploadProfilePicture(ctx context.Context, appID string, pic ProfilePicture) (handle string, err error)
+	// DownloadProfilePicture copies the picture at a BusinessProfile's
+	// ProfilePictureURL to w, reading at most MaxProfilePictureBytes, and
+	// returns its content type.
+	DownloadProfilePicture(ctx context.Context, pictureURL string, w io.Writer) (contentType string, err error)
+}
+
 // TemplateManager lists, creates and deletes message templates.
 type TemplateManager interface {
 	ListTemplates(ctx context.Context, wabaID string) ([]Template, error)

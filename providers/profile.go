@@ -12,22 +12,27 @@ import (
 type BusinessProfile struct {
 	About       string // up to 139 characters
 	Address     string // up to 256 characters
-	Description string // up to 256 characters
+	Description string // up to 512 characters
 	Email       string // up to 128 characters
 	Websites    []string
 	Vertical    string // one of Verticals' codes
 	// ProfilePictureURL is read-only: the provider's URL of the current picture.
 	ProfilePictureURL string
 	// ProfilePictureHandle sets a new picture; it comes from the provider's
-	// resumable upload API. Write-only.
+	// resumable upload API (ProfilePictureManager). Write-only.
 	ProfilePictureHandle string
+	// ClearEmpty makes an update send the empty address, description, email
+	// and website list too, so the provider removes them. Without it empty
+	// fields are left out and keep their current value. About cannot be
+	// removed (WhatsApp requires one), and an empty Vertical is never sent.
+	ClearEmpty bool
 }
 
 // Business profile limits documented by Meta.
 const (
 	MaxProfileAbout       = 139
 	MaxProfileAddress     = 256
-	MaxProfileDescription = 256
+	MaxProfileDescription = 512
 	MaxProfileEmail       = 128
 	MaxProfileWebsites    = 2
 	MaxProfileWebsiteLen  = 256
@@ -39,31 +44,44 @@ type Vertical struct {
 	Label string
 }
 
-// Verticals lists the business categories Meta accepts for a profile.
+// Verticals lists the business categories Meta accepts for a profile, with
+// the labels WhatsApp shows, in the order a picker offers them ("Other"
+// last).
 func Verticals() []Vertical {
 	return []Vertical{
-		{"OTHER", "Other"},
 		{"AUTO", "Automotive"},
-		{"BEAUTY", "Beauty, spa and salon"},
-		{"APPAREL", "Clothing and apparel"},
+		{"BEAUTY", "Beauty, Spa and Salon"},
+		{"APPAREL", "Clothing and Apparel"},
 		{"EDU", "Education"},
 		{"ENTERTAIN", "Entertainment"},
-		{"EVENT_PLAN", "Event planning and service"},
-		{"FINANCE", "Finance and banking"},
-		{"GROCERY", "Food and grocery"},
-		{"GOVT", "Public service"},
-		{"HOTEL", "Hotel and lodging"},
-		{"HEALTH", "Medical and health"},
+		{"EVENT_PLAN", "Event Planning and Service"},
+		{"FINANCE", "Finance and Banking"},
+		{"GROCERY", "Food and Grocery"},
+		{"GOVT", "Public Service"},
+		{"HOTEL", "Hotel and Lodging"},
+		{"HEALTH", "Medical and Health"},
 		{"NONPROFIT", "Non-profit"},
-		{"PROF_SERVICES", "Professional services"},
-		{"RETAIL", "Shopping and retail"},
-		{"TRAVEL", "Travel and transportation"},
+		{"PROF_SERVICES", "Professional Services"},
+		{"RETAIL", "Shopping and Retail"},
+		{"TRAVEL", "Travel and Transportation"},
 		{"RESTAURANT", "Restaurant"},
-		{"ALCOHOL", "Alcoholic beverages"},
-		{"ONLINE_GAMBLING", "Online gambling and gaming"},
-		{"PHYSICAL_GAMBLING", "Non-online gambling and gaming"},
-		{"OTC_DRUGS", "Over-the-counter drugs"},
+		{"ALCOHOL", "Alcoholic Beverages"},
+		{"ONLINE_GAMBLING", "Online Gambling and Gaming"},
+		{"PHYSICAL_GAMBLING", "Non-Online Gambling and Gaming"},
+		{"OTC_DRUGS", "Over-the-Counter Drugs"},
+		{"OTHER", "Other"},
 	}
+}
+
+// VerticalLabel returns the label of a category code, "" for an unknown or
+// unset one (Meta reports an unset category as UNDEFINED).
+func VerticalLabel(code string) string {
+	for _, v := range Verticals() {
+		if v.Code == code {
+			return v.Label
+		}
+	}
+	return ""
 }
 
 // ValidVertical reports whether code is one of Verticals (or empty).
@@ -115,4 +133,19 @@ func (p BusinessProfile) Validate() error {
 		errs = append(errs, fmt.Errorf("Category %q is not one WhatsApp accepts", p.Vertical))
 	}
 	return errors.Join(errs...)
+}
+
+// Profile picture rules. WhatsApp shows the picture cropped to a circle
+// from a square; Meta takes JPEG or PNG up to 5 MB, and pictures smaller
+// than 192 pixels on a side come out blurred or are refused.
+const (
+	MaxProfilePictureBytes = 5 << 20
+	MinProfilePictureSide  = 192
+)
+
+// ProfilePicture is an image to upload as a number's profile picture.
+type ProfilePicture struct {
+	FileName string
+	MIMEType string // image/jpeg or image/png
+	Data     []byte
 }

@@ -66,14 +66,15 @@ type Client struct {
 
 // Interfaces the Client satisfies.
 var (
-	_ providers.CapabilityReporter = (*Client)(nil)
-	_ providers.NumberLister       = (*Client)(nil)
-	_ providers.WebhookSubscriber  = (*Client)(nil)
-	_ providers.ProfileManager     = (*Client)(nil)
-	_ providers.TemplateManager    = (*Client)(nil)
-	_ providers.MessageSender      = (*Client)(nil)
-	_ providers.MediaStore         = (*Client)(nil)
-	_ providers.CommerceManager    = (*Client)(nil)
+	_ providers.CapabilityReporter    = (*Client)(nil)
+	_ providers.NumberLister          = (*Client)(nil)
+	_ providers.WebhookSubscriber     = (*Client)(nil)
+	_ providers.ProfileManager        = (*Client)(nil)
+	_ providers.ProfilePictureManager = (*Client)(nil)
+	_ providers.TemplateManager       = (*Client)(nil)
+	_ providers.MessageSender         = (*Client)(nil)
+	_ providers.MediaStore            = (*Client)(nil)
+	_ providers.CommerceManager       = (*Client)(nil)
 )
 
 // New returns a Client for cfg.
@@ -147,6 +148,9 @@ type request struct {
 	query       url.Values
 	body        io.Reader
 	contentType string
+	// header is added to the request; an Authorization in it replaces the
+	// default Bearer token header.
+	header http.Header
 }
 
 // jsonBody marshals v for a request body.
@@ -173,6 +177,11 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 	}
 	if r.contentType != "" {
 		req.Header.Set("Content-Type", r.contentType)
+	}
+	for k, vs := range r.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 	resp, err := c.send(ctx, r.op, req)
 	if err != nil {
@@ -205,9 +214,12 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 	return nil
 }
 
-// send adds auth headers, performs req and logs it.
+// send adds auth headers (a Bearer token unless req has its own
+// Authorization), performs req and logs it.
 func (c *Client) send(ctx context.Context, op string, req *http.Request) (*http.Response, error) {
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	if req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	req.Header.Set("User-Agent", c.userAgent)
 	if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", "application/json")

@@ -131,13 +131,18 @@ func (c *Client) GetBusinessProfile(ctx context.Context, phoneNumberID string) (
 }
 
 // UpdateBusinessProfile changes the number's business profile. Empty fields
-// (and an empty website list) are not sent, so Meta leaves them as they are.
+// (and an empty website list) are not sent, so Meta leaves them as they
+// are, unless p.ClearEmpty asks to remove them.
 func (c *Client) UpdateBusinessProfile(ctx context.Context, phoneNumberID string, p providers.BusinessProfile) error {
 	const op = providers.OpUpdateProfile
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("cloudapi: %s: %w", op, &providers.ValidationError{Err: err})
 	}
-	body, err := jsonBody(profileRequest(p))
+	var req any = profileRequest(p)
+	if p.ClearEmpty {
+		req = clearingProfileRequest(p)
+	}
+	body, err := jsonBody(req)
 	if err != nil {
 		return fmt.Errorf("cloudapi: %s: %w", op, err)
 	}
@@ -152,6 +157,31 @@ func profileRequest(p providers.BusinessProfile) wireProfile {
 		MessagingProduct: "whatsapp",
 		About:            p.About, Address: p.Address, Description: p.Description, Email: p.Email,
 		ProfilePictureHandle: p.ProfilePictureHandle, Websites: flexStrings(p.Websites), Vertical: p.Vertical,
+	}
+}
+
+// wireProfileUpdate sends address, description, email and websites even
+// when empty, which removes them from the profile.
+type wireProfileUpdate struct {
+	MessagingProduct     string   `json:"messaging_product"`
+	About                string   `json:"about,omitempty"`
+	Address              string   `json:"address"`
+	Description          string   `json:"description"`
+	Email                string   `json:"email"`
+	ProfilePictureHandle string   `json:"profile_picture_handle,omitempty"`
+	Websites             []string `json:"websites"`
+	Vertical             string   `json:"vertical,omitempty"`
+}
+
+func clearingProfileRequest(p providers.BusinessProfile) wireProfileUpdate {
+	sites := p.Websites
+	if sites == nil {
+		sites = []string{}
+	}
+	return wireProfileUpdate{
+		MessagingProduct: "whatsapp",
+		About:            p.About, Address: p.Address, Description: p.Description, Email: p.Email,
+		ProfilePictureHandle: p.ProfilePictureHandle, Websites: sites, Vertical: p.Vertical,
 	}
 }
 

@@ -2,8 +2,9 @@ package simulator
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/mail"
-	"strconv"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -278,14 +279,15 @@ type profileObject struct {
 // example's extra business_profile wrapper is not what the live API sends.
 func (s *Sim) getBusinessProfile(g *gctx) *graphError {
 	s.mu.Lock()
-	p := s.phones[g.id].profile
+	ph := s.phones[g.id]
+	p := ph.profile
+	if ph.picture != nil || p.ProfilePictureURL == "" {
+		p.ProfilePictureURL = s.baseURL(g.r) + picturePath(ph)
+	}
 	s.mu.Unlock()
 	vertical := p.Vertical
 	if vertical == "" {
 		vertical = "UNDEFINED"
-	}
-	if p.ProfilePictureURL == "" {
-		p.ProfilePictureURL = s.baseURL(g.r) + "/phone/profile-picture/" + g.id
 	}
 	full := profileObject{About: p.About, Address: p.Address, Description: p.Description, Email: p.Email, MessagingProduct: "whatsapp",
 		ProfilePictureURL: p.ProfilePictureURL, Websites: p.Websites, Vertical: vertical}
@@ -306,27 +308,42 @@ func (s *Sim) getBusinessProfile(g *gctx) *graphError {
 	return nil
 }
 
-var verticals = map[string]bool{"UNDEFINED": true, "OTHER": true, "AUTO": true, "BEAUTY": true, "APPAREL": true, "EDU": true, "ENTERTAIN": true,
-	"EVENT_PLAN": true, "FINANCE": true, "GROCERY": true, "GOVT": true, "HOTEL": true, "HEALTH": true, "NONPROFIT": true, "PROF_SERVICES": true,
-	"RETAIL": true, "TRAVEL": true, "RESTAURANT": true, "NOT_A_BIZ": true}
+// verticals are the categories an update may set (Meta's
+// WhatsAppBusinessVertical); a profile that never had one reads UNDEFINED.
+var verticals = map[string]bool{"OTHER": true, "AUTO": true, "BEAUTY": true, "APPAREL": true, "EDU": true, "ENTERTAIN": true,
+	"EVENT_PLAN": true, "FINANCE": true, "GROCERY": true, "GOVT": true, "HOTEL": true, "HEALTH": true, "NONPROFIT": true,
+	"PROF_SERVICES": true, "RETAIL": true, "TRAVEL": true, "RESTAURANT": true, "ALCOHOL": true, "ONLINE_GAMBLING": true,
+	"PHYSICAL_GAMBLING": true, "OTC_DRUGS": true}
 
+// Profile limits (Meta's WhatsAppBusinessProfileUpdateRequest).
+const (
+	maxAbout       = 139
+	maxAddress     = 256
+	maxDescription = 512
+	maxEmail       = 128
+	maxWebsites    = 2
+	maxWebsiteLen  = 256
+)
+
+// postBusinessProfile validates every field first and changes nothing on
+// any error, answering (#100) Invalid parameter with details naming the
+// field, as Meta does.
 func (s *Sim) postBusinessProfile(g *gctx) *graphError {
 	if g.param("messaging_product") != "whatsapp" {
 		return paramError("The parameter messaging_product is required.")
 	}
 	checkLen := func(name string, max int) (string, *graphError) {
 		v := g.param(name)
-		if utf8.RuneCountInString(v) > max {
-			return "", invalidParam(name + " must be at most " + strconv.Itoa(max) + " characters.")
+		if n := utf8.RuneCountInString(v); n > max {
+			return "", invalidParam(fmt.Sprintf("%s must be at most %d characters; it has %d.", name, max, n))
 		}
 		return v, nil
 	}
 	s.mu.Lock()
-	cur := s.phones[g.id].profile
+	next := s.phones[g.id].profile
 	s.mu.Unlock()
-	next := cur
 	if g.hasParam("about") {
-		v, err := checkLen("about", 139)
+		v, err := checkLen("about", maxAbout)
 		if err != nil {
 			return err
 		}
@@ -336,35 +353,35 @@ func (s *Sim) postBusinessProfile(g *gctx) *graphError {
 		next.About = v
 	}
 	if g.hasParam("address") {
-		v, err := checkLen("address", 256)
+		v, err := checkLen("address", maxAddress)
 		if err != nil {
 			return err
 		}
 		next.Address = v
 	}
 	if g.hasParam("description") {
-		v, err := checkLen("description", 512)
+		v, err := checkLen("description", maxDescription)
 		if err != nil {
 			return err
 		}
 		next.Description = v
 	}
 	if g.hasParam("email") {
-		v, err := checkLen("email", 128)
+		v, err := checkLen("email", maxEmail)
 		if err != nil {
 			return err
 		}
 		if v != "" {
-			if _, perr := mail.ParseAddress(v); perr != nil {
-				return invalidParam("email is not a valid email address.")
+			if a, perr := mail.ParseAddress(v); perr != nil || a.Address != v {
+				return invalidParam("email '" + v + "' is not a valid email address.")
 			}
 		}
 		next.Email = v
 	}
 	if g.hasParam("vertical") {
-		v := strings.ToUpper(g.param("vertical"))
+		v := g.param("vertical")
 		if !verticals[v] {
-			return invalidParam("vertical must be one of the documented business categories, got " + g.param("vertical") + ".")
+			return invalidParam("vertical must be one of the business categories WhatsApp offers (OTHER, AUTO, BEAUTY, APPAREL, EDU, ENTERTAIN, EVENT_PLAN, FINANCE, GROCERY, GOVT, HOTEL, HEALTH, NONPROFIT, PROF_SERVICES, RETAIL, TRAVEL, RESTAURANT, ALCOHOL, ONLINE_GAMBLING, PHYSICAL_GAMBLING, OTC_DRUGS); got '" + v + "'.")
 		}
 		next.Vertical = v
 	}
@@ -377,21 +394,35 @@ func (s *Sim) postBusinessProfile(g *gctx) *graphError {
 				sites = []string{raw}
 			}
 		}
-		if len(sites) > 2 {
-			return invalidParam("websites accepts at most 2 URLs.")
+		if len(sites) > maxWebsites {
+			return invalidParam(fmt.Sprintf("websites accepts at most %d URLs; got %d.", maxWebsites, len(sites)))
 		}
 		for _, site := range sites {
-			if !strings.HasPrefix(site, "http://") && !strings.HasPrefix(site, "https://") || len(site) > 256 {
-				return invalidParam("websites must be http:// or https:// URLs of at most 256 characters.")
+			u, err := url.Parse(site)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(site) > maxWebsiteLen {
+				return invalidParam(fmt.Sprintf("websites must be http:// or https:// URLs of at most %d characters; '%s' is not.", maxWebsiteLen, site))
 			}
 		}
 		next.Websites = sites
 	}
-	if h := g.param("profile_picture_handle"); h != "" {
-		next.ProfilePictureURL = s.baseURL(g.r) + "/phone/profile-picture/" + g.id
-	}
 	s.mu.Lock()
-	s.phones[g.id].profile = next
+	var pic *profilePicture
+	if h := g.param("profile_picture_handle"); h != "" {
+		var err *graphError
+		if pic, err = s.pictureFromHandleLocked(h); err != nil {
+			s.mu.Unlock()
+			return err
+		}
+	}
+	p := s.phones[g.id]
+	p.profile = next
+	if pic != nil {
+		pic.rev = 1
+		if p.picture != nil {
+			pic.rev = p.picture.rev + 1
+		}
+		p.picture = pic
+	}
 	s.bumpLocked()
 	s.mu.Unlock()
 	s.ok(g, successResponse{Success: true})

@@ -26,6 +26,8 @@ import (
 //	GET  /_sim/callbacks        {"data":[CallbackInfo...]}
 //	GET  /_sim/webhooks         {"data":[Delivery...]} recent delivery attempts
 //	POST /_sim/templates/review decide every PENDING template now
+//	GET  /_sim/profile          ?phone_number_id= → ProfileInfo (the business profile, picture facts)
+//	POST /_sim/uploads/interrupt {"after_bytes":n}: the next upload data request breaks off after n bytes
 func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/_sim"), "/")
 	route := r.Method + " " + path
@@ -88,6 +90,28 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"data": s.Callbacks()})
 	case "GET /webhooks":
 		writeJSON(w, http.StatusOK, map[string]any{"data": s.Deliveries()})
+	case "GET /profile":
+		id := r.URL.Query().Get("phone_number_id")
+		info, ok := s.Profile(id)
+		if !ok {
+			controlError(w, http.StatusNotFound, "unknown phone_number_id "+strconv.Quote(id))
+			return
+		}
+		writeJSON(w, http.StatusOK, info)
+	case "POST /uploads/interrupt":
+		var req struct {
+			AfterBytes *int64 `json:"after_bytes"`
+		}
+		if err := decodeControl(r, &req); err != nil {
+			controlError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		if req.AfterBytes == nil || *req.AfterBytes < 0 {
+			controlError(w, http.StatusBadRequest, "give after_bytes, the number of bytes to accept before the connection drops (0 or more)")
+			return
+		}
+		s.InterruptNextUpload(*req.AfterBytes)
+		writeJSON(w, http.StatusOK, map[string]any{"after_bytes": *req.AfterBytes})
 	case "POST /templates/review":
 		s.ReviewPendingTemplates()
 		writeJSON(w, http.StatusOK, map[string]any{"success": true})
@@ -260,7 +284,7 @@ func writeBanner(w io.Writer, cfg Config, sum Summary) {
 		}
 	}
 	fmt.Fprintf(&b, "  Customer phone     : %s/\n", cfg.PublicURL)
-	fmt.Fprintf(&b, "  Control endpoints  : %s/_sim/ (clock/advance, token/revoke, token/restore, inbound, messages, callbacks, webhooks)\n", cfg.PublicURL)
+	fmt.Fprintf(&b, "  Control endpoints  : %s/_sim/ (clock/advance, token/revoke, token/restore, inbound, messages, callbacks, webhooks, profile, uploads/interrupt)\n", cfg.PublicURL)
 	fmt.Fprintf(&b, "  Throughput %d msg/s per number; template review after %s; webhook retries from %s\n",
 		cfg.Throughput, cfg.TemplateReviewDelay, cfg.Webhook.RetryInitial)
 	_, _ = io.WriteString(w, b.String())

@@ -24,7 +24,9 @@
 //	POST   /{phone-number-id}/messages            every message type, mark as read, typing indicator
 //	POST   /{phone-number-id}/media               multipart upload
 //	GET    /{media-id}, DELETE /{media-id}        url valid 5 minutes, download needs the token
-//	GET    /{phone-number-id}/whatsapp_business_profile, POST to update
+//	GET    /{phone-number-id}/whatsapp_business_profile, POST to update (limits checked, profile_picture_handle)
+//	POST   /{app-id}/uploads                      Resumable Upload API: file_name, file_length, file_type → upload session ID
+//	POST   /{upload-session-id}                   header file_offset + raw bytes → {"h": handle}; GET → {"file_offset"}
 //	GET    /{phone-number-id}/whatsapp_commerce_settings, POST to update
 //
 // Lists use Meta's cursor paging: limit (default 25, max 100), after,
@@ -50,6 +52,16 @@
 //     templates are billable, utility templates only outside the window,
 //     free-form (service) messages are free. "read" comes when the customer
 //     phone page shows the message, or after Config.ReadAfter.
+//   - Resumable uploads: the session ID is "upload:…?sig=…" (the sig is a
+//     query parameter); file_type must be application/pdf, image/jpeg,
+//     image/jpg, image/png or video/mp4; a file_offset other than the bytes
+//     the session holds is refused (100) so clients resume from GET's
+//     file_offset. Handles look like Meta's ("4:<name>:<type>:…:e:<expiry>:
+//     <app-id>:…") and last 7 days. A profile_picture_handle must be a JPEG
+//     or PNG upload; profile_picture_url then serves it from this simulator.
+//   - Business profile updates check Meta's limits (about 1–139, address
+//     256, description 512, email 128 and valid, at most 2 http(s)
+//     websites, a documented vertical) and answer 100 with details.
 //   - Template review: after Config.TemplateReviewDelay a template becomes
 //     APPROVED or REJECTED (see reviewDecision for the rule: "reject" in the
 //     name, a body that starts or ends with a variable, or scam phrases) and
@@ -76,5 +88,6 @@
 //
 // /_sim/ serves JSON control endpoints for tests and demos (see
 // serveControl): clock/advance, token/revoke, token/restore, inbound,
-// messages, callbacks, webhooks, templates/review.
+// messages, callbacks, webhooks, templates/review, profile,
+// uploads/interrupt.
 package simulator

@@ -118,6 +118,17 @@ func (s *Sim) serveGraph(w http.ResponseWriter, r *http.Request) {
 		s.writeError(g, &graphError{status: 400, message: "Unknown path components: /" + strings.Join(parts[1:], "/"), typ: "OAuthException", code: 2500})
 		return
 	}
+	if strings.HasPrefix(g.id, "upload:") && g.edge == "" {
+		// Upload sessions take raw file bytes, not a JSON or form body.
+		if err := s.authorize(g); err != nil {
+			s.writeError(g, err)
+			return
+		}
+		if err := s.serveUploadSession(g); err != nil {
+			s.writeError(g, err)
+		}
+		return
+	}
 	if err := g.readBody(); err != nil {
 		s.writeError(g, err)
 		return
@@ -333,6 +344,7 @@ func (s *Sim) route(g *gctx) *graphError {
 	_, isPhone := s.phones[g.id]
 	_, isTemplate := s.templates[g.id]
 	_, isMedia := s.media[g.id]
+	isApp := g.id == s.cfg.AppID
 	s.mu.Unlock()
 
 	switch {
@@ -346,6 +358,8 @@ func (s *Sim) route(g *gctx) *graphError {
 		return s.routeTemplate(g, method)
 	case isMedia:
 		return s.routeMedia(g, method)
+	case isApp:
+		return s.routeApp(g, method)
 	}
 	return unsupportedRequest(method, g.id)
 }

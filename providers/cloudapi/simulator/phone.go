@@ -70,6 +70,13 @@ type numberView struct {
 	Name     string
 	About    string
 	Selected bool
+	// Business profile, as the customer sees it in the contact info.
+	PictureURL  string // "" when no picture was uploaded
+	Category    string
+	Description string
+	Address     string
+	Email       string
+	Websites    []string
 }
 
 type catalogView struct {
@@ -151,6 +158,15 @@ func money(v float64, currency string) string {
 	return fmt.Sprintf("%s %.2f", currency, v)
 }
 
+// verticalLabels are the category names WhatsApp shows on a profile.
+var verticalLabels = map[string]string{"AUTO": "Automotive", "BEAUTY": "Beauty, Spa and Salon", "APPAREL": "Clothing and Apparel",
+	"EDU": "Education", "ENTERTAIN": "Entertainment", "EVENT_PLAN": "Event Planning and Service", "FINANCE": "Finance and Banking",
+	"GROCERY": "Food and Grocery", "GOVT": "Public Service", "HOTEL": "Hotel and Lodging", "HEALTH": "Medical and Health",
+	"NONPROFIT": "Non-profit", "PROF_SERVICES": "Professional Services", "RETAIL": "Shopping and Retail",
+	"TRAVEL": "Travel and Transportation", "RESTAURANT": "Restaurant", "ALCOHOL": "Alcoholic Beverages",
+	"ONLINE_GAMBLING": "Online Gambling and Gaming", "PHYSICAL_GAMBLING": "Non-Online Gambling and Gaming",
+	"OTC_DRUGS": "Over-the-Counter Drugs", "OTHER": "Other"}
+
 // servePhone serves the customer phone page and its actions.
 func (s *Sim) servePhone(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
@@ -161,8 +177,8 @@ func (s *Sim) servePhone(w http.ResponseWriter, r *http.Request) {
 		s.phoneChat(w, r)
 	case path == "/phone/sample.png":
 		writePNG(w, samplePhoto())
-	case strings.HasPrefix(path, "/phone/profile-picture/"):
-		writePNG(w, profilePicture())
+	case strings.HasPrefix(path, "/phone/profile-picture/") && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		s.phoneProfilePicture(w, r, strings.TrimPrefix(path, "/phone/profile-picture/"))
 	case strings.HasPrefix(path, "/phone/media/") && r.Method == http.MethodGet:
 		s.phoneMedia(w, r, strings.TrimPrefix(path, "/phone/media/"))
 	case r.Method == http.MethodPost && strings.HasPrefix(path, "/phone/"):
@@ -197,7 +213,8 @@ func samplePhoto() image.Image {
 	return img
 }
 
-func profilePicture() image.Image {
+// defaultProfilePicture stands in for a number without an uploaded picture.
+func defaultProfilePicture() image.Image {
 	img := image.NewRGBA(image.Rect(0, 0, 64, 64))
 	for y := 0; y < 64; y++ {
 		for x := 0; x < 64; x++ {
@@ -205,6 +222,30 @@ func profilePicture() image.Image {
 		}
 	}
 	return img
+}
+
+// phoneProfilePicture serves a number's uploaded picture, or a generated
+// one when none was uploaded. It is public, like Meta's CDN addresses.
+func (s *Sim) phoneProfilePicture(w http.ResponseWriter, r *http.Request, id string) {
+	s.mu.Lock()
+	p := s.phones[id]
+	var pic *profilePicture
+	if p != nil {
+		pic = p.picture
+	}
+	s.mu.Unlock()
+	if p == nil {
+		http.NotFound(w, r)
+		return
+	}
+	if pic == nil {
+		writePNG(w, defaultProfilePicture())
+		return
+	}
+	w.Header().Set("Content-Type", pic.mimeType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(pic.data)))
+	w.Header().Set("Cache-Control", "max-age=3600")
+	_, _ = w.Write(pic.data)
 }
 
 func (s *Sim) phoneMedia(w http.ResponseWriter, r *http.Request, id string) {
@@ -266,7 +307,12 @@ func (s *Sim) phonePage(w http.ResponseWriter, r *http.Request) {
 					if sendBlocker(ph) != nil {
 						continue
 					}
-					nv := numberView{ID: ph.cfg.ID, Initial: initial(ph.cfg.VerifiedName), Display: ph.cfg.DisplayPhoneNumber, Name: ph.cfg.VerifiedName, About: ph.profile.About, Selected: p == ph}
+					nv := numberView{ID: ph.cfg.ID, Initial: initial(ph.cfg.VerifiedName), Display: ph.cfg.DisplayPhoneNumber, Name: ph.cfg.VerifiedName, About: ph.profile.About, Selected: p == ph,
+						Category: verticalLabels[ph.profile.Vertical], Description: ph.profile.Description, Address: ph.profile.Address,
+						Email: ph.profile.Email, Websites: ph.profile.Websites}
+					if ph.picture != nil {
+						nv.PictureURL = picturePath(ph)
+					}
 					v.Numbers = append(v.Numbers, nv)
 					if p == ph {
 						v.Number = nv

@@ -38,20 +38,26 @@ type Sim struct {
 	phones     map[string]*phone
 	templates  map[string]*storedTemplate
 	media      map[string]*mediaObject
-	subs       map[string]*subscription
-	customers  []*Customer
-	custByID   map[string]*Customer
-	chats      map[chatKey]*chat
-	outbound   map[string]*outMessage
-	sent       map[string][]*outMessage
-	inbound    map[string]*chatMessage
-	convs      map[convKey]*conversationState
-	throughput map[string]*bucket
-	pairs      map[chatKey]*bucket
-	queues     map[string]*hookQueue
-	deliveries []Delivery
-	version    int64
-	seq        int64
+	uploads    map[string]*uploadSession
+	handles    map[string]*fileHandle
+	// uploadCut ≥ 0 breaks the next upload data request off after that
+	// many bytes (InterruptNextUpload); -1: no interruption armed.
+	uploadCut   int64
+	tokenUserID string
+	subs        map[string]*subscription
+	customers   []*Customer
+	custByID    map[string]*Customer
+	chats       map[chatKey]*chat
+	outbound    map[string]*outMessage
+	sent        map[string][]*outMessage
+	inbound     map[string]*chatMessage
+	convs       map[convKey]*conversationState
+	throughput  map[string]*bucket
+	pairs       map[chatKey]*bucket
+	queues      map[string]*hookQueue
+	deliveries  []Delivery
+	version     int64
+	seq         int64
 }
 
 type business struct {
@@ -71,6 +77,7 @@ type phone struct {
 	cfg      PhoneNumber
 	waba     *waba
 	profile  BusinessProfile
+	picture  *profilePicture // nil: none uploaded
 	commerce commerceSettings
 }
 
@@ -108,6 +115,9 @@ func New(cfg Config) (*Sim, error) {
 		phones:     map[string]*phone{},
 		templates:  map[string]*storedTemplate{},
 		media:      map[string]*mediaObject{},
+		uploads:    map[string]*uploadSession{},
+		handles:    map[string]*fileHandle{},
+		uploadCut:  -1,
 		subs:       map[string]*subscription{},
 		custByID:   map[string]*Customer{},
 		chats:      map[chatKey]*chat{},
