@@ -78,7 +78,8 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		if len(sum.Businesses) > 0 {
 			fmt.Fprintf(stdout, "    Business Manager ID      : %s\n", sum.Businesses[0].ID)
 		}
-		fmt.Fprintf(stdout, "    App Secret               : %s\n\n", cfg.AppSecret)
+		fmt.Fprintf(stdout, "    App Secret               : %s\n", cfg.AppSecret)
+		fmt.Fprintf(stdout, "    App ID (optional)        : %s  (lets wadesk change the profile picture)\n\n", cfg.AppID)
 		return nil
 	})
 }

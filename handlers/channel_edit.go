@@ -19,7 +19,7 @@ func (s *Server) channelEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, views.ChannelEditPage(s.page(w, r, "Edit "+ch.Title, views.NavChannels), views.ChannelEditForm{
-		ID: ch.ID, Title: ch.Title, Departments: opts, ForwardURL: ch.ForwardURL,
+		ID: ch.ID, Title: ch.Title, Departments: opts, AppID: ch.AppID, ForwardURL: ch.ForwardURL,
 		AlertEmails: strings.Join(ch.AlertEmails, ", "),
 	}))
 }

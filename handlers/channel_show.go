@@ -22,7 +22,7 @@ func (s *Server) channelShow(w http.ResponseWriter, r *http.Request) {
 	}
 	v := views.ChannelView{
 		ID: ch.ID, Title: ch.Title, Provider: providerName(ch.Provider), Number: ch.DisplayPhoneNumber,
-		VerifiedName: ch.VerifiedName, WABAID: ch.WABAID, WABAName: ch.WABAName, BusinessID: ch.BusinessID,
+		VerifiedName: ch.VerifiedName, WABAID: ch.WABAID, WABAName: ch.WABAName, BusinessID: ch.BusinessID, AppID: ch.AppID,
 		PhoneNumberID: ch.PhoneNumberID, Department: ch.DepartmentName, State: ch.State,
 		StateLabel: stateLabel(ch.State), StateReason: ch.StateReason, Quality: ch.QualityRating,
 		Tier: tierLabel(ch.MessagingLimitTier), NumberStatus: ch.NumberStatus, CodeVerification: ch.CodeVerificationStatus,

@@ -29,6 +29,7 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 	f := views.ChannelEditForm{
 		ID:          ch.ID,
 		Title:       strings.TrimSpace(r.PostFormValue("title")),
+		AppID:       strings.TrimSpace(r.PostFormValue("app_id")),
 		ForwardURL:  strings.TrimSpace(r.PostFormValue("forward_url")),
 		AlertEmails: strings.TrimSpace(r.PostFormValue("alert_emails")),
 		Errors:      views.Errors{},
@@ -55,8 +56,11 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 		f.Errors["alert_emails"] = msg
 	}
 	// Reuse the wizard's rules for the write-only fields.
-	probe := wizard.Credentials{Title: "x", AccessToken: token, BusinessID: "12345", AppSecret: appSecret}
+	probe := wizard.Credentials{Title: "x", AccessToken: token, BusinessID: "12345", AppSecret: appSecret, AppID: f.AppID}
 	cerrs := probe.Check()
+	if cerrs["app_id"] != "" {
+		f.Errors["app_id"] = cerrs["app_id"]
+	}
 	if token != "" && cerrs["access_token"] != "" {
 		f.Errors["access_token"] = cerrs["access_token"]
 	}
@@ -81,7 +85,7 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 		rerender()
 		return
 	}
-	up := store.ChannelUpdate{Title: f.Title, DepartmentID: deptID, ForwardURL: f.ForwardURL, AlertEmails: emails}
+	up := store.ChannelUpdate{Title: f.Title, DepartmentID: deptID, AppID: f.AppID, ForwardURL: f.ForwardURL, AlertEmails: emails}
 	if token != "" {
 		up.AccessToken = &token
 	}

@@ -38,6 +38,7 @@ func (s *Server) channelWizardCredentials(w http.ResponseWriter, r *http.Request
 		AccessToken: strings.TrimSpace(r.PostFormValue("access_token")),
 		BusinessID:  strings.TrimSpace(r.PostFormValue("business_id")),
 		AppSecret:   strings.ToLower(strings.TrimSpace(r.PostFormValue("app_secret"))),
+		AppID:       strings.TrimSpace(r.PostFormValue("app_id")),
 	}
 	// Empty secret fields keep what the draft already holds.
 	if c.AccessToken == "" {
@@ -46,7 +47,7 @@ func (s *Server) channelWizardCredentials(w http.ResponseWriter, r *http.Request
 	if c.AppSecret == "" {
 		c.AppSecret = d.AppSecret
 	}
-	d.Step, d.Title, d.BusinessID = wizard.StepCredentials, c.Title, c.BusinessID
+	d.Step, d.Title, d.BusinessID, d.AppID = wizard.StepCredentials, c.Title, c.BusinessID, c.AppID
 	errs := c.Check()
 	// Keep only secrets that passed validation, so a typo is not stored.
 	if _, bad := errs["access_token"]; !bad {

@@ -111,7 +111,7 @@ func (s *Server) pendingChannelFor(ctx context.Context, d *store.ChannelDraft, a
 		switch {
 		case err == nil && ch.State == store.ChannelPending && ch.PhoneNumberID == num.ID && ch.DeletedAt == nil:
 			// Retry with the latest credentials of the draft.
-			if err := s.db.UpdateChannel(ctx, ch.ID, store.ChannelUpdate{Title: d.Title, DepartmentID: d.DepartmentID,
+			if err := s.db.UpdateChannel(ctx, ch.ID, store.ChannelUpdate{Title: d.Title, DepartmentID: d.DepartmentID, AppID: d.AppID,
 				AccessToken: &d.AccessToken, AppSecret: &d.AppSecret}); err != nil {
 				return store.Channel{}, err
 			}
@@ -130,7 +130,7 @@ func (s *Server) pendingChannelFor(ctx context.Context, d *store.ChannelDraft, a
 		return store.Channel{}, err
 	}
 	ch, err := s.db.CreatePendingChannel(ctx, store.NewChannel{
-		Title: d.Title, Provider: d.Provider, DepartmentID: d.DepartmentID, BusinessID: d.BusinessID,
+		Title: d.Title, Provider: d.Provider, DepartmentID: d.DepartmentID, BusinessID: d.BusinessID, AppID: d.AppID,
 		WABAID: acct.ID, WABAName: acct.Name, PhoneNumberID: num.ID, DisplayPhoneNumber: num.DisplayPhoneNumber,
 		VerifiedName: num.VerifiedName, QualityRating: num.QualityRating, MessagingLimitTier: num.MessagingLimitTier,
 		NumberStatus: num.Status, CodeVerificationStatus: num.CodeVerificationStatus,

@@ -50,7 +50,7 @@ func stepIndex(step string) int {
 
 // wizardView builds the page for the draft's current step.
 func (s *Server) wizardView(r *http.Request, d store.ChannelDraft) (views.WizardView, error) {
-	v := views.WizardView{Step: d.Step, Title: d.Title, BusinessID: d.BusinessID,
+	v := views.WizardView{Step: d.Step, Title: d.Title, BusinessID: d.BusinessID, AppID: d.AppID,
 		HasToken: d.AccessToken != "", HasAppSecret: d.AppSecret != "", Errors: views.Errors{}}
 	cur := stepIndex(d.Step)
 	for i, st := range wizard.Steps {

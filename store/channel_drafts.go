@@ -19,6 +19,7 @@ type ChannelDraft struct {
 	DepartmentID int64
 	Title        string
 	BusinessID   string
+	AppID        string
 	// AccessToken and AppSecret are decrypted; empty when not entered yet.
 	AccessToken   string
 	AppSecret     string
@@ -37,10 +38,10 @@ func (db *DB) ChannelDraftOf(ctx context.Context, userID int64) (ChannelDraft, e
 	var tok, app []byte
 	var created, updated string
 	err := db.R.QueryRowContext(ctx, `SELECT id, user_id, step, provider, COALESCE(department_id, 0), title,
-		business_id, access_token_enc, app_secret_enc, accounts_json, waba_id, phone_number_id,
+		business_id, app_id, access_token_enc, app_secret_enc, accounts_json, waba_id, phone_number_id,
 		COALESCE(channel_id, 0), last_error, created_at, updated_at
 		FROM channel_drafts WHERE user_id = ?`, userID).Scan(&d.ID, &d.UserID, &d.Step, &d.Provider, &d.DepartmentID,
-		&d.Title, &d.BusinessID, &tok, &app, &d.AccountsJSON, &d.WABAID, &d.PhoneNumberID, &d.ChannelID,
+		&d.Title, &d.BusinessID, &d.AppID, &tok, &app, &d.AccountsJSON, &d.WABAID, &d.PhoneNumberID, &d.ChannelID,
 		&d.LastError, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
@@ -68,15 +69,15 @@ func (db *DB) SaveChannelDraft(ctx context.Context, d ChannelDraft) (ChannelDraf
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		now := formatTime(time.Now())
 		err := tx.QueryRowContext(ctx, `INSERT INTO channel_drafts (user_id, step, provider, department_id, title,
-			business_id, accounts_json, waba_id, phone_number_id, channel_id, last_error, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			business_id, app_id, accounts_json, waba_id, phone_number_id, channel_id, last_error, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET step = excluded.step, provider = excluded.provider,
 			department_id = excluded.department_id, title = excluded.title, business_id = excluded.business_id,
-			accounts_json = excluded.accounts_json, waba_id = excluded.waba_id,
+			app_id = excluded.app_id, accounts_json = excluded.accounts_json, waba_id = excluded.waba_id,
 			phone_number_id = excluded.phone_number_id, channel_id = excluded.channel_id,
 			last_error = excluded.last_error, updated_at = excluded.updated_at
 			RETURNING id`,
-			d.UserID, d.Step, d.Provider, nullID(d.DepartmentID), d.Title, d.BusinessID, d.AccountsJSON,
+			d.UserID, d.Step, d.Provider, nullID(d.DepartmentID), d.Title, d.BusinessID, d.AppID, d.AccountsJSON,
 			d.WABAID, d.PhoneNumberID, nullID(d.ChannelID), d.LastError, now, now).Scan(&d.ID)
 		if err != nil {
 			return translate(err)

@@ -24,12 +24,14 @@ const (
 // provider. Its secrets are not part of it: read them with ChannelSecrets
 // when a provider call needs them.
 type Channel struct {
-	ID                     int64
-	Title                  string
-	Provider               string
-	DepartmentID           int64 // 0: none
-	DepartmentName         string
-	BusinessID             string
+	ID             int64
+	Title          string
+	Provider       string
+	DepartmentID   int64 // 0: none
+	DepartmentName string
+	BusinessID     string
+	// AppID is the Meta app's ID ("" when not given); uploads need it.
+	AppID                  string
 	WABAID                 string
 	WABAName               string
 	PhoneNumberID          string
@@ -70,6 +72,7 @@ type NewChannel struct {
 	Provider               string
 	DepartmentID           int64
 	BusinessID             string
+	AppID                  string
 	WABAID                 string
 	WABAName               string
 	PhoneNumberID          string
@@ -114,7 +117,7 @@ func (db *DB) open(sealed []byte, table string, id int64, what string) (string, 
 }
 
 const channelColumns = `c.id, c.title, c.provider, COALESCE(c.department_id, 0), COALESCE(d.name, ''),
-	c.business_id, c.waba_id, c.waba_name, c.phone_number_id, c.display_phone_number, c.verified_name,
+	c.business_id, c.app_id, c.waba_id, c.waba_name, c.phone_number_id, c.display_phone_number, c.verified_name,
 	c.quality_rating, c.messaging_limit_tier, c.number_status, c.code_verification_status,
 	c.forward_url, c.forward_secret_enc IS NOT NULL, c.alert_emails, c.is_default, c.inbox_visible,
 	c.state, c.state_reason, c.subscribed_at, c.last_health_check_at, c.last_webhook_at, c.deleted_at,
@@ -127,7 +130,7 @@ func scanChannel(s scanner) (Channel, error) {
 	var alerts, created, updated string
 	var subscribed, checked, webhook, deleted sql.NullString
 	err := s.Scan(&c.ID, &c.Title, &c.Provider, &c.DepartmentID, &c.DepartmentName,
-		&c.BusinessID, &c.WABAID, &c.WABAName, &c.PhoneNumberID, &c.DisplayPhoneNumber, &c.VerifiedName,
+		&c.BusinessID, &c.AppID, &c.WABAID, &c.WABAName, &c.PhoneNumberID, &c.DisplayPhoneNumber, &c.VerifiedName,
 		&c.QualityRating, &c.MessagingLimitTier, &c.NumberStatus, &c.CodeVerificationStatus,
 		&c.ForwardURL, &c.HasForwardSecret, &alerts, &c.IsDefault, &c.InboxVisible,
 		&c.State, &c.StateReason, &subscribed, &checked, &webhook, &deleted, &created, &updated)
@@ -179,12 +182,12 @@ func (db *DB) CreatePendingChannel(ctx context.Context, nc NewChannel) (Channel,
 	var id int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		now := formatTime(time.Now())
-		res, err := tx.ExecContext(ctx, `INSERT INTO channels (title, provider, department_id, business_id,
+		res, err := tx.ExecContext(ctx, `INSERT INTO channels (title, provider, department_id, business_id, app_id,
 			waba_id, waba_name, phone_number_id, display_phone_number, verified_name, quality_rating,
 			messaging_limit_tier, number_status, code_verification_status,
 			access_token_enc, app_secret_enc, verify_token_enc, state, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'', x'', x'', 'pending', ?, ?)`,
-			strings.TrimSpace(nc.Title), nc.Provider, nullID(nc.DepartmentID), nc.BusinessID,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'', x'', x'', 'pending', ?, ?)`,
+			strings.TrimSpace(nc.Title), nc.Provider, nullID(nc.DepartmentID), nc.BusinessID, strings.TrimSpace(nc.AppID),
 			nc.WABAID, nc.WABAName, nc.PhoneNumberID, nc.DisplayPhoneNumber, nc.VerifiedName, nc.QualityRating,
 			nc.MessagingLimitTier, nc.NumberStatus, nc.CodeVerificationStatus, now, now)
 		if err != nil {
@@ -320,6 +323,7 @@ func (db *DB) queryChannels(ctx context.Context, where string, args ...any) ([]C
 type ChannelUpdate struct {
 	Title        string
 	DepartmentID int64
+	AppID        string // "" removes it
 	ForwardURL   string
 	AlertEmails  []string
 	AccessToken  *string
@@ -329,9 +333,9 @@ type ChannelUpdate struct {
 // UpdateChannel saves a channel's settings.
 func (db *DB) UpdateChannel(ctx context.Context, id int64, up ChannelUpdate) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE channels SET title = ?, department_id = ?, forward_url = ?,
+		res, err := tx.ExecContext(ctx, `UPDATE channels SET title = ?, department_id = ?, app_id = ?, forward_url = ?,
 			alert_emails = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`,
-			strings.TrimSpace(up.Title), nullID(up.DepartmentID), strings.TrimSpace(up.ForwardURL),
+			strings.TrimSpace(up.Title), nullID(up.DepartmentID), strings.TrimSpace(up.AppID), strings.TrimSpace(up.ForwardURL),
 			strings.Join(up.AlertEmails, ","), formatTime(time.Now()), id)
 		if err != nil {
 			return translate(err)

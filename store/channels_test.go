@@ -202,12 +202,12 @@ func TestChannelDrafts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Step, d.AccessToken, d.BusinessID = "numbers", "EAAG-token", "123456"
+	d.Step, d.AccessToken, d.BusinessID, d.AppID = "numbers", "EAAG-token", "123456", "908070605040302"
 	if _, err := db.SaveChannelDraft(ctx, d); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.ChannelDraftOf(ctx, u.ID)
-	if got.ID != d.ID || got.Step != "numbers" || got.AccessToken != "EAAG-token" || got.AppSecret != "" {
+	if got.ID != d.ID || got.Step != "numbers" || got.AccessToken != "EAAG-token" || got.AppSecret != "" || got.AppID != "908070605040302" {
 		t.Fatalf("draft = %+v", got)
 	}
 	// A pending channel made by the draft goes away with it.
@@ -224,5 +224,35 @@ func TestChannelDrafts(t *testing.T) {
 	db.SaveChannelDraft(ctx, store.ChannelDraft{UserID: u.ID, Step: "provider"})
 	if n, err := db.PurgeStaleChannelDrafts(ctx, time.Now().Add(time.Hour)); err != nil || n != 1 {
 		t.Fatalf("purge = %d, %v", n, err)
+	}
+}
+
+func TestChannelAppID(t *testing.T) {
+	db, _ := mustOpenWithBox(t)
+	ctx := context.Background()
+	nc := newChannel("1001")
+	nc.AppID = " 908070605040302 "
+	ch, err := db.CreatePendingChannel(ctx, nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.AppID != "908070605040302" {
+		t.Fatalf("AppID after create = %q", ch.AppID)
+	}
+	other, _ := db.CreatePendingChannel(ctx, newChannel("1002"))
+	if other.AppID != "" {
+		t.Fatalf("a channel created without an App ID has %q", other.AppID)
+	}
+	if err := db.UpdateChannel(ctx, ch.ID, store.ChannelUpdate{Title: ch.Title, AppID: "111222333"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.ChannelByID(ctx, ch.ID); got.AppID != "111222333" {
+		t.Fatalf("AppID after update = %q", got.AppID)
+	}
+	if err := db.UpdateChannel(ctx, ch.ID, store.ChannelUpdate{Title: ch.Title}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.ChannelByID(ctx, ch.ID); got.AppID != "" {
+		t.Fatalf("AppID after removing it = %q", got.AppID)
 	}
 }

@@ -74,6 +74,8 @@ type Credentials struct {
 	AccessToken string `field:"access_token" validate:"required,min=20,max=2048"`
 	BusinessID  string `field:"business_id" validate:"required,numeric,min=5,max=25"`
 	AppSecret   string `field:"app_secret" validate:"required,hexadecimal,len=32"`
+	// AppID is optional: only uploads (a new profile picture) need it.
+	AppID string `field:"app_id" validate:"omitempty,number,min=5,max=20"`
 }
 
 var tokenChars = regexp.MustCompile(`^[A-Za-z0-9_\-.|]+$`)
@@ -115,6 +117,8 @@ func credentialMessage(fe validator.FieldError) string {
 		return "Paste the App Secret from your Meta app (App settings → Basic). wadesk uses it to check that webhooks really come from Meta."
 	case "app_secret:hexadecimal", "app_secret:len":
 		return "An App Secret is 32 characters of 0–9 and a–f. Copy it again from App settings → Basic."
+	case "app_id:number", "app_id:min", "app_id:max":
+		return "A Meta App ID is 5 to 20 digits and nothing else, such as 908070605040302. Copy it from your Meta app → App settings → Basic, or leave it empty."
 	}
 	return "This value is not valid."
 }

@@ -37,6 +37,11 @@ func TestCredentialsCheck(t *testing.T) {
 	if errs := good.Check(); len(errs) != 0 {
 		t.Fatalf("good credentials refused: %v", errs)
 	}
+	withApp := good
+	withApp.AppID = "908070605040302"
+	if errs := withApp.Check(); len(errs) != 0 {
+		t.Fatalf("credentials with an App ID refused: %v", errs)
+	}
 	for _, tc := range []struct {
 		name  string
 		edit  func(*Credentials)
@@ -52,6 +57,10 @@ func TestCredentialsCheck(t *testing.T) {
 		{"no app secret", func(c *Credentials) { c.AppSecret = "" }, "app_secret"},
 		{"app secret not hex", func(c *Credentials) { c.AppSecret = strings.Repeat("z", 32) }, "app_secret"},
 		{"app secret too short", func(c *Credentials) { c.AppSecret = "abcdef" }, "app_secret"},
+		{"letters in app id", func(c *Credentials) { c.AppID = "90807060504030x" }, "app_id"},
+		{"negative app id", func(c *Credentials) { c.AppID = "-908070605040302" }, "app_id"},
+		{"decimal app id", func(c *Credentials) { c.AppID = "9080706.5" }, "app_id"},
+		{"short app id", func(c *Credentials) { c.AppID = "123" }, "app_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := good
