@@ -6,6 +6,10 @@
 //   data-copy-target="#selector" click copies that element's value or text
 //   data-confirm="Question?"     on a form, button or link: asks before going on
 //   data-countdown="RFC 3339"    shows "hh:mm:ss left" until the deadline
+//   data-count="#id" data-count-max="n"
+//                                keeps #id at "chars / n", class is-over past n
+//   data-picture-input           a file input whose chosen picture shows in
+//                                every [data-picture-preview] element
 //
 // htmx attributes (hx-confirm and friends) keep working on their own; the
 // data-confirm handler also stops htmx requests when the user says no.
@@ -196,4 +200,131 @@
   }
   document.addEventListener("htmx:afterSettle", tick);
   setInterval(tick, 1000);
+
+  // ---- Character counters ----------------------------------------------------
+  // Characters are counted as the server counts them (code points, so an
+  // emoji is one). The browser does not stop at the limit: the counter
+  // turns red and the server explains.
+
+  function updateCounter(field) {
+    var target = document.querySelector(field.getAttribute("data-count"));
+    var max = parseInt(field.getAttribute("data-count-max"), 10);
+    if (!target || isNaN(max)) {
+      return;
+    }
+    var n = Array.from(field.value).length;
+    target.textContent = n + " / " + max;
+    target.classList.toggle("is-over", n > max);
+  }
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("[data-count]")) {
+      updateCounter(field);
+    }
+  });
+
+  // ---- Picture preview -------------------------------------------------------
+  // <input type="file" data-picture-input data-picture-min="192"
+  // data-picture-max-mb="5"> shows the chosen file in every
+  // [data-picture-preview] box (the CSS crops it as WhatsApp does: centre
+  // square, circle) and says in the form's [data-picture-status] whether it
+  // will be refused. The server checks again; this only saves a round trip.
+  // Boxes swapped in by htmx (the live phone preview) get the picture too.
+
+  var chosenPicture = null;
+  // What each box showed before a picture was chosen, to put back when
+  // the choice is cleared.
+  var originals = new WeakMap();
+
+  function previewBoxes() {
+    return document.querySelectorAll("[data-picture-preview]");
+  }
+
+  function showPicture(url) {
+    var boxes = previewBoxes();
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (!originals.has(box)) {
+        originals.set(box, Array.prototype.map.call(box.childNodes, function (n) { return n.cloneNode(true); }));
+      }
+      var img = box.querySelector("img");
+      if (!img) {
+        box.textContent = "";
+        img = document.createElement("img");
+        img.alt = "";
+        box.appendChild(img);
+      }
+      img.src = url;
+    }
+  }
+
+  function restorePictures() {
+    var boxes = previewBoxes();
+    for (var i = 0; i < boxes.length; i++) {
+      var nodes = originals.get(boxes[i]);
+      if (nodes) {
+        boxes[i].replaceChildren.apply(boxes[i], nodes);
+        originals.delete(boxes[i]);
+      }
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("[data-picture-input]")) {
+      return;
+    }
+    var status = input.form ? input.form.querySelector("[data-picture-status]") : null;
+    function say(text) {
+      if (status) {
+        status.textContent = text;
+      }
+    }
+    if (chosenPicture) {
+      URL.revokeObjectURL(chosenPicture);
+      chosenPicture = null;
+    }
+    restorePictures();
+    var file = input.files && input.files[0];
+    if (!file) {
+      say("");
+      return;
+    }
+    if (file.type !== "image/jpeg" && file.type !== "image/png") {
+      say("This file is not a JPEG or PNG picture, so it will be refused.");
+      return;
+    }
+    var maxMB = parseInt(input.getAttribute("data-picture-max-mb"), 10);
+    if (!isNaN(maxMB) && file.size > maxMB * 1024 * 1024) {
+      say("This picture is larger than " + maxMB + " MB, so it will be refused. Save a smaller version.");
+      return;
+    }
+    chosenPicture = URL.createObjectURL(file);
+    showPicture(chosenPicture);
+    var probe = new Image();
+    probe.onload = function () {
+      var min = parseInt(input.getAttribute("data-picture-min"), 10);
+      var w = probe.naturalWidth;
+      var h = probe.naturalHeight;
+      var side = Math.min(w, h);
+      if (!isNaN(min) && side < min) {
+        say("This picture is " + w + "×" + h + " pixels; WhatsApp needs at least " + min + "×" + min + ".");
+      } else if (w !== h) {
+        say("Shown as it will be uploaded: the centre " + side + "×" + side + " square of " + w + "×" + h + ". Press Upload picture to send it.");
+      } else {
+        say("Shown as it will be uploaded. Press Upload picture to send it.");
+      }
+    };
+    probe.onerror = function () {
+      say("This picture could not be read; it will probably be refused.");
+    };
+    probe.src = chosenPicture;
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (chosenPicture) {
+      showPicture(chosenPicture);
+    }
+  });
 })();
