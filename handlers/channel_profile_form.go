@@ -209,7 +209,7 @@ func profilePreview(ch store.Channel, f profileFields, pictureURL string) views.
 		name = ch.Title
 	}
 	return views.ProfilePreview{Name: name, PictureURL: pictureURL, About: f.About, Category: providers.VerticalLabel(f.Vertical),
-		Descr: f.Description, Address: f.Address, Email: f.Email, Websites: f.websites()}
+		Description: f.Description, Address: f.Address, Email: f.Email, Websites: f.websites()}
 }
 
 // profileProblem shows a provider refusal: under the field Meta named, or
@@ -223,9 +223,10 @@ func profileProblem(v *views.ProfileForm, err error, fallbackField string) {
 		}
 		if pe.Kind == providers.ErrorKindInvalidParameter {
 			about := strings.ToLower(pe.Details + " " + pe.UserMessage + " " + pe.Message)
+			// Most specific first: an email problem says "email address".
 			for _, c := range []struct{ key, field string }{
-				{"picture", "picture"}, {"file_type", "picture"}, {"about", "about"}, {"description", "description"},
-				{"address", "address"}, {"email", "email"}, {"website", "website_1"}, {"vertical", "vertical"},
+				{"picture", "picture"}, {"file_type", "picture"}, {"email", "email"}, {"website", "website_1"},
+				{"vertical", "vertical"}, {"description", "description"}, {"address", "address"}, {"about", "about"},
 			} {
 				if strings.Contains(about, c.key) {
 					field = c.field

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/store"
 )
 
 // TestProfileFormLimits keeps the form's validate tags equal to the
@@ -42,4 +43,48 @@ func TestProfileFormLimits(t *testing.T) {
 	for name := range want {
 		t.Errorf("the form has no field %s", name)
 	}
+}
+
+func TestProfileProblemFindsTheField(t *testing.T) {
+	meta := func(code int, kind providers.ErrorKind, details string) error {
+		return &providers.Error{Provider: providers.MetaCloud, Code: code, Kind: kind, Message: "(#100) Invalid parameter", Details: details}
+	}
+	tests := []struct {
+		name     string
+		err      error
+		fallback string
+		field    string // "" means above the form
+	}{
+		{"about", meta(100, providers.ErrorKindInvalidParameter, "about must be at most 139 characters; it has 140."), "", "about"},
+		{"email says address", meta(100, providers.ErrorKindInvalidParameter, "email 'x' is not a valid email address."), "", "email"},
+		{"address", meta(100, providers.ErrorKindInvalidParameter, "address must be at most 256 characters; it has 300."), "", "address"},
+		{"websites", meta(100, providers.ErrorKindInvalidParameter, "websites accepts at most 2 URLs; got 3."), "", "website_1"},
+		{"handle", meta(100, providers.ErrorKindInvalidParameter, "profile_picture_handle has expired. Upload the picture again."), "", "picture"},
+		{"unnamed field", meta(100, providers.ErrorKindInvalidParameter, ""), "", ""},
+		{"unnamed, picture form", meta(100, providers.ErrorKindInvalidParameter, ""), "picture", "picture"},
+		{"token", meta(190, providers.ErrorKindAuth, ""), "picture", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := profileView(store.Channel{ID: 1}, profileAPI{pictures: fakePictures{}}, profileFields{}, "")
+			profileProblem(&v, tt.err, tt.fallback)
+			if tt.field == "" {
+				if v.Problem == "" || len(v.Errors) != 0 {
+					t.Fatalf("problem %q, errors %v; want the problem above the form", v.Problem, v.Errors)
+				}
+				return
+			}
+			if v.Errors[tt.field] == "" || v.Problem != "" {
+				t.Fatalf("errors %v, problem %q; want the problem under %s", v.Errors, v.Problem, tt.field)
+			}
+			if !strings.Contains(v.Errors[tt.field], "error code") {
+				t.Errorf("the message %q does not give the code", v.Errors[tt.field])
+			}
+		})
+	}
+}
+
+// fakePictures stands for a provider that can upload pictures.
+type fakePictures struct {
+	providers.ProfilePictureManager
 }

@@ -28,14 +28,14 @@ type VerticalOption struct {
 
 // ProfilePreview is the business profile as a customer's phone shows it.
 type ProfilePreview struct {
-	Name       string
-	PictureURL string // "" shows the initials
-	About      string
-	Category   string
-	Descr      string
-	Address    string
-	Email      string
-	Websites   []string
+	Name        string
+	PictureURL  string // "" shows the initials
+	About       string
+	Category    string
+	Description string
+	Address     string
+	Email       string
+	Websites    []string
 }
 
 // ProfilePictureView is the profile picture card.
@@ -1158,15 +1158,15 @@ func ProfilePhone(pv ProfilePreview) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if pv.Descr != "" {
+		if pv.Description != "" {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "<div class=\"profile-section profile-description\" data-testid=\"preview-description\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var55 string
-			templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(pv.Descr)
+			templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(pv.Description)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/profile.templ`, Line: 251, Col: 97}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/profile.templ`, Line: 251, Col: 103}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var55))
 			if templ_7745c5c3_Err != nil {
