@@ -81,6 +81,7 @@ func (s *Server) channelStoreUpdate(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, storePath(ch.ID))
 		return
 	}
+	f.Errors = errs
 	if err := s.fillPaymentTemplates(ctx, ch.ID, &f); err != nil {
 		s.serverError(w, r, err)
 		return
