@@ -39,14 +39,12 @@ func (s *Server) productMessageView(ctx context.Context, c store.Conversation, n
 	if err != nil {
 		return v, st, err
 	}
-	ps, _, err := s.db.ListProducts(ctx, c.ChannelID, 0)
+	ps, err := s.db.InStockProducts(ctx, c.ChannelID, productOfferLimit)
 	if err != nil {
 		return v, st, err
 	}
 	for _, p := range ps {
-		if p.InStock && len(v.Products) < productOfferLimit {
-			v.Products = append(v.Products, views.ProductOption{RetailerID: p.RetailerID, Label: p.Name + " · " + commerce.Format(p.Price1000, p.Currency)})
-		}
+		v.Products = append(v.Products, views.ProductOption{RetailerID: p.RetailerID, Label: p.Name + " · " + commerce.Format(p.Price1000, p.Currency)})
 	}
 	open, why := window.CanSendFreeForm(window.At(c.LastInboundAt, now))
 	switch {

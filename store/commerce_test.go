@@ -89,6 +89,9 @@ func TestProductsCRUD(t *testing.T) {
 	if _, err := db.ProductByID(ctx, other, p.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("read through another channel: %v", err)
 	}
+	if in, err := db.InStockProducts(ctx, ch, 10); err != nil || len(in) != 0 {
+		t.Fatalf("in stock = %+v, %v; want none (the loaf is out of stock, the bun never was in)", in, err)
+	}
 	byID, err := db.ProductsByRetailerID(ctx, ch, []string{"bun", "sourdough", "nope"})
 	if err != nil || len(byID) != 2 || byID["bun"].ID != bun.ID {
 		t.Fatalf("by retailer ID = %+v, %v", byID, err)

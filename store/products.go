@@ -90,6 +90,20 @@ func (db *DB) ListProducts(ctx context.Context, channelID int64, limit int) ([]P
 	return ps, total, nil
 }
 
+// InStockProducts returns up to limit products of a channel that are in
+// stock, by name: the ones product messages may offer.
+func (db *DB) InStockProducts(ctx context.Context, channelID int64, limit int) ([]Product, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	ps, err := queryProducts(ctx, db.R, `SELECT `+productColumns+` FROM products WHERE channel_id = ? AND in_stock = 1
+		ORDER BY name COLLATE NOCASE, id LIMIT ?`, channelID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: products in stock of channel %d: %w", channelID, err)
+	}
+	return ps, nil
+}
+
 // ProductByID returns one product of a channel.
 func (db *DB) ProductByID(ctx context.Context, channelID, id int64) (Product, error) {
 	p, err := scanProduct(db.R.QueryRowContext(ctx, `SELECT `+productColumns+` FROM products WHERE channel_id = ? AND id = ?`,
