@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -581,3 +582,58 @@ func TestStoreSettingsWithProvider(t *testing.T) {
 		t.Fatalf("a refused save changed the settings: %+v", st)
 	}
 }
+
+func TestStoreOrdersPage(t *testing.T) {
+	s := startInboxSite(t)
+	ctx := context.Background()
+	admin := s.signIn(s.adminMail)
+	if p := s.get(admin, "/store/orders"); p.status != http.StatusOK || !strings.Contains(p.body, `data-testid="orders-empty"`) {
+		t.Fatalf("no orders yet: %d\n%s", p.status, p.body)
+	}
+	// 51 customers order; nobody opened their conversations, so the orders
+	// page makes the orders itself.
+	base := time.Now().Add(-2 * time.Hour)
+	for i := range 51 {
+		s.orderIn(fmt.Sprintf("1777000%04d", i), fmt.Sprintf("wamid.bulk%d", i), base.Add(time.Duration(i)*time.Second), cartItems)
+	}
+	p := s.get(admin, "/store/orders")
+	if p.status != http.StatusOK || strings.Count(p.body, `data-testid="order-total">USD 20.25<`) != 50 || !strings.Contains(p.body, `data-testid="orders-more"`) {
+		t.Fatalf("first page: %d, %d orders\n%.3000s", p.status, strings.Count(p.body, `data-testid="order-total"`), p.body)
+	}
+	more := regexpMore.FindStringSubmatch(p.body)
+	if more == nil {
+		t.Fatal("no link to older orders")
+	}
+	p = s.get(admin, strings.ReplaceAll(more[1], "&amp;", "&"))
+	if n := strings.Count(p.body, `data-testid="order-total"`); n != 1 || strings.Contains(p.body, `data-testid="orders-more"`) {
+		t.Fatalf("second page has %d orders\n%s", n, p.body)
+	}
+	// The newest order links to its conversation; once paid it moves to
+	// the Paid tab.
+	orders, _, err := s.db.ListOrders(ctx, store.OrderFilter{Limit: 1})
+	if err != nil || len(orders) != 1 {
+		t.Fatal(orders, err)
+	}
+	newest := orders[0]
+	if !strings.Contains(s.get(admin, "/store/orders").body, fmt.Sprintf(`href="/inbox/%d"`, newest.ConversationID)) {
+		t.Error("the order does not link to its conversation")
+	}
+	if p := s.postHX(admin, fmt.Sprintf("/inbox/%d/orders/%d/paid", newest.ConversationID, newest.ID), nil); p.status != http.StatusOK {
+		t.Fatalf("mark paid: %d", p.status)
+	}
+	p = s.get(admin, "/store/orders?status=paid")
+	if n := strings.Count(p.body, `data-testid="order-total"`); n != 1 || !strings.Contains(p.body, fmt.Sprintf(`data-testid="order-%d"`, newest.ID)) {
+		t.Fatalf("paid tab has %d orders\n%s", n, p.body)
+	}
+	if n := strings.Count(s.get(admin, "/store/orders?status=new").body, `data-testid="order-total"`); n != 50 {
+		t.Fatalf("new tab has %d orders, want 50", n)
+	}
+	if p := s.get(admin, "/store/orders?status=bogus&after=garbage"); p.status != http.StatusOK {
+		t.Fatalf("junk filters: %d", p.status)
+	}
+	if p := s.get(admin, "/store"); !strings.Contains(p.body, `data-testid="store-new-orders"`) || !strings.Contains(p.body, ">50<") {
+		t.Fatalf("store page counts:\n%s", p.body)
+	}
+}
+
+var regexpMore = regexp.MustCompile(`href="(/store/orders\?[^"]+)" role="button" class="secondary outline" data-testid="orders-more"`)
