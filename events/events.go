@@ -9,6 +9,8 @@ import "sync"
 const (
 	MessageCreated = "message.created"
 	MessageStatus  = "message.status"
+	// OrderChanged: an order of the conversation changed status.
+	OrderChanged = "order.changed"
 )
 
 // Event says that something changed; subscribers re-read what they show.

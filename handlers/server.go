@@ -69,6 +69,8 @@ type ChannelProvider interface {
 	GetPhoneNumber(ctx context.Context, phoneNumberID string) (providers.PhoneNumber, error)
 	// Message templates: list, create and delete (the Manage templates pages).
 	providers.TemplateManager
+	// Cart and catalog switches (the Store settings page).
+	providers.CommerceManager
 }
 
 // Connector returns an adapter for a provider and access token.

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,8 +41,9 @@ func phoneTemplates() (*template.Template, error) {
 			return
 		}
 		funcs := template.FuncMap{
-			"css": func() template.CSS { return template.CSS(css) },
-			"js":  func() template.JS { return template.JS(js) },
+			"css":   func() template.CSS { return template.CSS(css) },
+			"js":    func() template.JS { return template.JS(js) },
+			"links": linkParts,
 		}
 		phoneTmpl, phoneTmplErr = template.New("phone").Funcs(funcs).ParseFS(webFS, "web/phone.gohtml")
 	})
@@ -124,9 +126,11 @@ type bubbleView struct {
 	ListButton  string
 	Sections    []sectionView
 	Products    []productView
-	Order       *orderView
-	Reaction    string
-	Label       string
+	// ProductSections groups Products under their titles (product lists).
+	ProductSections []productSection
+	Order           *orderView
+	Reaction        string
+	Label           string
 }
 
 type buttonView struct {
@@ -135,6 +139,11 @@ type buttonView struct {
 	Title   string
 	Payload string
 	URL     string
+}
+
+type productSection struct {
+	Title    string
+	Products []productView
 }
 
 type sectionView struct {
@@ -152,6 +161,40 @@ type orderLine struct {
 	Name     string
 	Quantity int
 	Price    string
+}
+
+// textPart is a piece of a message's text: plain, or a web link that the
+// phone makes clickable, as WhatsApp does.
+type textPart struct {
+	Text string
+	URL  string
+}
+
+var linkPattern = regexp.MustCompile(`https?://[^\s<>"]+`)
+
+// linkParts splits text into plain pieces and http(s) links. Punctuation
+// that ends a sentence is not part of the link.
+func linkParts(text string) []textPart {
+	var parts []textPart
+	last := 0
+	for _, m := range linkPattern.FindAllStringIndex(text, -1) {
+		start, end := m[0], m[1]
+		for end > start && strings.ContainsRune(".,;:!?)]}'", rune(text[end-1])) {
+			end--
+		}
+		if _, err := url.Parse(text[start:end]); err != nil || end-start <= len("https://") {
+			continue
+		}
+		if start > last {
+			parts = append(parts, textPart{Text: text[last:start]})
+		}
+		parts = append(parts, textPart{Text: text[start:end], URL: text[start:end]})
+		last = end
+	}
+	if last < len(text) {
+		parts = append(parts, textPart{Text: text[last:]})
+	}
+	return parts
 }
 
 func money(v float64, currency string) string {
@@ -622,9 +665,13 @@ func (s *Sim) interactiveBubbleLocked(b *bubbleView, in *sendInteractive) {
 		b.Products = append(b.Products, s.productViewFor(a.ProductRetailerID))
 	case "product_list":
 		for _, sec := range a.Sections {
+			ps := productSection{Title: sec.Title}
 			for _, it := range sec.ProductItems {
-				b.Products = append(b.Products, s.productViewFor(it.ProductRetailerID))
+				pv := s.productViewFor(it.ProductRetailerID)
+				b.Products = append(b.Products, pv)
+				ps.Products = append(ps.Products, pv)
 			}
+			b.ProductSections = append(b.ProductSections, ps)
 		}
 	case "catalog_message":
 		for _, p := range s.cfg.Catalog.Products {

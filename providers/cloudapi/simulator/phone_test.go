@@ -394,3 +394,62 @@ func TestRun(t *testing.T) {
 		t.Fatal("Run did not stop")
 	}
 }
+
+func TestLinkParts(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []textPart
+	}{
+		{"no links here", []textPart{{Text: "no links here"}}},
+		{"Pay here: https://buy.stripe.com/abc?client_reference_id=wadesk-7.", []textPart{
+			{Text: "Pay here: "}, {Text: "https://buy.stripe.com/abc?client_reference_id=wadesk-7", URL: "https://buy.stripe.com/abc?client_reference_id=wadesk-7"}, {Text: "."}}},
+		{"(see http://a.example/x) and https://b.example", []textPart{
+			{Text: "(see "}, {Text: "http://a.example/x", URL: "http://a.example/x"}, {Text: ") and "}, {Text: "https://b.example", URL: "https://b.example"}}},
+		{"javascript:alert(1) ftp://x.example https://", []textPart{{Text: "javascript:alert(1) ftp://x.example https://"}}},
+	}
+	for _, tt := range tests {
+		got := linkParts(tt.in)
+		if len(got) != len(tt.want) {
+			t.Errorf("linkParts(%q) = %+v, want %+v", tt.in, got, tt.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tt.want[i] {
+				t.Errorf("linkParts(%q) = %+v, want %+v", tt.in, got, tt.want)
+				break
+			}
+		}
+	}
+}
+
+func TestPhoneShowsLinksAndProductCards(t *testing.T) {
+	ts := startSim(t, nil)
+	mustInject(t, ts.Sim, Inbound{PhoneNumberID: phoneID, From: customerID, Text: "hi"})
+	ts.sendText(t, phoneID, customerID, `Pay here: https://buy.stripe.com/abc?x=1&y=<b> <script>alert(1)</script>`)
+	res := ts.call(t, "POST", "/v23.0/"+phoneID+"/messages", map[string]any{"messaging_product": "whatsapp", "to": customerID, "type": "interactive",
+		"interactive": map[string]any{"type": "product_list", "header": map[string]any{"type": "text", "text": "Our menu"},
+			"body": map[string]any{"text": "Pick what you like"},
+			"action": map[string]any{"catalog_id": "194800000000001", "sections": []any{
+				map[string]any{"title": "Breads", "product_items": []any{map[string]any{"product_retailer_id": "sourdough-loaf"}}},
+				map[string]any{"title": "Sweets", "product_items": []any{map[string]any{"product_retailer_id": "carrot-cake"}, map[string]any{"product_retailer_id": "mystery"}}},
+			}}}})
+	if res.status != 200 {
+		t.Fatalf("product list: %d %s", res.status, res.raw)
+	}
+	chat := chatFragment(t, ts, true)
+	if !strings.Contains(chat, `<a href="https://buy.stripe.com/abc?x=1&amp;y=" target="_blank" rel="noopener noreferrer" data-testid="message-link">`) {
+		t.Errorf("the link is not clickable:\n%s", chat)
+	}
+	if strings.Contains(chat, "<script>alert") || strings.Contains(chat, "<b>") {
+		t.Errorf("message markup reached the page:\n%s", chat)
+	}
+	for _, want := range []string{`data-testid="product-section">Breads<`, `data-testid="product-section">Sweets<`,
+		`data-retailer-id="carrot-cake"`, `data-testid="product-qty-sourdough-loaf"`, "Not in the simulator&#39;s catalog"} {
+		if !strings.Contains(chat, want) {
+			t.Errorf("chat lacks %s:\n%s", want, chat)
+		}
+	}
+	if n := strings.Count(chat, `data-testid="product-card"`); n != 3 {
+		t.Errorf("%d product cards, want 3", n)
+	}
+}

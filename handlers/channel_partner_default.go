@@ -1,0 +1,34 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/wadesk/wadesk/store"
+)
+
+// channelPartnerDefault makes a payment partner the channel's default: the
+// one whose link "Send payment link" sends.
+func (s *Server) channelPartnerDefault(w http.ResponseWriter, r *http.Request) {
+	ch, ok := s.loadChannel(w, r)
+	if !ok {
+		return
+	}
+	pid, ok := pathID(r, "pid")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	err := s.db.SetDefaultPaymentPartner(r.Context(), ch.ID, pid)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.log.Info("default payment partner set", "channel_id", ch.ID, "partner_id", pid, "by", currentUser(r.Context()).ID)
+	s.flashSuccess(w, r, "Default payment partner changed.")
+	redirect(w, r, storePath(ch.ID)+"/partners")
+}
