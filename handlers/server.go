@@ -19,6 +19,7 @@ import (
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/mailer"
+	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
@@ -52,9 +53,10 @@ type Config struct {
 	Events *events.Hub
 }
 
-// MessageQueue stores an agent's message and has it sent.
+// MessageQueue stores an agent's message and has it sent; opts change
+// what the inbox shows for it (outbox.ShowText, outbox.ShowRendered).
 type MessageQueue interface {
-	Enqueue(ctx context.Context, conversationID int64, msg providers.OutboundMessage) (store.OutboundMessage, error)
+	Enqueue(ctx context.Context, conversationID int64, msg providers.OutboundMessage, opts ...outbox.Option) (store.OutboundMessage, error)
 }
 
 // MailSender sends one email; *mailer.SMTP is the real one.

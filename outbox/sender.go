@@ -16,6 +16,7 @@ import (
 
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/window"
 )
 
 // Defaults of Config, as Meta documents them for the Cloud API.
@@ -145,8 +146,8 @@ func (s *Sender) Stats() Stats {
 
 // Enqueue stores msg (see the package function Enqueue), reports it as
 // "sending" and wakes the sender.
-func (s *Sender) Enqueue(ctx context.Context, conversationID int64, msg providers.OutboundMessage) (store.OutboundMessage, error) {
-	m, err := Enqueue(ctx, s.db, conversationID, msg)
+func (s *Sender) Enqueue(ctx context.Context, conversationID int64, msg providers.OutboundMessage, opts ...Option) (store.OutboundMessage, error) {
+	m, err := Enqueue(ctx, s.db, conversationID, msg, opts...)
 	if err != nil {
 		return m, err
 	}
@@ -536,7 +537,8 @@ func (w *worker) send(ctx context.Context, client providers.MessageSender, j sto
 }
 
 func failure(err error, pe *providers.Error) store.OutboundFailure {
-	f := store.OutboundFailure{State: store.OutboxFailed, Reason: providers.Plain(err), Detail: err.Error()}
+	f := store.OutboundFailure{State: store.OutboxFailed, Reason: providers.Plain(err), Detail: err.Error(),
+		ClosesWindow: window.IsWindowClosedError(err)}
 	if pe != nil {
 		f.Code = pe.Code
 	}
