@@ -69,7 +69,9 @@ type WindowClosedError struct {
 	Reason string
 }
 
-func (e *WindowClosedError) Error() string { return "outbox: the customer service window is closed: " + e.Reason }
+func (e *WindowClosedError) Error() string {
+	return "outbox: the customer service window is closed: " + e.Reason
+}
 
 // Option changes what Enqueue stores for the inbox to show.
 type Option func(*display)
