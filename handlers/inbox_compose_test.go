@@ -581,7 +581,7 @@ func TestAttachmentsAreCheckedAndUploaded(t *testing.T) {
 		{"photo over 5 MB", "big.png", tooBig, map[string]string{"caption": "big one"}, 422,
 			[]string{"WhatsApp accepts photos of up to 5 MB.", `value="big one"`}},
 		{"caption under audio", "voice.ogg", bytes.NewReader(ogg), map[string]string{"caption": "listen"}, 422,
-			[]string{`data-testid="composer-error-caption"`, "no caption under audio"}},
+			[]string{`data-testid="composer-error-caption"`, "no caption under audio", `data-testid="attach-file-note"`}},
 		{"caption over 1024", "bread.png", bytes.NewReader(png), map[string]string{"caption": strings.Repeat("c", 1025)}, 422,
 			[]string{"at most 1024"}},
 		{"quoting a message not yet sent", "bread.png", bytes.NewReader(png), map[string]string{"reply_to": strconv.FormatInt(out[0].ID, 10)}, 422,

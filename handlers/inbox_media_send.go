@@ -39,7 +39,11 @@ func (s *Server) inboxMediaSend(w http.ResponseWriter, r *http.Request) {
 	}
 	form := views.AttachComposer{Errors: views.Errors{}}
 	var replyTo string
+	fileChosen := false
 	show := func(status int) {
+		if fileChosen {
+			form.FileNote = "Choose the file again: the browser does not keep it when the form comes back."
+		}
 		s.renderThread(w, r, status, composeState{open: views.ModeAttach, replyTo: replyTo, attach: &form})
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxAttachBody)
@@ -80,6 +84,7 @@ func (s *Server) inboxMediaSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer file.Close()
+	fileChosen = true
 	f, err := attach.Identify(file, hdr.Size, hdr.Filename)
 	var p *attach.Problem
 	if errors.As(err, &p) {

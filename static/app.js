@@ -307,14 +307,4 @@
     field.setSelectionRange(caret, caret);
     field.dispatchEvent(new Event("input", { bubbles: true }));
   });
-
-  // A template chosen in the picker: go straight to its first field.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.target && event.target.id === "composer-template-form") {
-      var first = event.target.querySelector("input:not([type=hidden])");
-      if (first) {
-        first.focus();
-      }
-    }
-  });
 })();
