@@ -38,12 +38,17 @@ type composeState struct {
 	attach          *views.AttachComposer
 }
 
-// renderThread renders the conversation page with the composer in state
-// st. Opening the page marks the conversation read.
-func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, status int, st composeState) {
+// renderThread renders the page of conversation id (one the user may see)
+// with the composer in state st. Opening the page marks it read.
+func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, id int64, status int, st composeState) {
 	ctx := r.Context()
-	c, ok := s.loadConversation(w, r)
-	if !ok {
+	c, err := s.db.ConversationFor(ctx, store.ViewerOf(*currentUser(ctx)), id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
 		return
 	}
 	if err := s.db.MarkConversationRead(ctx, c.ID); err != nil {

@@ -13,15 +13,19 @@ import (
 // template chosen (the picker's answer without JavaScript). Opening it
 // marks it read.
 func (s *Server) inboxConversationShow(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.loadConversation(w, r)
+	if !ok {
+		return
+	}
 	st := composeState{}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("template"), 10, 64); err == nil && id > 0 {
 		st.open, st.templateID = views.ModeTemplate, id
 	}
-	s.renderThread(w, r, http.StatusOK, st)
+	s.renderThread(w, r, c.ID, http.StatusOK, st)
 }
 
 // renderConversation renders the conversation page; draft and problem are
 // a refused text reply and why.
-func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, status int, draft, problem, replyTo string) {
-	s.renderThread(w, r, status, composeState{draft: draft, problem: problem, replyTo: replyTo})
+func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, id int64, status int, draft, problem string) {
+	s.renderThread(w, r, id, status, composeState{draft: draft, problem: problem})
 }

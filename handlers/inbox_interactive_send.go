@@ -32,7 +32,7 @@ func (s *Server) inboxInteractiveSend(w http.ResponseWriter, r *http.Request) {
 	form := interactiveForm(r.PostForm)
 	replyTo := r.PostFormValue("reply_to")
 	show := func(status int) {
-		s.renderThread(w, r, status, composeState{open: views.ModeInteractive, replyTo: replyTo, interactive: &form})
+		s.renderThread(w, r, c.ID, status, composeState{open: views.ModeInteractive, replyTo: replyTo, interactive: &form})
 	}
 	if r.PostFormValue("action") == "add_option" {
 		if len(form.Options) < views.MaxInteractiveOptions {

@@ -44,7 +44,7 @@ func (s *Server) inboxMediaSend(w http.ResponseWriter, r *http.Request) {
 		if fileChosen {
 			form.FileNote = "Choose the file again: the browser does not keep it when the form comes back."
 		}
-		s.renderThread(w, r, status, composeState{open: views.ModeAttach, replyTo: replyTo, attach: &form})
+		s.renderThread(w, r, c.ID, status, composeState{open: views.ModeAttach, replyTo: replyTo, attach: &form})
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxAttachBody)
 	if err := r.ParseMultipartForm(attachMemory); err != nil {

@@ -22,12 +22,12 @@ func (s *Server) inboxMessageSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := parseForm(w, r); err != nil {
-		s.renderConversation(w, r, http.StatusRequestEntityTooLarge, "", "This message is too long to send.", "")
+		s.renderConversation(w, r, c.ID, http.StatusRequestEntityTooLarge, "", "This message is too long to send.")
 		return
 	}
 	text, replyTo := r.PostFormValue("text"), r.PostFormValue("reply_to")
 	refuse := func(problem string) {
-		s.renderConversation(w, r, http.StatusUnprocessableEntity, text, problem, replyTo)
+		s.renderThread(w, r, c.ID, http.StatusUnprocessableEntity, composeState{draft: text, problem: problem, replyTo: replyTo})
 	}
 	switch {
 	case strings.TrimSpace(text) == "":

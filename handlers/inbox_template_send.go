@@ -33,12 +33,12 @@ func (s *Server) inboxTemplateSend(w http.ResponseWriter, r *http.Request) {
 	values := templateValues(r.PostForm)
 	replyTo := r.PostFormValue("reply_to")
 	refuse := func(errs templates.Errors) {
-		s.renderThread(w, r, http.StatusUnprocessableEntity, composeState{open: views.ModeTemplate, replyTo: replyTo,
+		s.renderThread(w, r, c.ID, http.StatusUnprocessableEntity, composeState{open: views.ModeTemplate, replyTo: replyTo,
 			templateID: id, templateValues: values, templateErrs: errs})
 	}
 	t, form, err := s.sendableTemplate(ctx, c, id)
 	if errors.Is(err, store.ErrNotFound) {
-		s.renderThread(w, r, http.StatusUnprocessableEntity, composeState{open: views.ModeTemplate, replyTo: replyTo,
+		s.renderThread(w, r, c.ID, http.StatusUnprocessableEntity, composeState{open: views.ModeTemplate, replyTo: replyTo,
 			templateProblem: "Choose one of this number's approved templates to send."})
 		return
 	}
