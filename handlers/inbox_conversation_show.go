@@ -2,45 +2,30 @@ package handlers
 
 import (
 	"net/http"
-	"time"
+	"strconv"
 
 	"github.com/wadesk/wadesk/views"
 )
 
 // inboxConversationShow opens a conversation: the list beside its thread,
-// the reply box while the customer service window is open. Opening it
+// the reply box while the customer service window is open, and the
+// composer's other modes. ?template=ID opens the template picker with that
+// template chosen (the picker's answer without JavaScript). Opening it
 // marks it read.
 func (s *Server) inboxConversationShow(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.loadConversation(w, r)
 	if !ok {
 		return
 	}
-	s.renderConversation(w, r, c.ID, http.StatusOK, "", "")
+	st := composeState{}
+	if id, err := strconv.ParseInt(r.URL.Query().Get("template"), 10, 64); err == nil && id > 0 {
+		st.open, st.templateID = views.ModeTemplate, id
+	}
+	s.renderThread(w, r, c.ID, http.StatusOK, st)
 }
 
 // renderConversation renders the conversation page; draft and problem are
-// a refused reply and why.
+// a refused text reply and why.
 func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, id int64, status int, draft, problem string) {
-	ctx := r.Context()
-	if err := s.db.MarkConversationRead(ctx, id); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	c, ok := s.loadConversation(w, r)
-	if !ok {
-		return
-	}
-	v, err := s.inboxList(r, c.ID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	t, err := s.threadView(ctx, c, time.Now())
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	t.Draft, t.Error = draft, problem
-	v.Thread = &t
-	s.render(w, r, status, views.InboxPage(s.page(w, r, contactName(c)+" · Inbox", views.NavInbox), v))
+	s.renderThread(w, r, id, status, composeState{draft: draft, problem: problem})
 }

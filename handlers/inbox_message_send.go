@@ -1,23 +1,21 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/wadesk/wadesk/providers"
-	"github.com/wadesk/wadesk/store"
-	"github.com/wadesk/wadesk/window"
 )
 
 // maxReplyRunes is WhatsApp's limit on a text message's body.
 const maxReplyRunes = 4096
 
-// inboxMessageSend queues a free-form text reply. It is refused, with the
-// typed text kept, when the text is empty or too long or the customer
-// service window is closed: WhatsApp would refuse it anyway.
+// inboxMessageSend queues a free-form text reply, quoting the message
+// reply_to names when it is set. It is refused, with the typed text kept,
+// when the text is empty or too long, when the quoted message is not this
+// conversation's, or when the customer service window is closed (by the
+// clock or because WhatsApp said so): WhatsApp would refuse it anyway.
 func (s *Server) inboxMessageSend(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.loadConversation(w, r)
 	if !ok {
@@ -27,9 +25,9 @@ func (s *Server) inboxMessageSend(w http.ResponseWriter, r *http.Request) {
 		s.renderConversation(w, r, c.ID, http.StatusRequestEntityTooLarge, "", "This message is too long to send.")
 		return
 	}
-	text := r.PostFormValue("text")
+	text, replyTo := r.PostFormValue("text"), r.PostFormValue("reply_to")
 	refuse := func(problem string) {
-		s.renderConversation(w, r, c.ID, http.StatusUnprocessableEntity, text, problem)
+		s.renderThread(w, r, c.ID, http.StatusUnprocessableEntity, composeState{draft: text, problem: problem, replyTo: replyTo})
 	}
 	switch {
 	case strings.TrimSpace(text) == "":
@@ -39,28 +37,32 @@ func (s *Server) inboxMessageSend(w http.ResponseWriter, r *http.Request) {
 		refuse("This message is too long: WhatsApp allows at most 4096 characters.")
 		return
 	}
-	if open, why := window.CanSendFreeForm(window.At(c.LastInboundAt, time.Now())); !open {
+	ctx := r.Context()
+	if why, err := s.freeFormRefusal(ctx, c); err != nil {
+		s.serverError(w, r, err)
+		return
+	} else if why != "" {
 		refuse(why)
 		return
 	}
-	if s.outbox == nil {
-		s.serverError(w, r, errors.New("inbox: no outbox configured"))
-		return
-	}
-	m, err := s.outbox.Enqueue(r.Context(), c.ID, providers.OutboundMessage{Text: &providers.Text{Body: text}})
-	var ve *providers.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		refuse(ve.Error())
-		return
-	case errors.Is(err, store.ErrNotFound):
-		refuse("This conversation's WhatsApp number is no longer connected, so the message was not sent.")
-		return
-	case err != nil:
+	wamid, problem, err := s.replyContext(ctx, c, replyTo)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.log.Info("reply queued", "conversation_id", c.ID, "message_id", m.MessageID, "user_id", currentUser(r.Context()).ID)
+	if problem != "" {
+		refuse(problem)
+		return
+	}
+	problem, err = s.enqueue(ctx, c, providers.OutboundMessage{ReplyTo: wamid, Text: &providers.Text{Body: text}})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if problem != "" {
+		refuse(problem)
+		return
+	}
 	redirect(w, r, conversationPath(c.ID))
 }
 

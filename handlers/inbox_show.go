@@ -98,7 +98,10 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 		t.Messages = append(t.Messages, views.MessageRow{ID: m.ID, In: m.Direction == "in", Text: m.Text, Type: m.Type,
 			At: m.Timestamp, Status: m.Status, Failure: m.FailureReason})
 	}
-	ws := window.At(c.LastInboundAt, now)
+	ws, err := s.windowState(ctx, c, now)
+	if err != nil {
+		return views.ThreadView{}, err
+	}
 	t.WindowOpen, t.ClosedReason = window.CanSendFreeForm(ws)
 	if ws.Open {
 		t.ClosesAt = ws.ClosesAt

@@ -19,9 +19,11 @@ import (
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/mailer"
+	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/templates"
 	"github.com/wadesk/wadesk/wizard"
 )
 
@@ -50,11 +52,15 @@ type Config struct {
 	// Events tells open conversations that something changed (server-sent
 	// events). nil: pages do not update live.
 	Events *events.Hub
+	// Variables are the {variables} agents may use in templates. nil: the
+	// built-in ones (templates.DefaultVariables).
+	Variables *templates.Variables
 }
 
-// MessageQueue stores an agent's message and has it sent.
+// MessageQueue stores an agent's message and has it sent; opts change
+// what the inbox shows for it (outbox.ShowText, outbox.ShowRendered).
 type MessageQueue interface {
-	Enqueue(ctx context.Context, conversationID int64, msg providers.OutboundMessage) (store.OutboundMessage, error)
+	Enqueue(ctx context.Context, conversationID int64, msg providers.OutboundMessage, opts ...outbox.Option) (store.OutboundMessage, error)
 }
 
 // MailSender sends one email; *mailer.SMTP is the real one.
@@ -100,6 +106,7 @@ type Server struct {
 	mail     MailSender
 	outbox   MessageQueue
 	events   *events.Hub
+	vars     *templates.Variables
 	// streamsDone is closed by StopStreams: open event streams end so that
 	// a graceful shutdown need not wait for them.
 	streamsDone chan struct{}
@@ -132,12 +139,16 @@ func New(cfg Config) (*Server, error) {
 		mail:     cfg.Mail,
 		outbox:   cfg.Outbox,
 		events:   cfg.Events,
+		vars:     cfg.Variables,
 		validate: newValidator(),
 
 		streamsDone: make(chan struct{}),
 	}
 	if s.mail == nil {
 		s.mail = mailer.New(cfg.DB, cfg.Logger)
+	}
+	if s.vars == nil {
+		s.vars = templates.DefaultVariables()
 	}
 	if s.throttle == nil {
 		s.throttle = auth.NewThrottle(auth.ThrottleConfig{})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/window"
 )
 
 // inbound converts a parsed message into what the store keeps.
@@ -100,6 +101,9 @@ func status(s providers.StatusUpdate) store.StatusUpdate {
 			out.ErrorDetails = e.Message
 		}
 	}
+	// A refusal because the customer service window is closed closes the
+	// conversation's window: the provider's word wins over our clock.
+	out.ClosesWindow = s.Status == "failed" && window.IsWindowClosedStatus(s.Errors)
 	if s.Pricing != nil {
 		out.PricingCategory, out.PricingModel, out.Billable = s.Pricing.Category, s.Pricing.Model, s.Pricing.Billable
 	}

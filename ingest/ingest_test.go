@@ -379,3 +379,39 @@ func TestCloseWithAFullQueue(t *testing.T) {
 		t.Fatalf("%d appends succeeded but %d events are stored", ok, n)
 	}
 }
+
+func TestWindowClosedFailureClosesTheConversationWindow(t *testing.T) {
+	f := start(t)
+	f.append(t, envelope(textValue("wamid.in", "16505551234", "Ana", "hi", 1700000000)))
+	f.process(t)
+	for _, wamid := range []string{"wamid.out-1", "wamid.out-2"} {
+		f.db.W.Exec(`INSERT INTO messages (conversation_id, wamid, direction, type, wa_timestamp, created_at)
+			VALUES (1, ?, 'out', 'text', '2023-11-15T22:13:20.000000000Z', '2023-11-15T22:13:20.000000000Z')`, wamid)
+	}
+	closed := func() bool {
+		t.Helper()
+		w, err := f.db.WindowOf(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.ClosedAt != nil
+	}
+	// A failure for another reason leaves the window alone.
+	f.append(t, envelope(statusValue("wamid.out-1", "failed", 1700090000,
+		`,"errors":[{"code":131026,"title":"Message undeliverable"}]`)))
+	f.process(t)
+	if closed() {
+		t.Fatal("a 131026 failure closed the window")
+	}
+	f.append(t, envelope(statusValue("wamid.out-2", "failed", 1700090000,
+		`,"errors":[{"code":131047,"title":"Re-engagement message"}]`)))
+	f.process(t)
+	if !closed() {
+		t.Fatal("a 131047 failure did not close the window")
+	}
+	f.append(t, envelope(textValue("wamid.in-2", "16505551234", "Ana", "back again", 1700090100)))
+	f.process(t)
+	if closed() {
+		t.Fatal("the customer wrote again but the window stayed closed")
+	}
+}

@@ -31,9 +31,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/window"
 )
 
 // Connector returns the client that sends a channel's messages. An error
@@ -60,27 +62,77 @@ func decode(b []byte, to string) (providers.OutboundMessage, error) {
 	return msg, nil
 }
 
+// WindowClosedError refuses a free-form message (anything but a template)
+// to a customer whose service window is closed: WhatsApp would refuse it
+// too (131047). Reason says why in plain words.
+type WindowClosedError struct {
+	Reason string
+}
+
+func (e *WindowClosedError) Error() string {
+	return "outbox: the customer service window is closed: " + e.Reason
+}
+
+// Option changes what Enqueue stores for the inbox to show.
+type Option func(*display)
+
+type display struct {
+	text     string
+	rendered any
+}
+
+// ShowText makes text what the inbox shows for the message (messages.text),
+// instead of the summary Enqueue derives (a template's name, for example).
+// Use it for a template's filled body.
+func ShowText(text string) Option { return func(d *display) { d.text = text } }
+
+// ShowRendered keeps v, as JSON under the key "Rendered", in the message's
+// payload beside the message itself, for bubbles that show more than the
+// text (a template's header, footer and buttons as they were filled in).
+func ShowRendered(v any) Option { return func(d *display) { d.rendered = v } }
+
 // Enqueue validates msg and stores it as an outbound message of the
 // conversation, "sending", ready for the sender. msg.To is ignored: the
 // recipient is the conversation's contact. An invalid message is not
-// stored and comes back as *providers.ValidationError (plain words). The
-// message survives a crash once Enqueue returns; call Sender.Notify (or
-// Sender.Enqueue, which does) to have it sent at once.
-func Enqueue(ctx context.Context, db *store.DB, conversationID int64, msg providers.OutboundMessage) (store.OutboundMessage, error) {
+// stored and comes back as *providers.ValidationError (plain words); a
+// free-form message while the customer service window is closed comes
+// back as *WindowClosedError, so that no caller can send one by mistake.
+// The message survives a crash once Enqueue returns; call Sender.Notify
+// (or Sender.Enqueue, which does) to have it sent at once.
+func Enqueue(ctx context.Context, db *store.DB, conversationID int64, msg providers.OutboundMessage, opts ...Option) (store.OutboundMessage, error) {
 	check := msg
 	check.To = "conversation contact" // the real recipient is filled in when sending
 	if err := check.Validate(); err != nil {
 		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", &providers.ValidationError{Err: err})
 	}
+	if msg.Kind() != providers.KindTemplate {
+		w, err := db.WindowOf(ctx, conversationID)
+		if err != nil {
+			return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", err)
+		}
+		if open, why := window.CanSendFreeForm(window.Stored(w.LastInboundAt, w.ClosedAt, time.Now())); !open {
+			return store.OutboundMessage{}, &WindowClosedError{Reason: why}
+		}
+	}
 	req, err := encode(msg)
 	if err != nil {
 		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: encode message: %w", err)
 	}
+	d := display{text: summary(msg)}
+	for _, o := range opts {
+		o(&d)
+	}
+	payload := req
+	if d.rendered != nil {
+		if payload, err = withRendered(msg, d.rendered); err != nil {
+			return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: encode payload: %w", err)
+		}
+	}
 	m, err := db.EnqueueOutbound(ctx, store.NewOutbound{
 		ConversationID: conversationID,
 		Type:           string(msg.Kind()),
-		Text:           summary(msg),
-		Payload:        string(req),
+		Text:           d.text,
+		Payload:        string(payload),
 		ContextWAMID:   msg.ReplyTo,
 		Request:        req,
 	})
@@ -88,6 +140,17 @@ func Enqueue(ctx context.Context, db *store.DB, conversationID int64, msg provid
 		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", err)
 	}
 	return m, nil
+}
+
+// withRendered is the stored form of msg with v beside its fields under
+// "Rendered": decoding the payload as a providers.OutboundMessage still
+// works.
+func withRendered(msg providers.OutboundMessage, v any) ([]byte, error) {
+	msg.To = ""
+	return json.Marshal(struct {
+		providers.OutboundMessage
+		Rendered any
+	}{msg, v})
 }
 
 // summary is the text the inbox lists for a message.

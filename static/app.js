@@ -10,6 +10,14 @@
 //                                keeps #id at "chars / n", class is-over past n
 //   data-picture-input           a file input whose chosen picture shows in
 //                                every [data-picture-preview] element
+//   data-enter-sends             on a textarea: Enter sends its form, Shift+Enter
+//                                starts a new line (not while an IME is composing)
+//   data-composer-form           on a form: Ctrl+Enter (Cmd+Enter) sends it; when it
+//                                is sent, its [data-reply-to-copy] field gets the
+//                                value of #composer-reply-to (the message to quote)
+//   data-insert-variable="{x}"   click inserts the text at the caret of the form's
+//                                last focused [data-variable-target] input
+//   data-reply-cancel            click clears #composer-reply-to: quote nothing
 //
 // htmx attributes (hx-confirm and friends) keep working on their own; the
 // data-confirm handler also stops htmx requests when the user says no.
@@ -326,5 +334,108 @@
     if (chosenPicture) {
       showPicture(chosenPicture);
     }
+  });
+})();
+
+// ---- Composer ------------------------------------------------------------------
+// Keyboard sending, the message a reply quotes, and {variables} in templates.
+(function () {
+  "use strict";
+
+  function submit(form) {
+    if (!form) {
+      return;
+    }
+    if (typeof form.requestSubmit === "function") {
+      form.requestSubmit();
+    } else {
+      form.submit();
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) {
+      return;
+    }
+    var field = event.target;
+    if (!field.closest) {
+      return;
+    }
+    var form = field.closest("form[data-composer-form]");
+    if (!form) {
+      return;
+    }
+    if (event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      submit(form);
+      return;
+    }
+    if (field.matches("textarea[data-enter-sends]") && !event.shiftKey && !event.altKey) {
+      event.preventDefault();
+      submit(form);
+    }
+  });
+
+  // The message to quote is chosen once for the conversation; whichever
+  // composer form is sent takes it along.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-composer-form]")) {
+      return;
+    }
+    var source = document.getElementById("composer-reply-to");
+    var copies = form.querySelectorAll("[data-reply-to-copy]");
+    for (var i = 0; i < copies.length; i++) {
+      copies[i].value = source ? source.value : copies[i].value;
+    }
+  }, true);
+
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("[data-reply-cancel]");
+    if (!cancel) {
+      return;
+    }
+    var fields = document.querySelectorAll("#composer-reply-to, [data-reply-to-copy]");
+    for (var i = 0; i < fields.length; i++) {
+      fields[i].value = "";
+    }
+    var bar = cancel.closest(".composer-reply");
+    if (bar) {
+      bar.parentNode.removeChild(bar);
+    }
+  });
+
+  // {variables}: remember the last field of each form that can take one.
+  document.addEventListener("focusin", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("[data-variable-target]") && field.form) {
+      field.form._variableTarget = field;
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-insert-variable]");
+    if (!button) {
+      return;
+    }
+    event.preventDefault();
+    var form = button.closest("form");
+    if (!form) {
+      return;
+    }
+    var field = form._variableTarget && form.contains(form._variableTarget)
+      ? form._variableTarget
+      : form.querySelector("[data-variable-target]");
+    if (!field) {
+      return;
+    }
+    var token = button.getAttribute("data-insert-variable");
+    var start = typeof field.selectionStart === "number" ? field.selectionStart : field.value.length;
+    var end = typeof field.selectionEnd === "number" ? field.selectionEnd : start;
+    field.value = field.value.slice(0, start) + token + field.value.slice(end);
+    field.focus();
+    var caret = start + token.length;
+    field.setSelectionRange(caret, caret);
+    field.dispatchEvent(new Event("input", { bubbles: true }));
   });
 })();

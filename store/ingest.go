@@ -37,6 +37,10 @@ type StatusUpdate struct {
 	Billable         bool
 	ConversationRef  string
 	ConversationType string
+	// ClosesWindow: the provider refused the message because the
+	// customer service window is closed (for Meta, error 131047). The
+	// conversation's window is then closed until the customer writes.
+	ClosesWindow bool
 }
 
 // StatusRank orders statuses: a status never replaces a higher one, so a
@@ -183,6 +187,8 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 			status = 'open',
 			department_id = CASE WHEN conversations.status = 'resolved' THEN excluded.department_id ELSE conversations.department_id END,
 			last_inbound_at = MAX(COALESCE(conversations.last_inbound_at, ''), excluded.last_inbound_at),
+			window_closed_at = CASE WHEN excluded.last_inbound_at > COALESCE(conversations.last_inbound_at, '')
+				THEN NULL ELSE conversations.window_closed_at END,
 			last_message_at = MAX(conversations.last_message_at, excluded.last_message_at),
 			unread_count = conversations.unread_count + 1,
 			updated_at = excluded.updated_at
@@ -209,11 +215,16 @@ func applyStatus(ctx context.Context, tx *sql.Tx, st StatusUpdate, now string) (
 	rank := StatusRank(st.Status)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO message_statuses (wamid, status, rank, wa_timestamp, recipient_id,
 		error_code, error_title, error_details, pricing_category, pricing_model, billable, conversation_ref,
-		conversation_type, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		conversation_type, received_at, closes_window) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (wamid, status) DO NOTHING`,
 		st.WAMID, st.Status, rank, formatTime(st.Timestamp), st.RecipientID, st.ErrorCode, st.ErrorTitle, st.ErrorDetails,
-		st.PricingCategory, st.PricingModel, st.Billable, st.ConversationRef, st.ConversationType, now); err != nil {
+		st.PricingCategory, st.PricingModel, st.Billable, st.ConversationRef, st.ConversationType, now, st.ClosesWindow); err != nil {
 		return AppliedMessage{}, false, err
+	}
+	if st.ClosesWindow {
+		if err := closeWindowOf(ctx, tx, st.WAMID, st.Timestamp); err != nil {
+			return AppliedMessage{}, false, err
+		}
 	}
 	var am AppliedMessage
 	err := tx.QueryRowContext(ctx, `UPDATE messages SET status = ?, status_rank = ? WHERE wamid = ? AND status_rank < ?

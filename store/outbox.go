@@ -259,9 +259,26 @@ func (db *DB) RecordOutboundSent(ctx context.Context, messageID int64, wamid str
 			status, rank = st, r
 		}
 		out.MessageID, out.Status = messageID, status
-		return tx.QueryRowContext(ctx, `UPDATE messages SET wamid = ?, status = ?, status_rank = MAX(status_rank, ?) WHERE id = ?
+		err = tx.QueryRowContext(ctx, `UPDATE messages SET wamid = ?, status = ?, status_rank = MAX(status_rank, ?) WHERE id = ?
 			RETURNING conversation_id, (SELECT channel_id FROM conversations c WHERE c.id = conversation_id)`,
 			wamid, status, rank, messageID).Scan(&out.ConversationID, &out.ChannelID)
+		if err != nil {
+			return err
+		}
+		// A failure that closes the window may have come before the answer.
+		var closedAt sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT MAX(wa_timestamp) FROM message_statuses WHERE wamid = ? AND closes_window = 1`,
+			wamid).Scan(&closedAt); err != nil {
+			return err
+		}
+		if closedAt.Valid {
+			at, err := parseTime(closedAt.String)
+			if err != nil {
+				return err
+			}
+			return closeWindowOf(ctx, tx, wamid, at)
+		}
+		return nil
 	})
 	if err != nil {
 		return OutboundMessage{}, fmt.Errorf("store: record message %d sent as %s: %w", messageID, wamid, err)
@@ -303,6 +320,10 @@ type OutboundFailure struct {
 	Code int
 	// Detail is the technical detail, kept for admins and logs.
 	Detail string
+	// ClosesWindow: the provider refused the message because the customer
+	// service window is closed; the conversation's window is closed from
+	// now until the customer writes again.
+	ClosesWindow bool
 }
 
 // RecordOutboundFailure marks a queued or attempted message failed. Its
@@ -323,8 +344,13 @@ func (db *DB) RecordOutboundFailure(ctx context.Context, messageID int64, f Outb
 			return fmt.Errorf("not in the queue: %w", ErrNotFound)
 		}
 		var err2 error
-		out, err2 = failMessage(ctx, tx, messageID, f.Reason, f.Code)
-		return err2
+		if out, err2 = failMessage(ctx, tx, messageID, f.Reason, f.Code); err2 != nil {
+			return err2
+		}
+		if f.ClosesWindow {
+			return closeWindowOfMessage(ctx, tx, messageID, time.Now())
+		}
+		return nil
 	})
 	if err != nil {
 		return OutboundMessage{}, fmt.Errorf("store: fail message %d: %w", messageID, err)

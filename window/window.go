@@ -156,6 +156,19 @@ func ClosedByProvider(s State, now time.Time) State {
 	return s
 }
 
+// Stored reports the window at time now from what wadesk stores about a
+// conversation: WhatsApp's timestamp of the customer's last message, and
+// when the provider last refused a free-form message because the window is
+// closed (nil when it has not since that message). The provider's refusal
+// closes the window whatever our clock says (see ClosedByProvider).
+func Stored(lastInbound time.Time, providerClosedAt *time.Time, now time.Time, opts ...Option) State {
+	s := At(lastInbound, now, opts...)
+	if providerClosedAt != nil {
+		s = ClosedByProvider(s, now)
+	}
+	return s
+}
+
 // IsWindowClosedError reports whether err, from sending a message, says the
 // customer service window is closed (Meta error 131047, passed through
 // unchanged by Cloud API compatible providers).

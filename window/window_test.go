@@ -135,6 +135,20 @@ func TestClosedByProvider(t *testing.T) {
 	}
 }
 
+func TestStored(t *testing.T) {
+	now := base.Add(2 * time.Hour)
+	if s := Stored(base, nil, now); !s.Open || s.Cause != CauseNone {
+		t.Errorf("Stored without a refusal = %+v; want open", s)
+	}
+	closed := base.Add(time.Hour)
+	if s := Stored(base, &closed, now); s.Open || s.Cause != CauseProvider {
+		t.Errorf("Stored after a refusal = %+v; want closed by the provider", s)
+	}
+	if s := Stored(base, nil, base.Add(25*time.Hour)); s.Open || s.Cause != CauseExpired {
+		t.Errorf("Stored after 25 hours = %+v; want expired", s)
+	}
+}
+
 func TestIsWindowClosedError(t *testing.T) {
 	tests := []struct {
 		name string
