@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/wadesk/wadesk/auth"
+	"github.com/wadesk/wadesk/commerce"
 	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/forward"
 	"github.com/wadesk/wadesk/handlers"
@@ -225,8 +226,12 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	sender.OnChange = func(messageID, conversationID int64, status string) {
 		hub.Publish(events.Event{Kind: events.MessageStatus, ConversationID: conversationID, MessageID: messageID, Status: status})
 	}
+	vars := templates.DefaultVariables()
+	if err := vars.Add(commerce.OrderTotalVariable(db)); err != nil {
+		return err
+	}
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal,
-		Outbox: sender, Events: hub,
+		Outbox: sender, Events: hub, Variables: vars,
 		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
 			client, err := connect(p, token)
 			if err != nil {
