@@ -138,11 +138,7 @@ type profileAPI struct {
 var errNoProfile = errors.New("the provider cannot manage the business profile")
 
 func (s *Server) profileClient(ctx context.Context, ch store.Channel) (profileAPI, error) {
-	sec, err := s.db.ChannelSecrets(ctx, ch.ID)
-	if err != nil {
-		return profileAPI{}, err
-	}
-	c, err := s.connect(providers.ProviderID(ch.Provider), sec.AccessToken)
+	c, err := s.channelClient(ctx, ch)
 	if err != nil {
 		return profileAPI{}, err
 	}

@@ -56,7 +56,7 @@ func storeHeader(ch store.Channel) views.StoreHeader {
 // commerceClient returns the provider adapter that reads and changes the
 // channel's cart and catalog switches.
 func (s *Server) commerceClient(ctx context.Context, ch store.Channel) (providers.CommerceManager, error) {
-	return s.templateClient(ctx, ch)
+	return s.channelClient(ctx, ch)
 }
 
 func (s *Server) readCommerceSettings(ctx context.Context, ch store.Channel) (providers.CommerceSettings, error) {

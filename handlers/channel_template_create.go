@@ -40,7 +40,7 @@ func (s *Server) channelTemplateCreate(w http.ResponseWriter, r *http.Request) {
 	tpl := d.Template()
 	ctx, cancel := context.WithTimeout(r.Context(), templateCallTimeout)
 	defer cancel()
-	client, err := s.templateClient(ctx, ch)
+	client, err := s.channelClient(ctx, ch)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

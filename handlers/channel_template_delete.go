@@ -22,7 +22,7 @@ func (s *Server) channelTemplateDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), templateCallTimeout)
 	defer cancel()
-	client, err := s.templateClient(ctx, ch)
+	client, err := s.channelClient(ctx, ch)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

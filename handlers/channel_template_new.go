@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -203,13 +202,4 @@ func templateRecord(t providers.Template, id, status, category string) (store.Te
 		t.Category = category
 	}
 	return templates.Record(t)
-}
-
-// templateClient connects to the channel's provider for template calls.
-func (s *Server) templateClient(ctx context.Context, ch store.Channel) (ChannelProvider, error) {
-	sec, err := s.db.ChannelSecrets(ctx, ch.ID)
-	if err != nil {
-		return nil, err
-	}
-	return s.connect(providers.ProviderID(ch.Provider), sec.AccessToken)
 }

@@ -98,7 +98,7 @@ func (s *Server) templateLanguages(ctx context.Context, channelID int64, name st
 // canEditTemplates reports whether the channel's provider adapter can edit
 // templates.
 func (s *Server) canEditTemplates(ctx context.Context, ch store.Channel) bool {
-	client, err := s.templateClient(ctx, ch)
+	client, err := s.channelClient(ctx, ch)
 	if err != nil {
 		return false
 	}

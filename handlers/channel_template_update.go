@@ -41,7 +41,7 @@ func (s *Server) channelTemplateUpdate(w http.ResponseWriter, r *http.Request) {
 	tpl := d.Template()
 	ctx, cancel := context.WithTimeout(r.Context(), templateCallTimeout)
 	defer cancel()
-	client, err := s.templateClient(ctx, ch)
+	client, err := s.channelClient(ctx, ch)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

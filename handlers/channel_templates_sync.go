@@ -38,7 +38,7 @@ func (s *Server) channelTemplatesSync(w http.ResponseWriter, r *http.Request) {
 func (s *Server) syncTemplatesOf(ctx context.Context, ch store.Channel) (store.TemplateSyncResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, templateSyncTimeout)
 	defer cancel()
-	client, err := s.templateClient(ctx, ch)
+	client, err := s.channelClient(ctx, ch)
 	if err != nil {
 		return store.TemplateSyncResult{}, err
 	}

@@ -23,6 +23,10 @@ const (
 	maxAttachBody   = attach.MaxUpload + 1<<20
 	attachMemory    = 8 << 20
 	mediaUploadTime = 2 * time.Minute
+	// attachReadTime is how long the browser may take to send the form:
+	// the server's read timeout is sized for ordinary forms, and a 100 MB
+	// document on a slow uplink takes minutes.
+	attachReadTime = 15 * time.Minute
 )
 
 // inboxMediaSend sends a file as an image, audio, video or document
@@ -45,6 +49,9 @@ func (s *Server) inboxMediaSend(w http.ResponseWriter, r *http.Request) {
 			form.FileNote = "Choose the file again: the browser does not keep it when the form comes back."
 		}
 		s.renderThread(w, r, c.ID, status, composeState{open: views.ModeAttach, replyTo: replyTo, attach: &form})
+	}
+	if err := http.NewResponseController(w).SetReadDeadline(time.Now().Add(attachReadTime)); err != nil {
+		s.log.Debug("attachment: cannot extend the read deadline", "err", err)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxAttachBody)
 	if err := r.ParseMultipartForm(attachMemory); err != nil {
@@ -150,7 +157,7 @@ func (s *Server) uploadMedia(ctx context.Context, channelID int64, f attach.File
 	if err != nil {
 		return "", "", err
 	}
-	client, err := s.templateClient(ctx, ch)
+	client, err := s.channelClient(ctx, ch)
 	if err != nil {
 		return "", "", err
 	}
