@@ -92,7 +92,6 @@ func (c Conversation) Cursor() ConversationCursor {
 	return ConversationCursor{LastMessageAt: c.LastMessageAt, ID: c.ID}
 }
 
-
 const conversationColumns = `c.id, c.channel_id, ch.title, c.contact_id, ct.name, ct.phone, COALESCE(c.department_id, 0),
 	COALESCE(c.assignee_id, 0), c.status, COALESCE(c.last_inbound_at, ''), c.last_message_at, c.unread_count,
 	COALESCE((SELECT m.text FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''),
