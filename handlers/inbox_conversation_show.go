@@ -26,6 +26,7 @@ func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, id i
 		s.serverError(w, r, err)
 		return
 	}
+	s.queueReadReceipt(ctx, id)
 	c, ok := s.loadConversation(w, r)
 	if !ok {
 		return

@@ -19,6 +19,7 @@ func (s *Server) inboxMessagesList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.queueReadReceipt(r.Context(), c.ID)
 	t, err := s.threadView(r.Context(), c, time.Now())
 	if err != nil {
 		s.serverError(w, r, err)

@@ -39,6 +39,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /inbox/{id}/messages", s.signedIn(s.inboxMessagesList))
 	mux.Handle("POST /inbox/{id}/messages", s.signedIn(s.inboxMessageSend))
 	mux.Handle("GET /inbox/{id}/events", s.signedIn(s.inboxEvents))
+	mux.Handle("POST /inbox/{id}/messages/{mid}/reaction", s.signedIn(s.inboxMessageReact))
+	mux.Handle("GET /inbox/{id}/media/{mid}", s.signedIn(s.inboxMediaShow))
+	mux.Handle("GET /inbox/{id}/media/{mid}/size", s.signedIn(s.inboxMediaSize))
 	mux.Handle("GET /account", s.signedIn(s.accountShow))
 	mux.Handle("POST /account/password", s.signedIn(s.accountPasswordChange))
 

@@ -50,6 +50,20 @@ type Config struct {
 	// Events tells open conversations that something changed (server-sent
 	// events). nil: pages do not update live.
 	Events *events.Hub
+	// Media reaches a channel's provider media API, to show the files of
+	// messages. nil: files are not shown.
+	Media MediaSource
+	// ReadReceipts is woken when a read receipt is queued (the worker that
+	// sends them). nil: the worker finds them on its own schedule.
+	ReadReceipts Notifier
+}
+
+// MediaSource returns the media API of a channel's provider.
+type MediaSource func(ctx context.Context, channelID int64) (providers.MediaStore, error)
+
+// Notifier is woken when there is new work.
+type Notifier interface {
+	Notify()
 }
 
 // MessageQueue stores an agent's message and has it sent.
@@ -98,6 +112,8 @@ type Server struct {
 	mail     MailSender
 	outbox   MessageQueue
 	events   *events.Hub
+	media    MediaSource
+	receipts Notifier
 	// streamsDone is closed by StopStreams: open event streams end so that
 	// a graceful shutdown need not wait for them.
 	streamsDone chan struct{}
@@ -130,6 +146,8 @@ func New(cfg Config) (*Server, error) {
 		mail:     cfg.Mail,
 		outbox:   cfg.Outbox,
 		events:   cfg.Events,
+		media:    cfg.Media,
+		receipts: cfg.ReadReceipts,
 		validate: newValidator(),
 
 		streamsDone: make(chan struct{}),

@@ -374,6 +374,19 @@ func (s *Sim) product(retailerID string) (Product, bool) {
 	return Product{}, false
 }
 
+// InboundStatus returns the ticks the customer's phone shows on a message
+// the customer sent: sent, delivered, or read once the business marked it
+// read. ok is false for an unknown message.
+func (s *Sim) InboundStatus(id string) (status string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cm := s.inbound[id]
+	if cm == nil {
+		return "", false
+	}
+	return cm.status, true
+}
+
 // ReadByCustomer marks every delivered business message of a chat as read,
 // as when the customer opens the conversation.
 func (s *Sim) ReadByCustomer(phoneNumberID, waID string) {
