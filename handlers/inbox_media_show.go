@@ -54,66 +54,72 @@ type mediaProblem struct {
 	message string
 }
 
+// resolvedMedia is a message's file as the provider describes it.
+type resolvedMedia struct {
+	conv  store.Conversation
+	msg   store.Message
+	ref   mediaRef
+	store providers.MediaStore
+	info  providers.MediaInfo
+	// problem, when set, says why the file cannot be served.
+	problem *mediaProblem
+}
+
 // resolveMedia finds the {mid} message's file in the {id} conversation
 // (which the viewer may see) and asks the provider where to download it.
-// It answers 404 itself when there is no such message or file; other
-// problems come back as a mediaProblem.
-func (s *Server) resolveMedia(w http.ResponseWriter, r *http.Request) (store.Conversation, store.Message, mediaRef, providers.MediaStore, providers.MediaInfo, *mediaProblem, bool) {
-	var (
-		ref  mediaRef
-		info providers.MediaInfo
-	)
-	c, ok := s.loadConversation(w, r)
-	if !ok {
-		return c, store.Message{}, ref, nil, info, nil, false
+// It answers 404 itself (ok false) when there is no such message or file;
+// other problems come back in the result.
+func (s *Server) resolveMedia(w http.ResponseWriter, r *http.Request) (res resolvedMedia, ok bool) {
+	if res.conv, ok = s.loadConversation(w, r); !ok {
+		return res, false
 	}
 	mid, ok := pathID(r, "mid")
 	if !ok {
 		s.notFound(w, r)
-		return c, store.Message{}, ref, nil, info, nil, false
+		return res, false
 	}
 	ctx := r.Context()
-	m, err := s.db.ConversationMessage(ctx, c.ID, mid)
+	var err error
+	res.msg, err = s.db.ConversationMessage(ctx, res.conv.ID, mid)
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
-		return c, m, ref, nil, info, nil, false
+		return res, false
 	}
 	if err != nil {
 		s.serverError(w, r, err)
-		return c, m, ref, nil, info, nil, false
+		return res, false
 	}
-	ref, ok = mediaRefOf(m)
-	if !ok {
+	if res.ref, ok = mediaRefOf(res.msg); !ok {
 		s.notFound(w, r)
-		return c, m, ref, nil, info, nil, false
+		return res, false
+	}
+	fail := func(status int, message string) (resolvedMedia, bool) {
+		res.problem = &mediaProblem{status, message}
+		return res, true
 	}
 	if s.media == nil {
-		return c, m, ref, nil, info, &mediaProblem{http.StatusServiceUnavailable, "This server cannot download files from WhatsApp."}, true
+		return fail(http.StatusServiceUnavailable, "This server cannot download files from WhatsApp.")
 	}
-	ms, err := s.media(ctx, c.ChannelID)
-	if err != nil {
-		s.log.Error("media: connect channel", "channel_id", c.ChannelID, "message_id", m.ID, "err", err)
-		return c, m, ref, nil, info, &mediaProblem{http.StatusBadGateway,
-			"wadesk could not connect to this conversation's WhatsApp number to fetch the file. Check the channel's settings."}, true
+	if res.store, err = s.media(ctx, res.conv.ChannelID); err != nil {
+		s.log.Error("media: connect channel", "channel_id", res.conv.ChannelID, "message_id", res.msg.ID, "err", err)
+		return fail(http.StatusBadGateway, "wadesk could not connect to this conversation's WhatsApp number to fetch the file. Check the channel's settings.")
 	}
-	info, err = ms.GetMediaURL(ctx, ref.ID)
-	if err != nil {
-		s.log.Warn("media: look up file", "message_id", m.ID, "media_id", ref.ID, "err", err)
+	if res.info, err = res.store.GetMediaURL(ctx, res.ref.ID); err != nil {
+		s.log.Warn("media: look up file", "message_id", res.msg.ID, "media_id", res.ref.ID, "err", err)
 		if pe, ok := providers.AsError(err); ok && pe.Kind == providers.ErrorKindNotFound {
-			return c, m, ref, ms, info, &mediaProblem{http.StatusNotFound,
-				"WhatsApp no longer has this file. Files are kept for a limited time; ask the customer to send it again."}, true
+			return fail(http.StatusNotFound, "WhatsApp no longer has this file. Files are kept for a limited time; ask the customer to send it again.")
 		}
-		return c, m, ref, ms, info, &mediaProblem{http.StatusBadGateway, "WhatsApp did not hand over this file. " + providers.Plain(err)}, true
+		return fail(http.StatusBadGateway, "WhatsApp did not hand over this file. "+providers.Plain(err))
 	}
-	if info.FileSize > 0 && info.FileSize != m.MediaSize {
-		if err := s.db.SetMessageMediaSize(ctx, m.ID, info.FileSize); err != nil {
-			s.log.Error("media: record size", "message_id", m.ID, "err", err)
+	if size := res.info.FileSize; size > 0 && size != res.msg.MediaSize {
+		if err := s.db.SetMessageMediaSize(ctx, res.msg.ID, size); err != nil {
+			s.log.Error("media: record size", "message_id", res.msg.ID, "err", err)
 		}
 	}
-	if limit := mediaLimits[ref.Kind]; limit > 0 && info.FileSize > limit {
-		return c, m, ref, ms, info, &mediaProblem{http.StatusRequestEntityTooLarge, tooLargeText(ref.Kind, info.FileSize, limit)}, true
+	if limit := mediaLimits[res.ref.Kind]; limit > 0 && res.info.FileSize > limit {
+		return fail(http.StatusRequestEntityTooLarge, tooLargeText(res.ref.Kind, res.info.FileSize, limit))
 	}
-	return c, m, ref, ms, info, nil, true
+	return res, true
 }
 
 func tooLargeText(kind string, size, limit int64) string {
@@ -154,12 +160,13 @@ func humanLimit(n int64) string {
 // an unexpected type are downloaded. Nothing the file holds can run in
 // wadesk's origin: it is served sandboxed and never content-sniffed.
 func (s *Server) inboxMediaShow(w http.ResponseWriter, r *http.Request) {
-	c, m, ref, ms, info, problem, ok := s.resolveMedia(w, r)
+	res, ok := s.resolveMedia(w, r)
 	if !ok {
 		return
 	}
-	if problem != nil {
-		s.mediaError(w, r, c.ID, *problem)
+	c, m, ref, info := res.conv, res.msg, res.ref, res.info
+	if res.problem != nil {
+		s.mediaError(w, r, c.ID, *res.problem)
 		return
 	}
 	limit := mediaLimits[ref.Kind]
@@ -195,7 +202,7 @@ func (s *Server) inboxMediaShow(w http.ResponseWriter, r *http.Request) {
 		}
 		w.WriteHeader(http.StatusOK)
 	}}
-	_, err := ms.DownloadMedia(r.Context(), info.URL, cw)
+	_, err := res.store.DownloadMedia(r.Context(), info.URL, cw)
 	if err == nil && !cw.started {
 		cw.begin() // an empty file
 	}

@@ -10,20 +10,14 @@ import (
 // webhooks do not tell: the conversation page asks for it once, when it
 // first shows a document, and wadesk remembers it.
 func (s *Server) inboxMediaSize(w http.ResponseWriter, r *http.Request) {
-	_, m, _, _, info, problem, ok := s.resolveMedia(w, r)
+	res, ok := s.resolveMedia(w, r)
 	if !ok {
 		return
 	}
-	size := info.FileSize
-	if size == 0 {
-		size = m.MediaSize
-	}
-	if problem != nil && problem.status != http.StatusRequestEntityTooLarge {
-		size = 0
-	}
+	tooLarge := res.problem != nil && res.problem.status == http.StatusRequestEntityTooLarge
 	text := ""
-	if size > 0 {
+	if size := res.info.FileSize; size > 0 && (res.problem == nil || tooLarge) {
 		text = humanSize(size)
 	}
-	s.render(w, r, http.StatusOK, views.MediaSize(text, problem != nil && problem.status == http.StatusRequestEntityTooLarge))
+	s.render(w, r, http.StatusOK, views.MediaSize(text, tooLarge))
 }
