@@ -223,6 +223,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	})
 	processor.Busy = journal.Busy
 	sender := outbox.NewSender(db, outboxConnector(db, connect), outbox.Config{Logger: logger})
+	receipts := outbox.NewReadReceipts(db, outboxConnector(db, connect), outbox.ReceiptsConfig{Logger: logger})
 	sender.OnChange = func(messageID, conversationID int64, status string) {
 		hub.Publish(events.Event{Kind: events.MessageStatus, ConversationID: conversationID, MessageID: messageID, Status: status})
 	}
@@ -231,7 +232,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return err
 	}
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal,
-		Outbox: sender, Events: hub, Variables: vars,
+		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, connect),
 		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
 			client, err := connect(p, token)
 			if err != nil {
@@ -258,6 +259,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { processor.Run(bgCtx) })
 	background.Go(func() { fwd.Run(bgCtx) })
 	background.Go(func() { sender.Run(bgCtx) })
+	background.Go(func() { receipts.Run(bgCtx) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
@@ -339,23 +341,45 @@ func outboxConnector(db *store.DB, connect func(providers.ProviderID, string) (*
 	return func(channelID int64) (providers.MessageSender, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		ch, err := db.ChannelByID(ctx, channelID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && ch.DeletedAt != nil) {
-			return nil, fmt.Errorf("channel %d: %w", channelID, outbox.ErrNoChannel)
-		}
+		client, err := channelClient(ctx, db, connect, channelID)
 		if err != nil {
-			return nil, err
-		}
-		sec, err := db.ChannelSecrets(ctx, channelID)
-		if err != nil {
-			return nil, err
-		}
-		client, err := connect(providers.ProviderID(ch.Provider), sec.AccessToken)
-		if err != nil {
-			return nil, fmt.Errorf("channel %d: %w", channelID, err)
+			return nil, err // never a nil *cloudapi.Client inside the interface
 		}
 		return client, nil
 	}
+}
+
+// mediaSource returns the media API of a channel's provider, for the
+// inbox to show the files of messages.
+func mediaSource(db *store.DB, connect func(providers.ProviderID, string) (*cloudapi.Client, error)) handlers.MediaSource {
+	return func(ctx context.Context, channelID int64) (providers.MediaStore, error) {
+		client, err := channelClient(ctx, db, connect, channelID)
+		if err != nil {
+			return nil, err // never a nil *cloudapi.Client inside the interface
+		}
+		return client, nil
+	}
+}
+
+// channelClient builds a channel's provider client from its stored
+// credentials; a removed channel is outbox.ErrNoChannel.
+func channelClient(ctx context.Context, db *store.DB, connect func(providers.ProviderID, string) (*cloudapi.Client, error), channelID int64) (*cloudapi.Client, error) {
+	ch, err := db.ChannelByID(ctx, channelID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && ch.DeletedAt != nil) {
+		return nil, fmt.Errorf("channel %d: %w", channelID, outbox.ErrNoChannel)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sec, err := db.ChannelSecrets(ctx, channelID)
+	if err != nil {
+		return nil, err
+	}
+	client, err := connect(providers.ProviderID(ch.Provider), sec.AccessToken)
+	if err != nil {
+		return nil, fmt.Errorf("channel %d: %w", channelID, err)
+	}
+	return client, nil
 }
 
 // publicURL parses --base-url, defaulting to the listen address.

@@ -55,6 +55,7 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, id int64, 
 		s.serverError(w, r, err)
 		return
 	}
+	s.queueReadReceipt(ctx, c.ID)
 	v, err := s.inboxList(r, c.ID)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -81,7 +82,7 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 	if st.replyTo != "" {
 		if id, err := strconv.ParseInt(st.replyTo, 10, 64); err == nil {
 			if m, err := s.db.ConversationMessage(ctx, c.ID, id); err == nil {
-				v.ReplyText = quoteOf(m)
+				v.ReplyText = snippet(m)
 			}
 		}
 		if v.ReplyText == "" {
@@ -118,18 +119,6 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 		v.Attach = *st.attach
 	}
 	return v, nil
-}
-
-// quoteOf is the line a reply bar shows of the message it quotes.
-func quoteOf(m store.Message) string {
-	text := strings.TrimSpace(m.Text)
-	if text == "" {
-		text = "(" + m.Type + " message)"
-	}
-	if r := []rune(text); len(r) > 120 {
-		text = string(r[:119]) + "…"
-	}
-	return text
 }
 
 // sendableTemplate returns template id when it is an approved template of

@@ -7,7 +7,7 @@ import (
 	"github.com/wadesk/wadesk/views"
 )
 
-// inboxMessagesList answers the chat of a conversation alone: the open page
+// inboxMessagesList answers the bubbles of a conversation alone: the open page
 // fetches it again when its event stream says something changed. The agent
 // is looking at it, so it is marked read.
 func (s *Server) inboxMessagesList(w http.ResponseWriter, r *http.Request) {
@@ -19,10 +19,11 @@ func (s *Server) inboxMessagesList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.queueReadReceipt(r.Context(), c.ID)
 	t, err := s.threadView(r.Context(), c, time.Now())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, views.ThreadMessages(t))
+	s.render(w, r, http.StatusOK, views.ThreadMessageList(t))
 }

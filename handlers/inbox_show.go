@@ -94,15 +94,18 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 		return views.ThreadView{}, err
 	}
 	t := views.ThreadView{ID: c.ID, Name: contactName(c), Phone: c.ContactPhone, Channel: c.ChannelTitle}
-	for _, m := range msgs {
-		t.Messages = append(t.Messages, views.MessageRow{ID: m.ID, In: m.Direction == "in", Text: m.Text, Type: m.Type,
-			At: m.Timestamp, Status: m.Status, Failure: m.FailureReason})
-	}
 	ws, err := s.windowState(ctx, c, now)
 	if err != nil {
 		return views.ThreadView{}, err
 	}
 	t.WindowOpen, t.ClosedReason = window.CanSendFreeForm(ws)
+	bc := bubbleContext{ConversationID: c.ID, ContactName: contactName(c), WindowOpen: t.WindowOpen}
+	if more := wamidsToLookUp(msgs); len(more) > 0 {
+		if bc.Earlier, err = s.db.ConversationMessagesByWAMID(ctx, c.ID, more); err != nil {
+			return views.ThreadView{}, err
+		}
+	}
+	t.Messages = messageBubbles(msgs, bc)
 	if ws.Open {
 		t.ClosesAt = ws.ClosesAt
 		left := ws.Remaining.Round(time.Second)

@@ -50,6 +50,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /inbox/{id}/orders/{oid}/cancel", s.signedIn(s.inboxOrderCancel))
 	mux.Handle("GET /inbox/{id}/products", s.signedIn(s.inboxProductsForm))
 	mux.Handle("POST /inbox/{id}/products", s.signedIn(s.inboxProductSend))
+	mux.Handle("POST /inbox/{id}/messages/{mid}/reaction", s.signedIn(s.inboxMessageReact))
+	mux.Handle("GET /inbox/{id}/media/{mid}", s.signedIn(s.inboxMediaShow))
+	mux.Handle("GET /inbox/{id}/media/{mid}/size", s.signedIn(s.inboxMediaSize))
 	mux.Handle("GET /account", s.signedIn(s.accountShow))
 	mux.Handle("POST /account/password", s.signedIn(s.accountPasswordChange))
 

@@ -55,6 +55,20 @@ type Config struct {
 	// Variables are the {variables} agents may use in templates. nil: the
 	// built-in ones (templates.DefaultVariables).
 	Variables *templates.Variables
+	// Media reaches a channel's provider media API, to show the files of
+	// messages. nil: files are not shown.
+	Media MediaSource
+	// ReadReceipts is woken when a read receipt is queued (the worker that
+	// sends them). nil: the worker finds them on its own schedule.
+	ReadReceipts Notifier
+}
+
+// MediaSource returns the media API of a channel's provider.
+type MediaSource func(ctx context.Context, channelID int64) (providers.MediaStore, error)
+
+// Notifier is woken when there is new work.
+type Notifier interface {
+	Notify()
 }
 
 // MessageQueue stores an agent's message and has it sent; opts change
@@ -107,6 +121,8 @@ type Server struct {
 	outbox   MessageQueue
 	events   *events.Hub
 	vars     *templates.Variables
+	media    MediaSource
+	receipts Notifier
 	// streamsDone is closed by StopStreams: open event streams end so that
 	// a graceful shutdown need not wait for them.
 	streamsDone chan struct{}
@@ -140,6 +156,8 @@ func New(cfg Config) (*Server, error) {
 		outbox:   cfg.Outbox,
 		events:   cfg.Events,
 		vars:     cfg.Variables,
+		media:    cfg.Media,
+		receipts: cfg.ReadReceipts,
 		validate: newValidator(),
 
 		streamsDone: make(chan struct{}),

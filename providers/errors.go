@@ -173,7 +173,7 @@ func ClassifyMeta(code, subcode, httpStatus int) ErrorKind {
 		return ErrorKindThroughput
 	case 131056:
 		return ErrorKindPairRate
-	case 131047:
+	case 131047, 470: // 470: the same refusal, from the On-Premises API
 		return ErrorKindWindowClosed
 	case 131049, 130472:
 		return ErrorKindMarketingNotDelivered
@@ -313,6 +313,18 @@ func (e *Error) Plain() string {
 		return p + " had a temporary problem. Try again in a few minutes." + e.says()
 	}
 	return p + " returned an error." + e.says()
+}
+
+// PlainDeliveryFailure explains in plain words why the provider failed a
+// message it had accepted (a "failed" status with Meta's error code, title
+// and details), for the agent who sent it.
+func PlainDeliveryFailure(provider ProviderID, code int, title, details string) string {
+	e := &Error{Provider: provider, Op: OpSendMessage, Code: code, Kind: ClassifyMeta(code, 0, 0), Message: title, Details: details}
+	switch e.Kind {
+	case ErrorKindUnknown, ErrorKindInvalidParameter, ErrorKindNotFound, ErrorKindServer:
+		return "WhatsApp did not deliver this message." + e.says()
+	}
+	return e.Plain()
 }
 
 // Retryable reports whether sending the same request again later can succeed.

@@ -26,6 +26,7 @@ func TestClassifyMetaAndPlain(t *testing.T) {
 		{name: "token invalid", code: 190, status: 400, kind: ErrorKindAuth, plain: "access token"},
 		{name: "no token", code: 104, status: 400, kind: ErrorKindAuth, plain: "access token"},
 		{name: "outside 24h window", code: 131047, status: 400, kind: ErrorKindWindowClosed, plain: "24 hours"},
+		{name: "outside 24h window (On-Premises 470)", code: 470, status: 400, kind: ErrorKindWindowClosed, plain: "24 hours"},
 		{name: "throughput", code: 130429, status: 400, kind: ErrorKindThroughput, retryable: true, plain: "per-second"},
 		{name: "pair rate", code: 131056, status: 400, kind: ErrorKindPairRate, retryable: true, plain: "this customer"},
 		{name: "marketing not delivered", code: 131049, status: 400, kind: ErrorKindMarketingNotDelivered, plain: "marketing message"},
@@ -145,6 +146,31 @@ func TestPlainHelper(t *testing.T) {
 	for _, tt := range tests {
 		if got := Plain(tt.err); !strings.Contains(got, tt.want) || (tt.want == "" && got != "") {
 			t.Errorf("Plain(%v) = %q, want it to contain %q", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestPlainDeliveryFailure(t *testing.T) {
+	for _, tt := range []struct {
+		code           int
+		title, details string
+		want           string // substring
+	}{
+		{131047, "Re-engagement message", "Message failed to send because more than 24 hours have passed", "More than 24 hours have passed since the customer's last message"},
+		{470, "", "", "More than 24 hours"},
+		{131026, "Message undeliverable", "", "could not be delivered"},
+		{131049, "", "", "limit how many marketing messages"},
+		{130429, "Rate limit hit", "", "per-second limit"},
+		{131056, "", "", "Too many messages were sent to this customer"},
+		{132000, "Number of parameters does not match", "body: expected 2, got 1", "Meta says: body: expected 2, got 1"},
+		{132001, "Template does not exist", "", "does not exist in this language"},
+		{131053, "Media upload error", "Unsupported file type", "Meta says: Unsupported file type"},
+		{999, "Mystery", "Something odd happened", "WhatsApp did not deliver this message. (Meta says: Something odd happened)"},
+		{0, "", "", "WhatsApp did not deliver this message."},
+	} {
+		got := PlainDeliveryFailure(MetaCloud, tt.code, tt.title, tt.details)
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("PlainDeliveryFailure(%d, %q, %q) = %q, want it to contain %q", tt.code, tt.title, tt.details, got, tt.want)
 		}
 	}
 }

@@ -6,6 +6,8 @@
 //   data-copy-target="#selector" click copies that element's value or text
 //   data-confirm="Question?"     on a form, button or link: asks before going on
 //   data-countdown="RFC 3339"    shows "hh:mm:ss left" until the deadline
+//   data-reply-to="message id"   on a bubble's Reply button: the composer
+//                                replies to that message (see below)
 //   data-count="#id" data-count-max="n"
 //                                keeps #id at "chars / n", class is-over past n
 //   data-picture-input           a file input whose chosen picture shows in
@@ -437,5 +439,98 @@
     var caret = start + token.length;
     field.setSelectionRange(caret, caret);
     field.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+})();
+
+// ---- Reply to a message (bubbles) ---------------------------------------------
+(function () {
+  "use strict";
+
+  // A bubble's Reply button (data-reply-to, data-reply-snippet) puts the
+  // message's id in the composer's hidden reply_to input and shows
+  // "Replying to: …" above the composer with a link to cancel. The input
+  // and the banner are made here when the page has none. The bubbles are
+  // swapped by live updates; the composer and the banner are not.
+
+  function composerForm() {
+    return document.querySelector("form.composer");
+  }
+
+  function replyInput(form) {
+    var input = document.getElementById("composer-reply-to");
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "reply_to";
+      input.id = "composer-reply-to";
+      form.appendChild(input);
+    }
+    return input;
+  }
+
+  function replyBanner(form) {
+    var banner = document.getElementById("composer-replying");
+    if (banner) {
+      return banner;
+    }
+    banner = document.createElement("div");
+    banner.id = "composer-replying";
+    banner.className = "composer-replying";
+    banner.setAttribute("role", "status");
+    banner.setAttribute("data-testid", "composer-replying");
+    var text = document.createElement("span");
+    text.className = "composer-replying-text";
+    text.setAttribute("data-testid", "composer-replying-text");
+    var cancel = document.createElement("a");
+    cancel.href = "#";
+    cancel.className = "composer-replying-cancel";
+    cancel.setAttribute("data-reply-cancel", "");
+    cancel.setAttribute("data-testid", "composer-reply-cancel");
+    cancel.textContent = "Cancel";
+    banner.appendChild(text);
+    banner.appendChild(cancel);
+    form.parentNode.insertBefore(banner, form);
+    return banner;
+  }
+
+  function startReply(button) {
+    var form = composerForm();
+    if (!form) {
+      return;
+    }
+    replyInput(form).value = button.getAttribute("data-reply-to");
+    var banner = replyBanner(form);
+    // textContent: the snippet is the customer's words, never markup.
+    banner.querySelector(".composer-replying-text").textContent =
+      "Replying to: " + (button.getAttribute("data-reply-snippet") || "a message");
+    banner.hidden = false;
+    var field = form.querySelector("textarea, input[type=text]");
+    if (field) {
+      field.focus();
+    }
+  }
+
+  function cancelReply() {
+    var input = document.getElementById("composer-reply-to");
+    if (input) {
+      input.value = "";
+    }
+    var banner = document.getElementById("composer-replying");
+    if (banner) {
+      banner.hidden = true;
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest && event.target.closest("[data-reply-to], [data-reply-cancel]");
+    if (!target) {
+      return;
+    }
+    event.preventDefault();
+    if (target.hasAttribute("data-reply-cancel")) {
+      cancelReply();
+    } else {
+      startReply(target);
+    }
   });
 })();

@@ -92,19 +92,6 @@ func (c Conversation) Cursor() ConversationCursor {
 	return ConversationCursor{LastMessageAt: c.LastMessageAt, ID: c.ID}
 }
 
-// Message is one message of a conversation.
-type Message struct {
-	ID             int64
-	ConversationID int64
-	WAMID          string
-	Direction      string // in or out
-	Type           string
-	Text           string
-	Status         string // outbound: sending, sent, delivered, read, failed
-	FailureReason  string
-	Timestamp      time.Time
-}
-
 const conversationColumns = `c.id, c.channel_id, ch.title, c.contact_id, ct.name, ct.phone, COALESCE(c.department_id, 0),
 	COALESCE(c.assignee_id, 0), c.status, COALESCE(c.last_inbound_at, ''), c.last_message_at, c.unread_count,
 	COALESCE((SELECT m.text FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''),
@@ -214,27 +201,14 @@ func (db *DB) ConversationMessages(ctx context.Context, conversationID int64, li
 	if limit <= 0 || limit > 100 {
 		limit = 100
 	}
-	rows, err := db.R.QueryContext(ctx, `SELECT id, conversation_id, COALESCE(wamid, ''), direction, type, text, status,
-		failure_reason, wa_timestamp FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?)
-		ORDER BY id`, conversationID, limit)
+	rows, err := db.R.QueryContext(ctx, `SELECT `+messageColumns+`
+		FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?) m`+messageStatusJoin+`
+		ORDER BY m.id`, conversationID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages of conversation %d: %w", conversationID, err)
 	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		var m Message
-		var ts string
-		if err := rows.Scan(&m.ID, &m.ConversationID, &m.WAMID, &m.Direction, &m.Type, &m.Text, &m.Status,
-			&m.FailureReason, &ts); err != nil {
-			return nil, fmt.Errorf("store: messages of conversation %d: %w", conversationID, err)
-		}
-		if m.Timestamp, err = parseTime(ts); err != nil {
-			return nil, fmt.Errorf("store: message %d: timestamp: %w", m.ID, err)
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanMessages(rows)
+	if err != nil {
 		return nil, fmt.Errorf("store: messages of conversation %d: %w", conversationID, err)
 	}
 	return out, nil

@@ -453,6 +453,18 @@ func parseMessagesChange(b *providers.WebhookBatch, m providers.WebhookMeta, val
 	}
 }
 
+// ParseMessage reads one inbound message object as a webhook carries it
+// (an element of value.messages), e.g. the payload wadesk stored for a
+// message. Only ID, sender, time, type and content are known this way:
+// the webhook's metadata and the sender's profile name are not part of it.
+func ParseMessage(raw []byte) (providers.InboundMessage, error) {
+	m, ok := parseMessage(providers.WebhookMeta{}, raw)
+	if !ok {
+		return providers.InboundMessage{}, errors.New("cloudapi: parse message: not a JSON object")
+	}
+	return m, nil
+}
+
 // parseMessage reads one inbound message. A message that does not decode in
 // full still yields its ID, sender, time and type, with Raw for the rest;
 // ok is false only when raw is not a JSON object.

@@ -413,3 +413,23 @@ func FuzzParseWebhook(f *testing.F) {
 		}
 	})
 }
+
+func TestParseMessageReadsAStoredMessage(t *testing.T) {
+	raw := []byte(`{"from":"15557654321","id":"wamid.X","timestamp":"1751373000","type":"document",
+		"context":{"from":"15550100200","id":"wamid.Q"},
+		"document":{"caption":"Invoice","filename":"invoice.pdf","mime_type":"application/pdf","sha256":"abc","id":"8100"}}`)
+	m, err := ParseMessage(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ID != "wamid.X" || m.Type != providers.KindDocument || m.Media == nil || m.Media.ID != "8100" ||
+		m.Media.Filename != "invoice.pdf" || m.Media.Caption != "Invoice" || m.Context == nil || m.Context.ID != "wamid.Q" {
+		t.Errorf("ParseMessage = %+v (media %+v)", m, m.Media)
+	}
+	if !m.Timestamp.Equal(time.Unix(1751373000, 0)) {
+		t.Errorf("timestamp = %v", m.Timestamp)
+	}
+	if _, err := ParseMessage([]byte(`[1, 2]`)); err == nil {
+		t.Error("a JSON array parsed as a message")
+	}
+}

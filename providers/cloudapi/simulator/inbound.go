@@ -81,6 +81,21 @@ type inMessage struct {
 	Button      *ButtonPress   `json:"button,omitempty"`
 	Order       *inOrder       `json:"order,omitempty"`
 	Reaction    *Reaction      `json:"reaction,omitempty"`
+	Contacts    []inCard       `json:"contacts,omitempty"`
+}
+
+// inCard is a contact card as Meta's webhooks carry it.
+type inCard struct {
+	Name struct {
+		FormattedName string `json:"formatted_name"`
+	} `json:"name"`
+	Phones []inCardPhone `json:"phones,omitempty"`
+}
+
+type inCardPhone struct {
+	Phone string `json:"phone"`
+	WaID  string `json:"wa_id,omitempty"`
+	Type  string `json:"type,omitempty"`
 }
 
 type inContext struct {
@@ -129,6 +144,13 @@ type Inbound struct {
 	Image       *Image       `json:"image,omitempty"`
 	Order       *Order       `json:"order,omitempty"`
 	Reaction    *Reaction    `json:"reaction,omitempty"`
+	Contacts    []Card       `json:"contacts,omitempty"`
+}
+
+// Card is a contact the customer shares.
+type Card struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
 }
 
 // Reply is an interactive button or list reply.
@@ -204,6 +226,8 @@ func (in *Inbound) inferType() string {
 		return "order"
 	case in.Reaction != nil:
 		return "reaction"
+	case len(in.Contacts) > 0:
+		return "contacts"
 	}
 	return "text"
 }
@@ -329,6 +353,21 @@ func (s *Sim) InjectInbound(in Inbound) (string, error) {
 			return "", errors.New("simulator: inbound: order has no items with a quantity")
 		}
 		msg.Order = o
+	case "contacts":
+		if len(in.Contacts) == 0 {
+			return "", errors.New("simulator: inbound: contacts are missing")
+		}
+		for _, c := range in.Contacts {
+			if strings.TrimSpace(c.Name) == "" {
+				return "", errors.New("simulator: inbound: every contact needs a name")
+			}
+			card := inCard{}
+			card.Name.FormattedName = c.Name
+			if c.Phone != "" {
+				card.Phones = []inCardPhone{{Phone: c.Phone, WaID: digitsOnly(c.Phone), Type: "CELL"}}
+			}
+			msg.Contacts = append(msg.Contacts, card)
+		}
 	case "reaction":
 		if in.Reaction == nil || in.Reaction.MessageID == "" {
 			return "", errors.New("simulator: inbound: reaction needs the message it reacts to")
@@ -372,6 +411,19 @@ func (s *Sim) product(retailerID string) (Product, bool) {
 		}
 	}
 	return Product{}, false
+}
+
+// InboundStatus returns the ticks the customer's phone shows on a message
+// the customer sent: sent, delivered, or read once the business marked it
+// read. ok is false for an unknown message.
+func (s *Sim) InboundStatus(id string) (status string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cm := s.inbound[id]
+	if cm == nil {
+		return "", false
+	}
+	return cm.status, true
 }
 
 // ReadByCustomer marks every delivered business message of a chat as read,

@@ -466,6 +466,8 @@ func summarizeIn(m *inMessage) string {
 		return "📍 Location"
 	case m.Order != nil:
 		return "🛒 Order"
+	case len(m.Contacts) > 0:
+		return "👤 " + truncate(m.Contacts[0].Name.FormattedName, 60)
 	}
 	return "[" + m.Type + "]"
 }
@@ -520,6 +522,14 @@ func (s *Sim) inBubbleLocked(m *inMessage) bubbleView {
 	case m.Location != nil:
 		b.Location = m.Location
 		b.MapURL = mapURL(m.Location.Latitude, m.Location.Longitude)
+	case len(m.Contacts) > 0:
+		for _, c := range m.Contacts {
+			line := c.Name.FormattedName
+			for _, p := range c.Phones {
+				line += " · " + p.Phone
+			}
+			b.Contacts = append(b.Contacts, line)
+		}
 	case m.Order != nil:
 		o := &orderView{Text: m.Order.Text}
 		total := 0.0

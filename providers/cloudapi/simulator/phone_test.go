@@ -453,3 +453,43 @@ func TestPhoneShowsLinksAndProductCards(t *testing.T) {
 		t.Errorf("%d product cards, want 3", n)
 	}
 }
+
+func TestInboundContactCards(t *testing.T) {
+	ts := startSim(t, nil)
+	h := newHook(t, "v")
+	ts.subscribe(t, h, ownedWABA)
+	res := ts.callToken(t, "", "POST", "/_sim/inbound", map[string]any{"phone_number_id": phoneID, "from": "351912345678",
+		"contacts": []map[string]string{{"name": "Rui Costa", "phone": "+351 912 000 111"}, {"name": "Ana"}}})
+	if res.status != 200 {
+		t.Fatalf("inbound contacts: %d %s", res.status, res.raw)
+	}
+	id := res.body["id"].(string)
+	var msg map[string]any
+	h.waitFor("contacts webhook", func(ps []received) bool {
+		if ms := inboundMessages(ps); len(ms) == 1 {
+			msg = ms[0]
+			return true
+		}
+		return false
+	})
+	cards, _ := msg["contacts"].([]any)
+	if msg["type"] != "contacts" || len(cards) != 2 {
+		t.Fatalf("message = %v", msg)
+	}
+	first := cards[0].(map[string]any)
+	phones, _ := first["phones"].([]any)
+	if first["name"].(map[string]any)["formatted_name"] != "Rui Costa" || len(phones) != 1 ||
+		phones[0].(map[string]any)["wa_id"] != "351912000111" {
+		t.Errorf("first card = %v", first)
+	}
+	if _, ok := cards[1].(map[string]any)["phones"]; ok {
+		t.Errorf("a card without a phone has phones: %v", cards[1])
+	}
+	if st, ok := ts.InboundStatus(id); !ok || st == "" {
+		t.Errorf("InboundStatus(%s) = %q, %v", id, st, ok)
+	}
+	if res := ts.callToken(t, "", "POST", "/_sim/inbound", map[string]any{"phone_number_id": phoneID, "from": "351912345678",
+		"contacts": []map[string]string{{"phone": "+1"}}}); res.status != 400 {
+		t.Errorf("nameless contact: %d %s", res.status, res.raw)
+	}
+}
