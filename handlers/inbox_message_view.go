@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"fmt"
-	"math"
 	"net/url"
 	"regexp"
 	"sort"
@@ -11,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/wadesk/wadesk/commerce"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/store"
@@ -305,7 +304,7 @@ func inboundBubble(row *views.MessageRow, d decodedMessage, bc bubbleContext) {
 		row.Choice = &views.ChoiceView{Source: "Quick reply", Title: in.Button.Text}
 	case in.Order != nil:
 		row.Kind = views.BubbleOrder
-		row.Order = orderView(in.Order)
+		row.Order = orderView(d.Payload)
 	case in.Text != "" || in.Type == providers.KindText:
 		row.Kind = views.BubbleText
 		row.Body = linkify(in.Text)
@@ -443,40 +442,22 @@ func choiceView(r *providers.InteractiveReply) *views.ChoiceView {
 	return &views.ChoiceView{Source: "Button", Title: r.Title, Description: r.Description}
 }
 
-// zeroDecimal lists currencies without minor units (ISO 4217) among those
-// WhatsApp catalogs use.
-var zeroDecimal = map[string]bool{"JPY": true, "KRW": true, "VND": true, "CLP": true, "ISK": true, "PYG": true, "UGX": true}
-
-// money formats an amount in minor units.
-func money(minor int64, currency string) string {
-	currency = strings.ToUpper(strings.TrimSpace(currency))
-	if zeroDecimal[currency] {
-		return strings.TrimSpace(strconv.FormatInt(minor, 10) + " " + currency)
+// orderView is the cart of an order message, read from the message's
+// stored payload by the commerce package (prices exact, never through a
+// float), so the bubble and the orders panel agree to the cent. A cart
+// mixing currencies shows one total per currency.
+func orderView(payload string) *views.OrderView {
+	o, err := commerce.ParseOrder(payload)
+	if err != nil {
+		return &views.OrderView{Total: "—", Problem: "This order could not be read."}
 	}
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	return strings.TrimSpace(fmt.Sprintf("%s%d.%02d %s", sign, minor/100, minor%100, currency))
-}
-
-func toMinor(price float64, currency string) int64 {
-	if zeroDecimal[strings.ToUpper(strings.TrimSpace(currency))] {
-		return int64(math.Round(price))
-	}
-	return int64(math.Round(price * 100))
-}
-
-func orderView(o *providers.Order) *views.OrderView {
-	v := &views.OrderView{Note: o.Text}
+	v := &views.OrderView{Note: o.Note, Problem: o.Problem}
 	totals := map[string]int64{}
 	for _, it := range o.Items {
-		unit := toMinor(it.ItemPrice, it.Currency)
-		line := unit * int64(it.Quantity)
-		cur := strings.ToUpper(strings.TrimSpace(it.Currency))
-		totals[cur] += line
-		v.Items = append(v.Items, views.OrderLine{Product: it.ProductRetailerID, Quantity: it.Quantity,
-			UnitPrice: money(unit, cur), LineTotal: money(line, cur)})
+		line := it.UnitPrice1000 * int64(it.Quantity)
+		totals[it.Currency] += line
+		v.Items = append(v.Items, views.OrderLine{Product: it.RetailerID, Quantity: it.Quantity,
+			UnitPrice: commerce.Format(it.UnitPrice1000, it.Currency), LineTotal: commerce.Format(line, it.Currency)})
 	}
 	currencies := make([]string, 0, len(totals))
 	for c := range totals {
@@ -485,7 +466,7 @@ func orderView(o *providers.Order) *views.OrderView {
 	sort.Strings(currencies)
 	parts := make([]string, 0, len(currencies))
 	for _, c := range currencies {
-		parts = append(parts, money(totals[c], c))
+		parts = append(parts, commerce.Format(totals[c], c))
 	}
 	v.Total = strings.Join(parts, " + ")
 	if v.Total == "" {

@@ -234,9 +234,9 @@ func TestMessageBubblesEveryInboundKind(t *testing.T) {
 			msg:  inbound(t, 14, "order.json", "Order: 7 item(s)"),
 			want: func() views.MessageRow {
 				r := row(14, views.BubbleOrder, "Order: 7 item(s)")
-				r.Order = &views.OrderView{Note: "Pickup at 5pm", Total: "26.79 EUR", Items: []views.OrderLine{
-					{Product: "pastel-de-nata", Quantity: 6, UnitPrice: "1.30 EUR", LineTotal: "7.80 EUR"},
-					{Product: "bolo-rei", Quantity: 1, UnitPrice: "18.99 EUR", LineTotal: "18.99 EUR"},
+				r.Order = &views.OrderView{Note: "Pickup at 5pm", Total: "EUR 26.79", Items: []views.OrderLine{
+					{Product: "pastel-de-nata", Quantity: 6, UnitPrice: "EUR 1.30", LineTotal: "EUR 7.80"},
+					{Product: "bolo-rei", Quantity: 1, UnitPrice: "EUR 18.99", LineTotal: "EUR 18.99"},
 				}}
 				return r
 			}(),
@@ -537,19 +537,21 @@ func TestLinkify(t *testing.T) {
 }
 
 func TestOrderTotalsAndMoney(t *testing.T) {
-	o := orderView(&providers.Order{Items: []providers.OrderItem{
-		{ProductRetailerID: "a", Quantity: 3, ItemPrice: 0.1, Currency: "usd"},
-		{ProductRetailerID: "b", Quantity: 2, ItemPrice: 1500, Currency: "JPY"},
-		{ProductRetailerID: "c", Quantity: 1, ItemPrice: 0.7, Currency: "USD"},
-	}})
-	if o.Total != "3000 JPY + 1.00 USD" {
+	o := orderView(`{"type":"order","order":{"catalog_id":"c","text":"no nuts","product_items":[
+		{"product_retailer_id":"a","quantity":3,"item_price":0.1,"currency":"usd"},
+		{"product_retailer_id":"b","quantity":2,"item_price":1500,"currency":"JPY"},
+		{"product_retailer_id":"c","quantity":1,"item_price":0.7,"currency":"USD"}]}}`)
+	if o.Total != "JPY 3000 + USD 1.00" {
 		t.Errorf("total = %q", o.Total)
 	}
-	if o.Items[0].LineTotal != "0.30 USD" || o.Items[1].UnitPrice != "1500 JPY" {
-		t.Errorf("lines = %+v", o.Items)
+	if len(o.Items) != 3 || o.Items[0].LineTotal != "USD 0.30" || o.Items[1].UnitPrice != "JPY 1500" || o.Note != "no nuts" {
+		t.Errorf("lines = %+v", o)
 	}
-	if got := money(-1234, "EUR"); got != "-12.34 EUR" {
-		t.Errorf("money(-1234) = %q", got)
+	if o.Problem == "" {
+		t.Errorf("a cart in two currencies has no single total, and the bubble should say so")
+	}
+	if bad := orderView(`{"type":"order","order":`); bad.Problem == "" || bad.Total != "—" {
+		t.Errorf("unreadable order = %+v", bad)
 	}
 	if got := humanSize(999); got != "999 bytes" {
 		t.Errorf("humanSize(999) = %q", got)

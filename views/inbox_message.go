@@ -139,6 +139,8 @@ type OrderView struct {
 	// mixing currencies list one total per currency.
 	Total string
 	Note  string
+	// Problem says in plain words what of the cart could not be read.
+	Problem string
 }
 
 // OrderLine is one product of an order.
