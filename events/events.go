@@ -9,6 +9,13 @@ import "sync"
 const (
 	MessageCreated = "message.created"
 	MessageStatus  = "message.status"
+	// ConversationAssigned: the assignee changed (Event.Status is empty).
+	ConversationAssigned = "conversation.assigned"
+	// ConversationStatus: resolved or reopened by an agent (Event.Status
+	// is the new status).
+	ConversationStatus = "conversation.status"
+	// NoteCreated: an internal note was added to the conversation.
+	NoteCreated = "note.created"
 )
 
 // Event says that something changed; subscribers re-read what they show.

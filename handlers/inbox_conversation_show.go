@@ -21,6 +21,12 @@ func (s *Server) inboxConversationShow(w http.ResponseWriter, r *http.Request) {
 // renderConversation renders the conversation page; draft and problem are
 // a refused reply and why.
 func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, id int64, status int, draft, problem string) {
+	s.renderConversationWith(w, r, id, status, func(t *views.ThreadView) { t.Draft, t.Error = draft, problem })
+}
+
+// renderConversationWith renders the conversation page after edit has put
+// a refused form's input and errors into the thread.
+func (s *Server) renderConversationWith(w http.ResponseWriter, r *http.Request, id int64, status int, edit func(*views.ThreadView)) {
 	ctx := r.Context()
 	if err := s.db.MarkConversationRead(ctx, id); err != nil {
 		s.serverError(w, r, err)
@@ -40,7 +46,11 @@ func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, id i
 		s.serverError(w, r, err)
 		return
 	}
-	t.Draft, t.Error = draft, problem
+	if t.Manage, err = s.manageView(ctx, c, parseInboxQuery(listValues(r)).encode()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	edit(&t)
 	v.Thread = &t
 	s.render(w, r, status, views.InboxPage(s.page(w, r, contactName(c)+" · Inbox", views.NavInbox), v))
 }

@@ -180,3 +180,43 @@ func (db *DB) AnyVisible(ctx context.Context, v InboxViewer, ids []int64) (bool,
 	}
 	return ok, nil
 }
+
+// Choice is an id and a name for a filter select.
+type Choice struct {
+	ID   int64
+	Name string
+}
+
+// InboxChoices returns what the viewer can filter the inbox list by: the
+// channels shown in the inbox, and the departments whose conversations
+// they see (every one for admins, their own for agents), by name.
+func (db *DB) InboxChoices(ctx context.Context, v InboxViewer) (channels, departments []Choice, err error) {
+	read := func(query string, args ...any) ([]Choice, error) {
+		rows, err := db.R.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []Choice
+		for rows.Next() {
+			var c Choice
+			if err := rows.Scan(&c.ID, &c.Name); err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, rows.Err()
+	}
+	channels, err = read(`SELECT id, title FROM channels WHERE deleted_at IS NULL AND inbox_visible = 1 AND state <> 'pending'
+		ORDER BY is_default DESC, title COLLATE NOCASE, id`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: inbox channels: %w", err)
+	}
+	departments, err = read(`SELECT id, name FROM departments
+		WHERE ? OR id IN (SELECT department_id FROM user_departments WHERE user_id = ?) ORDER BY name COLLATE NOCASE, id`,
+		v.Admin, v.UserID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: inbox departments: %w", err)
+	}
+	return channels, departments, nil
+}
