@@ -35,15 +35,18 @@ func (db *DB) UnreadTotals(ctx context.Context, v InboxViewer, f ConversationFil
 	// every column read here.
 	where := ` c.unread_count > 0 AND c.status = 'open' AND` + visibleTo
 	args := []any{v.UserID, v.Admin, v.UserID}
+	// The unary + keeps SQLite from reading the channel or department
+	// index instead, which would visit every conversation of the channel
+	// or department rather than only the unread ones.
 	if f.ChannelID > 0 {
-		where += ` AND c.channel_id = ?`
+		where += ` AND +c.channel_id = ?`
 		args = append(args, f.ChannelID)
 	}
 	switch {
 	case f.DepartmentID == DepartmentNone:
-		where += ` AND c.department_id IS NULL`
+		where += ` AND +c.department_id IS NULL`
 	case f.DepartmentID > 0:
-		where += ` AND c.department_id = ?`
+		where += ` AND +c.department_id = ?`
 		args = append(args, f.DepartmentID)
 	}
 	var t UnreadTotals
