@@ -6,6 +6,12 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 DATA    ?= ./data
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
+# Inbox search uses SQLite's FTS5, which mattn/go-sqlite3 compiles in only
+# with the sqlite_fts5 build tag. Exported, so that every go command below
+# gets it, and so does the `go build` the browser tests run in TestMain.
+# Whatever GOFLAGS `go env` already holds (environment or go env -w) is kept.
+export GOFLAGS := $(strip $(shell $(GO) env GOFLAGS) -tags=sqlite_fts5)
+
 .PHONY: help build run demo sim test unit e2e generate check-generated lint bench clean
 
 help: ## list the targets

@@ -11,6 +11,13 @@ const (
 	MessageStatus  = "message.status"
 	// OrderChanged: an order of the conversation changed status.
 	OrderChanged = "order.changed"
+	// ConversationAssigned: the assignee changed (Event.Status is empty).
+	ConversationAssigned = "conversation.assigned"
+	// ConversationStatus: resolved or reopened by an agent (Event.Status
+	// is the new status).
+	ConversationStatus = "conversation.status"
+	// NoteCreated: an internal note was added to the conversation.
+	NoteCreated = "note.created"
 )
 
 // Event says that something changed; subscribers re-read what they show.

@@ -36,6 +36,9 @@ type composeState struct {
 	templateProblem string
 	interactive     *views.InteractiveComposer
 	attach          *views.AttachComposer
+	// edit puts a refused form's input and errors into the thread (the
+	// conversation's actions and notes).
+	edit func(*views.ThreadView)
 }
 
 // renderThread renders the page of conversation id (one the user may see)
@@ -67,6 +70,13 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, id int64, 
 		return
 	}
 	t.Draft, t.Error = st.draft, st.problem
+	if t.Manage, err = s.manageView(ctx, c, parseInboxQuery(listValues(r)).encode()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if st.edit != nil {
+		st.edit(&t)
+	}
 	if t.Composer, err = s.composerView(ctx, c, t.WindowOpen, st); err != nil {
 		s.serverError(w, r, err)
 		return

@@ -27,5 +27,11 @@ func (s *Server) inboxConversationShow(w http.ResponseWriter, r *http.Request) {
 // renderConversation renders the conversation page; draft and problem are
 // a refused text reply and why.
 func (s *Server) renderConversation(w http.ResponseWriter, r *http.Request, id int64, status int, draft, problem string) {
-	s.renderThread(w, r, id, status, composeState{draft: draft, problem: problem})
+	s.renderConversationWith(w, r, id, status, func(t *views.ThreadView) { t.Draft, t.Error = draft, problem })
+}
+
+// renderConversationWith renders the conversation page after edit has put
+// a refused form's input and errors into the thread.
+func (s *Server) renderConversationWith(w http.ResponseWriter, r *http.Request, id int64, status int, edit func(*views.ThreadView)) {
+	s.renderThread(w, r, id, status, composeState{edit: edit})
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/wadesk/wadesk/events"
 )
 
 // sseHeartbeat keeps idle event streams open through proxies.
@@ -11,7 +13,10 @@ const sseHeartbeat = 15 * time.Second
 
 // inboxEvents streams server-sent events to an open conversation: an
 // "event: message" whenever one of its messages arrives or changes status,
-// upon which the page fetches its chat again. The stream ends when the
+// upon which the page fetches its chat again, and an "event: conversation"
+// when it is assigned, resolved or reopened or gets a note (and after a new
+// message, which may have reopened it), upon which the page fetches its
+// header actions and notes again. The stream ends when the
 // browser goes away or wadesk shuts down (StopStreams); the browser then
 // reconnects on its own.
 func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
@@ -71,9 +76,23 @@ func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
 			if ev.ConversationID != c.ID && !lost {
 				continue
 			}
-			if !send("event: message\ndata: %s %d\n\n", ev.Kind, ev.MessageID) {
-				return
+			for _, name := range streamEventNames(ev.Kind, lost) {
+				if !send("event: %s\ndata: %s %d\n\n", name, ev.Kind, ev.MessageID) {
+					return
+				}
 			}
 		}
 	}
+}
+
+// streamEventNames are the SSE event names a hub event becomes on a
+// conversation's stream; after lost events, every part reads again.
+func streamEventNames(kind string, lost bool) []string {
+	switch {
+	case lost || kind == events.MessageCreated:
+		return []string{"message", "conversation"}
+	case kind == events.MessageStatus:
+		return []string{"message"}
+	}
+	return []string{"conversation"}
 }

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
+	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
 	"github.com/wadesk/wadesk/window"
@@ -23,39 +23,88 @@ func (s *Server) inboxShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, views.InboxPage(s.page(w, r, "Inbox", views.NavInbox), v))
 }
 
-// inboxList builds the conversation list from the query's status, scope
-// and cursor; current marks the open conversation.
+// inboxList builds the conversation list from the request's filters (see
+// inboxQuery); current marks the open conversation (0: none).
 func (s *Server) inboxList(r *http.Request, current int64) (views.InboxView, error) {
-	u := currentUser(r.Context())
-	q := r.URL.Query()
-	v := views.InboxView{IsAdmin: u.Role == store.RoleAdmin, Status: store.ConversationOpen, Scope: store.ScopeAll}
-	if st := q.Get("status"); st == store.ConversationResolved {
-		v.Status = st
+	ctx := r.Context()
+	u := currentUser(ctx)
+	viewer := store.ViewerOf(*u)
+	q := parseInboxQuery(listValues(r))
+	f := q.filter()
+	v := views.InboxView{IsAdmin: u.Role == store.RoleAdmin, Status: q.Status, Scope: q.Scope, Search: q.Search,
+		Department: deptValue(q.Department), Filtered: q.narrowed()}
+	if q.Channel > 0 {
+		v.Channel = itoa(q.Channel)
 	}
-	switch sc := q.Get("scope"); sc {
-	case store.ScopeMine, store.ScopeUnassigned:
-		v.Scope = sc
-	}
-	f := store.ConversationFilter{Status: v.Status, Scope: v.Scope}
-	if c := q.Get("after"); c != "" {
-		// A mangled cursor starts the list again rather than failing.
-		if cur, err := store.ParseConversationCursor(c); err == nil {
-			f.After = &cur
-		}
-	}
-	convs, next, err := s.db.ListConversations(r.Context(), store.ViewerOf(*u), f)
+	convs, next, err := s.db.ListConversations(ctx, viewer, f)
 	if err != nil {
 		return v, err
 	}
+	totals, err := s.db.UnreadTotals(ctx, viewer, f)
+	if err != nil {
+		return v, err
+	}
+	channels, departments, err := s.db.InboxChoices(ctx, viewer)
+	if err != nil {
+		return v, err
+	}
+	for _, c := range channels {
+		v.Channels = append(v.Channels, views.FilterOption{Value: itoa(c.ID), Label: c.Name, Selected: c.ID == q.Channel})
+	}
+	if len(departments) > 0 {
+		v.Departments = append(v.Departments, views.FilterOption{Value: "none", Label: "No department",
+			Selected: q.Department == store.DepartmentNone})
+	}
+	for _, d := range departments {
+		v.Departments = append(v.Departments, views.FilterOption{Value: itoa(d.ID), Label: d.Name, Selected: d.ID == q.Department})
+	}
+
+	// The page the list is on: the open conversation's, or /inbox.
+	here := "/inbox"
+	if current != 0 {
+		here = conversationPath(current)
+	}
+	v.FormAction = here
+	for _, t := range []struct {
+		key, status, scope, label string
+		unread                    int
+	}{
+		{"open", store.ConversationOpen, store.ScopeAll, "Open", totals.All},
+		{"mine", store.ConversationOpen, store.ScopeMine, "Mine", totals.Mine},
+		{"unassigned", store.ConversationOpen, store.ScopeUnassigned, "Unassigned", totals.Unassigned},
+		{"resolved", store.ConversationResolved, store.ScopeAll, "Resolved", 0},
+	} {
+		tq := q
+		tq.Status, tq.Scope, tq.After = t.status, t.scope, nil
+		v.Tabs = append(v.Tabs, views.InboxTab{Key: t.key, Label: t.label, URL: withQuery(here, tq.encode()),
+			Current: q.Status == t.status && q.Scope == t.scope, Unread: t.unread})
+	}
+	clear := q
+	clear.Channel, clear.Department, clear.Search, clear.After = 0, 0, "", nil
+	v.ClearURL = withQuery(here, clear.encode())
+
+	query := q.encode()
 	for _, c := range convs {
 		v.Conversations = append(v.Conversations, views.ConversationRow{
-			ID: c.ID, Name: contactName(c), Phone: c.ContactPhone, Channel: c.ChannelTitle, Snippet: c.LastText,
-			Outbound: c.LastDirection == "out", At: c.LastMessageAt, Unread: c.UnreadCount, Current: c.ID == current,
+			ID: c.ID, URL: withQuery(conversationPath(c.ID), query), Name: contactName(c), Phone: c.ContactPhone,
+			Channel: c.ChannelTitle, Assignee: c.AssigneeName, Snippet: c.LastText, Outbound: c.LastDirection == "out",
+			At: c.LastMessageAt, Unread: c.UnreadCount, Current: c.ID == current,
 		})
 	}
 	if next != nil {
-		more := url.Values{"status": {v.Status}, "scope": {v.Scope}, "after": {next.String()}}
-		v.More = "/inbox?" + more.Encode()
+		more := q
+		more.After = next
+		v.More = withQuery(here, more.values(true).Encode())
+	}
+	if s.events != nil {
+		v.EventsURL = "/inbox/events"
+		// The live list reads this page of the list again, for the same
+		// filters, cursor and open conversation.
+		lv := q.values(true)
+		if current != 0 {
+			lv.Set("current", itoa(current))
+		}
+		v.ListURL = withQuery("/inbox/list", lv.Encode())
 	}
 	return v, nil
 }
@@ -112,4 +161,33 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 		t.Remaining = fmt.Sprintf("%02d:%02d:%02d", int(left.Hours()), int(left.Minutes())%60, int(left.Seconds())%60)
 	}
 	return t, nil
+}
+
+// manageView reads what the thread shows to manage a conversation: who may
+// be assigned, and the notes. list is the inbox list's filters, carried by
+// the forms.
+func (s *Server) manageView(ctx context.Context, c store.Conversation, list string) (views.ConversationManage, error) {
+	m := views.ConversationManage{ID: c.ID, Status: c.Status, AssigneeID: c.AssigneeID, Me: currentUser(ctx).ID, List: list}
+	as, err := s.db.Assignees(ctx, c.ID)
+	if err != nil {
+		return m, err
+	}
+	for _, a := range as {
+		m.Assignees = append(m.Assignees, views.AssigneeOption{ID: a.ID, Name: a.Name})
+	}
+	notes, err := s.db.ConversationNotes(ctx, c.ID, 100)
+	if err != nil {
+		return m, err
+	}
+	for _, n := range notes {
+		m.Notes = append(m.Notes, views.NoteRow{ID: n.ID, Author: n.AuthorName, Body: n.Body, At: n.CreatedAt})
+	}
+	return m, nil
+}
+
+// publish tells open pages that something changed, when live updates are on.
+func (s *Server) publish(ev events.Event) {
+	if s.events != nil {
+		s.events.Publish(ev)
+	}
 }

@@ -56,12 +56,26 @@ func ParseConversationCursor(s string) (ConversationCursor, error) {
 	return ConversationCursor{LastMessageAt: time.Unix(0, ns).UTC(), ID: n}, nil
 }
 
+// DepartmentNone as ConversationFilter.DepartmentID selects the
+// conversations that belong to no department.
+const DepartmentNone int64 = -1
+
 // ConversationFilter selects conversations for the inbox list.
 type ConversationFilter struct {
 	// Status is open or resolved; empty means open.
 	Status string
 	// Scope is all, mine (assigned to the viewer) or unassigned; empty means all.
 	Scope string
+	// ChannelID keeps one channel's conversations; 0: every channel.
+	ChannelID int64
+	// DepartmentID keeps one department's conversations (DepartmentNone:
+	// those without one); 0: every department. It narrows what the viewer
+	// may see, never widens it.
+	DepartmentID int64
+	// Search keeps conversations whose contact's name or number, or one of
+	// whose messages, matches what a user typed (any text is safe); empty:
+	// no search.
+	Search string
 	// After continues a list after this cursor; nil starts at the newest.
 	After *ConversationCursor
 	// Limit is the page size (default 50, at most 200).
@@ -78,6 +92,7 @@ type Conversation struct {
 	ContactPhone  string
 	DepartmentID  int64 // 0: none
 	AssigneeID    int64 // 0: nobody
+	AssigneeName  string
 	Status        string
 	LastInboundAt time.Time // zero: the customer never wrote
 	LastMessageAt time.Time
@@ -93,7 +108,7 @@ func (c Conversation) Cursor() ConversationCursor {
 }
 
 const conversationColumns = `c.id, c.channel_id, ch.title, c.contact_id, ct.name, ct.phone, COALESCE(c.department_id, 0),
-	COALESCE(c.assignee_id, 0), c.status, COALESCE(c.last_inbound_at, ''), c.last_message_at, c.unread_count,
+	COALESCE(c.assignee_id, 0), COALESCE((SELECT u.name FROM users u WHERE u.id = c.assignee_id), ''), c.status, COALESCE(c.last_inbound_at, ''), c.last_message_at, c.unread_count,
 	COALESCE((SELECT m.text FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''),
 	COALESCE((SELECT m.direction FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), '')`
 
@@ -109,7 +124,7 @@ func scanConversation(s scanner) (Conversation, error) {
 	var c Conversation
 	var inbound, last string
 	if err := s.Scan(&c.ID, &c.ChannelID, &c.ChannelTitle, &c.ContactID, &c.ContactName, &c.ContactPhone, &c.DepartmentID,
-		&c.AssigneeID, &c.Status, &inbound, &last, &c.UnreadCount, &c.LastText, &c.LastDirection); err != nil {
+		&c.AssigneeID, &c.AssigneeName, &c.Status, &inbound, &last, &c.UnreadCount, &c.LastText, &c.LastDirection); err != nil {
 		return Conversation{}, err
 	}
 	var err error
@@ -148,6 +163,32 @@ func (db *DB) ListConversations(ctx context.Context, v InboxViewer, f Conversati
 		where += ` AND c.assignee_id IS NULL`
 	default:
 		return nil, nil, fmt.Errorf("store: list conversations: unknown scope %q", f.Scope)
+	}
+	switch {
+	case f.ChannelID > 0:
+		where += ` AND c.channel_id = ?`
+		args = append(args, f.ChannelID)
+	case f.ChannelID < 0:
+		return nil, nil, fmt.Errorf("store: list conversations: bad channel id %d", f.ChannelID)
+	}
+	switch {
+	case f.DepartmentID == DepartmentNone:
+		where += ` AND c.department_id IS NULL`
+	case f.DepartmentID > 0:
+		where += ` AND c.department_id = ?`
+		args = append(args, f.DepartmentID)
+	case f.DepartmentID < 0:
+		return nil, nil, fmt.Errorf("store: list conversations: bad department id %d", f.DepartmentID)
+	}
+	if strings.TrimSpace(f.Search) != "" {
+		q, ok := parseSearch(f.Search)
+		if !ok {
+			// Only punctuation: nothing can match it.
+			return nil, nil, nil
+		}
+		cond, condArgs := searchCondition(q)
+		where += cond
+		args = append(args, condArgs...)
 	}
 	if f.After != nil {
 		where += ` AND (c.last_message_at, c.id) < (?, ?)`

@@ -58,6 +58,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	if err := requireFTS5(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
