@@ -62,3 +62,36 @@ func TestInboxOpenPageFollowsTheWindowClosing(t *testing.T) {
 			chromedp.WithPollingTimeout(20*time.Second)),
 	)
 }
+
+// When the countdown runs out the composer asks the server again, sending
+// the reply box along: here the server's clock still gives the window
+// (the page's countdown was made to end early), so the reply box comes
+// back with what was typed in it.
+func TestInboxCountdownEndAsksForTheComposerKeepingTheReply(t *testing.T) {
+	_, agent, _ := composeStart(t, "Are you open on Sunday?")
+	const draft = "Yes, from nine to one."
+	run(t, agent, "type, then end the countdown",
+		chromedp.SendKeys(byTestID("composer-input"), draft, chromedp.ByQuery),
+		chromedp.Evaluate(`window.__samePage = true;
+			document.querySelector('[data-testid="composer-area"]').dataset.before = "1";
+			document.querySelector('[data-testid="window-countdown"]').setAttribute("data-countdown", new Date(Date.now() + 1500).toISOString());
+			true`, nil),
+		chromedp.WaitVisible(`[data-testid="window-countdown"]`, chromedp.ByQuery),
+		// The area is swapped for the server's: the marker goes.
+		chromedp.Poll(`(() => { const a = document.querySelector('[data-testid="composer-area"]'); return !!a && !a.dataset.before; })()`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)),
+		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
+	)
+	var kept string
+	var same bool
+	run(t, agent, "read the reply box",
+		chromedp.Value(byTestID("composer-input"), &kept, chromedp.ByQuery),
+		chromedp.Evaluate(`window.__samePage === true`, &same),
+	)
+	if !same {
+		t.Fatal("the page was reloaded")
+	}
+	if kept != draft {
+		t.Errorf("reply box = %q after the composer came back, want %q", kept, draft)
+	}
+}
