@@ -227,6 +227,9 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	sender.OnChange = func(messageID, conversationID int64, status string) {
 		hub.Publish(events.Event{Kind: events.MessageStatus, ConversationID: conversationID, MessageID: messageID, Status: status})
 	}
+	sender.OnWindowClosed = func(conversationID int64) {
+		hub.Publish(events.Event{Kind: events.WindowClosed, ConversationID: conversationID})
+	}
 	vars := templates.DefaultVariables()
 	if err := vars.Add(commerce.OrderTotalVariable(db)); err != nil {
 		return err

@@ -18,6 +18,11 @@ const (
 	ConversationStatus = "conversation.status"
 	// NoteCreated: an internal note was added to the conversation.
 	NoteCreated = "note.created"
+	// WindowClosed: the provider refused a free-form message because the
+	// conversation's customer service window is closed (for Meta, error
+	// 131047); only templates can be sent until the customer writes.
+	// Event.MessageID is 0.
+	WindowClosed = "window.closed"
 )
 
 // Event says that something changed; subscribers re-read what they show.

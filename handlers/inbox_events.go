@@ -16,7 +16,9 @@ const sseHeartbeat = 15 * time.Second
 // upon which the page fetches its chat again, and an "event: conversation"
 // when it is assigned, resolved or reopened or gets a note (and after a new
 // message, which may have reopened it), upon which the page fetches its
-// header actions and notes again. The stream ends when the
+// header actions and notes again, and an "event: window" when the provider
+// closed its customer service window, upon which the page fetches its
+// composer again. The stream ends when the
 // browser goes away or wadesk shuts down (StopStreams); the browser then
 // reconnects on its own.
 func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
@@ -89,10 +91,14 @@ func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
 // conversation's stream; after lost events, every part reads again.
 func streamEventNames(kind string, lost bool) []string {
 	switch {
-	case lost || kind == events.MessageCreated:
+	case lost:
+		return []string{"message", "conversation", "window"}
+	case kind == events.MessageCreated:
 		return []string{"message", "conversation"}
 	case kind == events.MessageStatus:
 		return []string{"message"}
+	case kind == events.WindowClosed:
+		return []string{"window"}
 	}
 	return []string{"conversation"}
 }

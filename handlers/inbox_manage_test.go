@@ -475,6 +475,10 @@ func TestConversationEventsNameTheirPart(t *testing.T) {
 	if a, b := read(), read(); a != "event: message|data: message.created 5" || b != "event: conversation|data: message.created 5" {
 		t.Fatalf("new message events = %q, %q", a, b)
 	}
+	s.hub.Publish(events.Event{Kind: events.WindowClosed, ConversationID: s.open})
+	if ev := read(); ev != "event: window|data: window.closed 0" {
+		t.Fatalf("window event = %q", ev)
+	}
 }
 
 func itoa(n int64) string { return fmt.Sprint(n) }

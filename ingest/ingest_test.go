@@ -396,6 +396,24 @@ func TestWindowClosedFailureClosesTheConversationWindow(t *testing.T) {
 		}
 		return w.ClosedAt != nil
 	}
+	sub := f.hub.Subscribe(64)
+	defer sub.Close()
+	// windowEvents drains what was published and counts the events that
+	// tell open pages the window closed.
+	windowEvents := func() []events.Event {
+		var out []events.Event
+		for {
+			select {
+			case ev := <-sub.C:
+				if ev.Kind == events.WindowClosed {
+					out = append(out, ev)
+				}
+				continue
+			default:
+			}
+			return out
+		}
+	}
 	// A failure for another reason leaves the window alone.
 	f.append(t, envelope(statusValue("wamid.out-1", "failed", 1700090000,
 		`,"errors":[{"code":131026,"title":"Message undeliverable"}]`)))
@@ -403,11 +421,24 @@ func TestWindowClosedFailureClosesTheConversationWindow(t *testing.T) {
 	if closed() {
 		t.Fatal("a 131026 failure closed the window")
 	}
-	f.append(t, envelope(statusValue("wamid.out-2", "failed", 1700090000,
-		`,"errors":[{"code":131047,"title":"Re-engagement message"}]`)))
+	if evs := windowEvents(); len(evs) != 0 {
+		t.Errorf("a 131026 failure published %+v", evs)
+	}
+	refusal := envelope(statusValue("wamid.out-2", "failed", 1700090000,
+		`,"errors":[{"code":131047,"title":"Re-engagement message"}]`))
+	f.append(t, refusal)
 	f.process(t)
 	if !closed() {
 		t.Fatal("a 131047 failure did not close the window")
+	}
+	if evs := windowEvents(); len(evs) != 1 || evs[0].ConversationID != 1 || evs[0].ChannelID != f.channel {
+		t.Fatalf("after a 131047 failure the window events are %+v, want one for conversation 1 of channel %d", evs, f.channel)
+	}
+	// Meta delivers the refusal again: the window was closed already.
+	f.append(t, refusal)
+	f.process(t)
+	if evs := windowEvents(); len(evs) != 0 {
+		t.Errorf("a repeated 131047 failure published %+v", evs)
 	}
 	f.append(t, envelope(textValue("wamid.in-2", "16505551234", "Ana", "back again", 1700090100)))
 	f.process(t)

@@ -176,4 +176,7 @@ func (p *Processor) publish(a store.Applied) {
 	for _, m := range a.StatusChanges {
 		p.hub.Publish(events.Event{Kind: events.MessageStatus, ChannelID: m.ChannelID, ConversationID: m.ConversationID, MessageID: m.MessageID, Status: m.Status})
 	}
+	for _, m := range a.ClosedWindows {
+		p.hub.Publish(events.Event{Kind: events.WindowClosed, ChannelID: m.ChannelID, ConversationID: m.ConversationID})
+	}
 }

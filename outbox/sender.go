@@ -125,6 +125,11 @@ type Sender struct {
 	// that arrived by webhook before the provider answered) and "failed".
 	// Set it before Run; it is called from the sender's goroutines.
 	OnChange func(messageID, conversationID int64, status string)
+	// OnWindowClosed, when set, hears that the provider's refusal of a
+	// message closed its conversation's customer service window. Set it
+	// before Run; it is called from the sender's goroutines, after
+	// OnChange for the same message.
+	OnWindowClosed func(conversationID int64)
 
 	wake  chan struct{}
 	runID string
@@ -176,6 +181,9 @@ func (s *Sender) Notify() {
 func (s *Sender) changed(m store.OutboundMessage) {
 	if s.OnChange != nil && m.MessageID != 0 {
 		s.OnChange(m.MessageID, m.ConversationID, m.Status)
+	}
+	if s.OnWindowClosed != nil && m.WindowClosed {
+		s.OnWindowClosed(m.ConversationID)
 	}
 }
 

@@ -86,12 +86,22 @@ func TestRefusalForTheWindowClosesIt(t *testing.T) {
 	ctx := context.Background()
 	conv := f.conversation(t, "16505550002")
 	s := outbox.NewSender(f.db, func(int64) (providers.MessageSender, error) { return refusingSender{}, nil }, outbox.Config{})
+	closedWindows := make(chan int64, 4)
+	s.OnWindowClosed = func(conversationID int64) { closedWindows <- conversationID }
 	if _, err := s.Enqueue(ctx, conv, text("hello?")); err != nil {
 		t.Fatal(err)
 	}
 	run(t, s)
 	if st := settle(t, s, 1); st.Failed != 1 {
 		t.Fatalf("stats = %+v", st)
+	}
+	select {
+	case got := <-closedWindows:
+		if got != conv {
+			t.Fatalf("OnWindowClosed heard of conversation %d, want %d", got, conv)
+		}
+	case <-time.After(30 * time.Second): // it runs just after the counters move
+		t.Fatal("the refusal closed the window but OnWindowClosed was not called")
 	}
 	w, err := f.db.WindowOf(ctx, conv)
 	if err != nil || w.ClosedAt == nil {

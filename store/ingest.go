@@ -91,6 +91,10 @@ type Applied struct {
 	NewMessages []AppliedMessage
 	// StatusChanges are messages whose status went up.
 	StatusChanges []AppliedMessage
+	// ClosedWindows are the refused messages whose failure closed their
+	// conversation's customer service window (only ConversationID,
+	// ChannelID and WAMID are set).
+	ClosedWindows []AppliedMessage
 }
 
 // AppliedMessage locates a changed message.
@@ -100,6 +104,8 @@ type AppliedMessage struct {
 	ChannelID      int64
 	WAMID          string
 	Status         string
+	// ClosedWindow: applying a status closed the conversation's window.
+	ClosedWindow bool
 }
 
 // ApplyProcessedEvents applies processed events and marks them done (or
@@ -139,6 +145,10 @@ func (db *DB) ApplyProcessedEvents(ctx context.Context, evs []ProcessedEvent) (A
 				am, changed, err := applyStatus(ctx, tx, st, now)
 				if err != nil {
 					return fmt.Errorf("status %s of %s: %w", st.Status, st.WAMID, err)
+				}
+				if am.ClosedWindow {
+					out.ClosedWindows = append(out.ClosedWindows, AppliedMessage{ConversationID: am.ConversationID,
+						ChannelID: am.ChannelID, WAMID: st.WAMID})
 				}
 				if changed {
 					out.StatusChanges = append(out.StatusChanges, am)
@@ -210,7 +220,8 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 }
 
 // applyStatus records a status and raises the message's status if it is
-// higher than what the message has.
+// higher than what the message has. A status that closes the window sets
+// ClosedWindow, ConversationID and ChannelID even when changed is false.
 func applyStatus(ctx context.Context, tx *sql.Tx, st StatusUpdate, now string) (AppliedMessage, bool, error) {
 	rank := StatusRank(st.Status)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO message_statuses (wamid, status, rank, wa_timestamp, recipient_id,
@@ -221,18 +232,28 @@ func applyStatus(ctx context.Context, tx *sql.Tx, st StatusUpdate, now string) (
 		st.PricingCategory, st.PricingModel, st.Billable, st.ConversationRef, st.ConversationType, now, st.ClosesWindow); err != nil {
 		return AppliedMessage{}, false, err
 	}
+	var am AppliedMessage
 	if st.ClosesWindow {
-		if err := closeWindowOf(ctx, tx, st.WAMID, st.Timestamp); err != nil {
+		closed, err := closeWindowOf(ctx, tx, st.WAMID, st.Timestamp)
+		if err != nil {
 			return AppliedMessage{}, false, err
 		}
+		if closed {
+			err := tx.QueryRowContext(ctx, `SELECT m.conversation_id, c.channel_id FROM messages m
+				JOIN conversations c ON c.id = m.conversation_id WHERE m.wamid = ? AND m.direction = 'out'`,
+				st.WAMID).Scan(&am.ConversationID, &am.ChannelID)
+			if err != nil {
+				return AppliedMessage{}, false, err
+			}
+			am.ClosedWindow = true
+		}
 	}
-	var am AppliedMessage
 	err := tx.QueryRowContext(ctx, `UPDATE messages SET status = ?, status_rank = ? WHERE wamid = ? AND status_rank < ?
 		RETURNING id, conversation_id, (SELECT channel_id FROM conversations c WHERE c.id = conversation_id)`,
 		st.Status, rank, st.WAMID, rank).Scan(&am.MessageID, &am.ConversationID, &am.ChannelID)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Unknown message, or the status is not higher: kept, nothing to raise.
-		return AppliedMessage{}, false, nil
+		return AppliedMessage{ConversationID: am.ConversationID, ChannelID: am.ChannelID, ClosedWindow: am.ClosedWindow}, false, nil
 	}
 	if err != nil {
 		return AppliedMessage{}, false, err

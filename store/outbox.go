@@ -42,6 +42,10 @@ type OutboundMessage struct {
 	ChannelID      int64
 	// Status is the message's status ("sending", "sent", "failed"...).
 	Status string
+	// WindowClosed: recording this message's outcome closed its
+	// conversation's customer service window (the provider refused it
+	// for being outside the window).
+	WindowClosed bool
 }
 
 // OutboxJob is an outbox row as the sender sees it.
@@ -276,7 +280,8 @@ func (db *DB) RecordOutboundSent(ctx context.Context, messageID int64, wamid str
 			if err != nil {
 				return err
 			}
-			return closeWindowOf(ctx, tx, wamid, at)
+			out.WindowClosed, err = closeWindowOf(ctx, tx, wamid, at)
+			return err
 		}
 		return nil
 	})
@@ -348,7 +353,8 @@ func (db *DB) RecordOutboundFailure(ctx context.Context, messageID int64, f Outb
 			return err2
 		}
 		if f.ClosesWindow {
-			return closeWindowOfMessage(ctx, tx, messageID, time.Now())
+			out.WindowClosed, err = closeWindowOfMessage(ctx, tx, messageID, time.Now())
+			return err
 		}
 		return nil
 	})

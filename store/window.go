@@ -45,29 +45,38 @@ func (db *DB) WindowOf(ctx context.Context, conversationID int64) (ConversationW
 // closeWindowOf closes the window of the conversation the outbound message
 // wamid belongs to, as the provider said at at. A refusal older than the
 // customer's last message is stale (the customer wrote since) and changes
-// nothing; an unknown wamid changes nothing either.
-func closeWindowOf(ctx context.Context, tx *sql.Tx, wamid string, at time.Time) error {
+// nothing; an unknown wamid changes nothing either. closed reports whether
+// the window of the conversation changed: open pages are then told.
+func closeWindowOf(ctx context.Context, tx *sql.Tx, wamid string, at time.Time) (closed bool, err error) {
 	ts := formatTime(at)
-	_, err := tx.ExecContext(ctx, `UPDATE conversations SET window_closed_at = ?, updated_at = ?
+	res, err := tx.ExecContext(ctx, `UPDATE conversations SET window_closed_at = ?, updated_at = ?
 		WHERE id = (SELECT conversation_id FROM messages WHERE wamid = ? AND direction = 'out')
 		AND (last_inbound_at IS NULL OR last_inbound_at <= ?)
 		AND (window_closed_at IS NULL OR window_closed_at < ?)`, ts, formatTime(time.Now()), wamid, ts, ts)
 	if err != nil {
-		return fmt.Errorf("close the window of %s's conversation: %w", wamid, err)
+		return false, fmt.Errorf("close the window of %s's conversation: %w", wamid, err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("close the window of %s's conversation: %w", wamid, err)
+	}
+	return n > 0, nil
 }
 
 // closeWindowOfMessage is closeWindowOf for a message known by its id,
 // refused at once (it has no wamid).
-func closeWindowOfMessage(ctx context.Context, tx *sql.Tx, messageID int64, at time.Time) error {
+func closeWindowOfMessage(ctx context.Context, tx *sql.Tx, messageID int64, at time.Time) (closed bool, err error) {
 	ts := formatTime(at)
-	_, err := tx.ExecContext(ctx, `UPDATE conversations SET window_closed_at = ?, updated_at = ?
+	res, err := tx.ExecContext(ctx, `UPDATE conversations SET window_closed_at = ?, updated_at = ?
 		WHERE id = (SELECT conversation_id FROM messages WHERE id = ? AND direction = 'out')
 		AND (last_inbound_at IS NULL OR last_inbound_at <= ?)
 		AND (window_closed_at IS NULL OR window_closed_at < ?)`, ts, formatTime(time.Now()), messageID, ts, ts)
 	if err != nil {
-		return fmt.Errorf("close the window of message %d's conversation: %w", messageID, err)
+		return false, fmt.Errorf("close the window of message %d's conversation: %w", messageID, err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("close the window of message %d's conversation: %w", messageID, err)
+	}
+	return n > 0, nil
 }

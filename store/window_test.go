@@ -45,12 +45,14 @@ func TestWindowClosedByProviderUntilTheCustomerWrites(t *testing.T) {
 	db, _ := mustOpenWithBox(t)
 	ctx := context.Background()
 	chID, conv := conversationWith(t, db, "2001", "15550001111")
-	apply := func(ev store.ProcessedEvent) {
+	apply := func(ev store.ProcessedEvent) store.Applied {
 		t.Helper()
 		ev.ChannelID = chID
-		if _, err := db.ApplyProcessedEvents(ctx, []store.ProcessedEvent{ev}); err != nil {
+		a, err := db.ApplyProcessedEvents(ctx, []store.ProcessedEvent{ev})
+		if err != nil {
 			t.Fatal(err)
 		}
+		return a
 	}
 
 	w, err := db.WindowOf(ctx, conv)
@@ -63,7 +65,9 @@ func TestWindowClosedByProviderUntilTheCustomerWrites(t *testing.T) {
 
 	// Another failure (not about the window) closes nothing.
 	sendAs(t, db, conv, "wamid.other")
-	apply(failedStatus("wamid.other", time.Now(), false))
+	if a := apply(failedStatus("wamid.other", time.Now(), false)); len(a.ClosedWindows) != 0 {
+		t.Errorf("a failure that is not 131047 reports closed windows: %+v", a.ClosedWindows)
+	}
 	if at := windowClosed(t, db, conv); at != nil {
 		t.Fatalf("a failure that is not 131047 closed the window at %v", at)
 	}
@@ -71,9 +75,16 @@ func TestWindowClosedByProviderUntilTheCustomerWrites(t *testing.T) {
 	// 131047 for a sent message closes the window.
 	sendAs(t, db, conv, "wamid.late")
 	failAt := time.Now().Add(time.Minute).Truncate(time.Second)
-	apply(failedStatus("wamid.late", failAt, true))
+	a := apply(failedStatus("wamid.late", failAt, true))
 	if at := windowClosed(t, db, conv); at == nil || !at.Equal(failAt) {
 		t.Fatalf("window closed at %v, want %v", at, failAt)
+	}
+	if len(a.ClosedWindows) != 1 || a.ClosedWindows[0].ConversationID != conv || a.ClosedWindows[0].ChannelID != chID {
+		t.Fatalf("closed windows = %+v, want conversation %d of channel %d", a.ClosedWindows, conv, chID)
+	}
+	// The same refusal again (a webhook delivered twice) closes nothing new.
+	if a := apply(failedStatus("wamid.late", failAt, true)); len(a.ClosedWindows) != 0 {
+		t.Errorf("a repeated refusal reports closed windows: %+v", a.ClosedWindows)
 	}
 
 	// The customer's next message opens it again.
@@ -117,8 +128,8 @@ func TestWindowClosedByAFailureThatCameBeforeTheAnswer(t *testing.T) {
 		t.Fatal("an unknown wamid closed a window")
 	}
 	got, err := db.RecordOutboundSent(ctx, m.MessageID, "wamid.early")
-	if err != nil || got.Status != "failed" {
-		t.Fatalf("recorded = %+v, %v", got, err)
+	if err != nil || got.Status != "failed" || !got.WindowClosed {
+		t.Fatalf("recorded = %+v, %v; want failed, closing the window", got, err)
 	}
 	if closed := windowClosed(t, db, conv); closed == nil || !closed.Equal(at) {
 		t.Fatalf("window closed at %v, want %v", closed, at)
@@ -131,9 +142,13 @@ func TestWindowClosedByAnImmediateRefusal(t *testing.T) {
 	_, conv := conversationWith(t, db, "2001", "15550001111")
 	for _, closes := range []bool{false, true} {
 		m := enqueue(t, db, conv, "hello?")
-		if _, err := db.RecordOutboundFailure(ctx, m.MessageID, store.OutboundFailure{State: store.OutboxFailed,
-			Reason: "refused", Code: 131047, ClosesWindow: closes}); err != nil {
+		got, err := db.RecordOutboundFailure(ctx, m.MessageID, store.OutboundFailure{State: store.OutboxFailed,
+			Reason: "refused", Code: 131047, ClosesWindow: closes})
+		if err != nil {
 			t.Fatal(err)
+		}
+		if got.WindowClosed != closes {
+			t.Errorf("ClosesWindow %v: reported WindowClosed %v", closes, got.WindowClosed)
 		}
 		if got := windowClosed(t, db, conv); (got != nil) != closes {
 			t.Fatalf("ClosesWindow %v: window closed at %v", closes, got)
