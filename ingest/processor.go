@@ -69,6 +69,9 @@ func (p *Processor) Run(ctx context.Context) {
 			}
 			continue // more may be waiting
 		}
+		if err == nil {
+			p.indexForSearch(ctx)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -178,5 +181,24 @@ func (p *Processor) publish(a store.Applied) {
 	}
 	for _, m := range a.ClosedWindows {
 		p.hub.Publish(events.Event{Kind: events.WindowClosed, ChannelID: m.ChannelID, ConversationID: m.ConversationID})
+	}
+}
+
+// indexForSearch adds the messages stored since the last time to the
+// search index, in batches, while no webhooks are waiting: indexing is
+// kept out of the transactions that apply webhooks (it made them slower),
+// and a search catches up on its own anyway.
+func (p *Processor) indexForSearch(ctx context.Context) {
+	for ctx.Err() == nil && (p.Busy == nil || !p.Busy()) {
+		n, err := p.db.IndexPendingMessages(ctx, 0)
+		if err != nil {
+			if ctx.Err() == nil {
+				p.log.Error("search indexing failed; retrying later", "err", err)
+			}
+			return
+		}
+		if n == 0 {
+			return
+		}
 	}
 }

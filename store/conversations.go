@@ -186,6 +186,9 @@ func (db *DB) ListConversations(ctx context.Context, v InboxViewer, f Conversati
 			// Only punctuation: nothing can match it.
 			return nil, nil, nil
 		}
+		if err := db.catchUpSearchIndex(ctx); err != nil {
+			return nil, nil, fmt.Errorf("store: list conversations: %w", err)
+		}
 		cond, condArgs := searchCondition(q)
 		where += cond
 		args = append(args, condArgs...)
