@@ -21,8 +21,13 @@ import (
 // decoded.
 const maxPixels = 50_000_000
 
-// jpegQuality is used when a cropped JPEG is encoded again.
-const jpegQuality = 92
+// jpegQuality is used when a prepared JPEG is encoded again.
+const jpegQuality = 90
+
+// MaxPictureSide is the largest side wadesk uploads: WhatsApp shows the
+// profile picture at 640×640 at most, so larger squares are scaled down
+// to it rather than sent as megabytes nobody sees.
+const MaxPictureSide = 640
 
 // PictureError is a picture wadesk cannot use; its message is plain words
 // for the admin who chose it.
@@ -39,22 +44,31 @@ func problem(format string, args ...any) error {
 // Picture is a picture ready to upload.
 type Picture struct {
 	providers.ProfilePicture
-	// Width and Height are the chosen file's; the uploaded picture is
+	// Width and Height are the chosen file's, upright (a phone photo
+	// stored on its side counts as it is shown); the uploaded picture is
 	// Side × Side.
 	Width, Height int
 	Side          int
-	// Cropped is true when the file was not square and wadesk kept its
+	// Cropped is true when the picture was not square and wadesk kept its
 	// centre square, which is what WhatsApp shows anyway.
 	Cropped bool
+	// Scaled is true when that square was larger than MaxPictureSide and
+	// was scaled down to it.
+	Scaled bool
+	// Turned is true when the photo's EXIF orientation said its pixels
+	// are stored turned or mirrored, and wadesk turned them upright.
+	Turned bool
 }
 
 // PreparePicture checks a file chosen as the profile picture and makes it
-// square. The type is taken from the bytes, never from the file name:
-// JPEG and PNG are accepted, up to providers.MaxProfilePictureBytes and at
-// least providers.MinProfilePictureSide pixels on each side, and the whole
-// file must decode. A square
-// picture is uploaded unchanged; any other is cropped to its centre square
-// and encoded again in its own format.
+// an upright square of at most MaxPictureSide pixels. The type is taken
+// from the bytes, never from the file name: JPEG and PNG are accepted, up
+// to providers.MaxProfilePictureBytes and at least
+// providers.MinProfilePictureSide pixels on each side, and the whole file
+// must decode. A JPEG is turned as its EXIF orientation says, the
+// picture is cropped to its centre square and scaled down to
+// MaxPictureSide, then encoded again in its own format. A picture that
+// needs none of that is uploaded unchanged.
 func PreparePicture(data []byte) (Picture, error) {
 	const maxBytes = providers.MaxProfilePictureBytes
 	if len(data) == 0 {
@@ -71,20 +85,30 @@ func PreparePicture(data []byte) (Picture, error) {
 	if err != nil || "image/"+format != mimeType {
 		return Picture{}, problem("The picture could not be read; the file may be damaged. Save it again as JPEG or PNG and try again.")
 	}
-	const minSide = providers.MinProfilePictureSide
-	if cfg.Width < minSide || cfg.Height < minSide {
-		return Picture{}, problem("The picture is %d×%d pixels; WhatsApp needs at least %d×%d. Choose a larger picture.", cfg.Width, cfg.Height, minSide, minSide)
+	turn := OrientNormal
+	if mimeType == "image/jpeg" {
+		turn = jpegOrientation(data)
 	}
-	if cfg.Width*cfg.Height > maxPixels {
-		return Picture{}, problem("The picture is %d×%d pixels, more than wadesk can process. Save a smaller version (640×640 is plenty) and try again.", cfg.Width, cfg.Height)
+	width, height := cfg.Width, cfg.Height
+	if turn.swapsSides() {
+		width, height = height, width
+	}
+	const minSide = providers.MinProfilePictureSide
+	if width < minSide || height < minSide {
+		return Picture{}, problem("The picture is %d×%d pixels; WhatsApp needs at least %d×%d. Choose a larger picture.", width, height, minSide, minSide)
+	}
+	if width*height > maxPixels {
+		return Picture{}, problem("The picture is %d×%d pixels, more than wadesk can process. Save a smaller version (640×640 is plenty) and try again.", width, height)
 	}
 	ext := ".jpg"
 	if mimeType == "image/png" {
 		ext = ".png"
 	}
+	square := min(width, height)
 	p := Picture{
 		ProfilePicture: providers.ProfilePicture{FileName: "profile" + ext, MIMEType: mimeType, Data: data},
-		Width:          cfg.Width, Height: cfg.Height, Side: min(cfg.Width, cfg.Height),
+		Width:          width, Height: height, Side: min(square, MaxPictureSide),
+		Cropped: width != height, Scaled: square > MaxPictureSide, Turned: turn != OrientNormal,
 	}
 	// Decode it all, so a damaged file is caught here rather than by
 	// WhatsApp.
@@ -92,42 +116,29 @@ func PreparePicture(data []byte) (Picture, error) {
 	if err != nil {
 		return Picture{}, problem("The picture could not be read; the file may be damaged. Save it again as JPEG or PNG and try again.")
 	}
-	if cfg.Width == cfg.Height {
+	if !p.Cropped && !p.Scaled && !p.Turned {
 		return p, nil
 	}
-	square, err := centreSquare(img)
-	if err != nil {
-		return Picture{}, err
-	}
+	// Crop and scale in the stored picture's coordinates, then turn the
+	// small result: the centre square and the box filter come out the
+	// same either way, and turning 640×640 pixels is cheaper than turning
+	// the whole photo.
+	part := uprightCentreSquare(img.Bounds(), turn)
+	out := orient(scaleDown(img, part, p.Side, p.Side), turn)
 	var buf bytes.Buffer
 	if mimeType == "image/png" {
-		err = png.Encode(&buf, square)
+		err = png.Encode(&buf, out)
 	} else {
-		err = jpeg.Encode(&buf, square, &jpeg.Options{Quality: jpegQuality})
+		err = jpeg.Encode(&buf, out, &jpeg.Options{Quality: jpegQuality})
 	}
 	if err != nil {
-		return Picture{}, fmt.Errorf("profile: encode the cropped picture: %w", err)
+		return Picture{}, fmt.Errorf("profile: encode the prepared picture: %w", err)
 	}
 	if buf.Len() > maxBytes {
-		return Picture{}, problem("Cropped to a square, the picture is still %s; WhatsApp accepts at most %d MB. Save a smaller version and try again.", sizeLabel(buf.Len()), maxBytes>>20)
+		return Picture{}, problem("Prepared for WhatsApp, the picture is still %s; WhatsApp accepts at most %d MB. Save a smaller version and try again.", sizeLabel(buf.Len()), maxBytes>>20)
 	}
-	p.Data, p.Cropped = buf.Bytes(), true
+	p.Data = buf.Bytes()
 	return p, nil
-}
-
-// centreSquare returns the largest square in the middle of img.
-func centreSquare(img image.Image) (image.Image, error) {
-	b := img.Bounds()
-	side := min(b.Dx(), b.Dy())
-	x0 := b.Min.X + (b.Dx()-side)/2
-	y0 := b.Min.Y + (b.Dy()-side)/2
-	sub, ok := img.(interface {
-		SubImage(image.Rectangle) image.Image
-	})
-	if !ok {
-		return nil, fmt.Errorf("profile: crop a %T picture: not supported", img)
-	}
-	return sub.SubImage(image.Rect(x0, y0, x0+side, y0+side)), nil
 }
 
 func sizeLabel(n int) string {
