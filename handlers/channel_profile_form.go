@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-playground/validator/v10"
 
+	"github.com/wadesk/wadesk/profile"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
@@ -188,7 +189,8 @@ func profileView(ch store.Channel, api profileAPI, f profileFields, pictureURL s
 		Limits: views.ProfileLimits{About: providers.MaxProfileAbout, Address: providers.MaxProfileAddress,
 			Description: providers.MaxProfileDescription, Email: providers.MaxProfileEmail, Website: providers.MaxProfileWebsiteLen},
 		Picture: views.ProfilePictureView{CurrentURL: pictureURL, Supported: api.pictures != nil, HasAppID: ch.AppID != "",
-			MinSide: providers.MinProfilePictureSide, MaxMB: providers.MaxProfilePictureBytes >> 20},
+			MinSide: providers.MinProfilePictureSide, MaxMB: providers.MaxProfilePictureBytes >> 20,
+			MaxSide: profile.MaxPictureSide},
 		Preview: profilePreview(ch, f, pictureURL),
 		Errors:  views.Errors{},
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/wadesk/wadesk/profile"
 	"github.com/wadesk/wadesk/providers"
@@ -98,17 +99,34 @@ func (s *Server) channelProfilePictureUpload(w http.ResponseWriter, r *http.Requ
 		return
 	}
 	s.log.Info("business profile picture changed", "channel_id", ch.ID, "bytes", len(pic.Data), "side", pic.Side,
-		"cropped", pic.Cropped, "by", currentUser(r.Context()).ID)
-	msg := providerName(ch.Provider) + " accepted the new profile picture"
-	if pic.Cropped {
-		msg += fmt.Sprintf(" (the centre %d×%d square of your %d×%d picture)", pic.Side, pic.Side, pic.Width, pic.Height)
-	}
-	msg += "."
+		"cropped", pic.Cropped, "scaled", pic.Scaled, "turned", pic.Turned, "by", currentUser(r.Context()).ID)
+	msg := providerName(ch.Provider) + " accepted the new profile picture" + pictureChanges(pic) + "."
 	if got, err := api.GetBusinessProfile(ctx, ch.PhoneNumberID); err != nil || got.ProfilePictureURL == "" {
 		msg += " It may take a moment before it shows here."
 	}
 	s.flashSuccess(w, r, msg)
 	redirect(w, r, "/channels/"+itoa(ch.ID)+"/profile")
+}
+
+// pictureChanges says in words what wadesk did to the chosen picture
+// before uploading it, in parentheses, or nothing when it was uploaded as
+// it was.
+func pictureChanges(pic profile.Picture) string {
+	var parts []string
+	if pic.Turned {
+		parts = append(parts, "turned upright as the camera recorded")
+	}
+	if pic.Cropped {
+		square := min(pic.Width, pic.Height)
+		parts = append(parts, fmt.Sprintf("the centre %d×%d square of your %d×%d picture", square, square, pic.Width, pic.Height))
+	}
+	if pic.Scaled {
+		parts = append(parts, fmt.Sprintf("scaled down to %d×%d, the size WhatsApp shows", pic.Side, pic.Side))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 // showProfileWith shows the profile page as the provider has it, with a

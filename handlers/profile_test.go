@@ -340,6 +340,21 @@ func TestProfilePictureUpload(t *testing.T) {
 	if res.status != 200 || hex.EncodeToString(sum[:]) != info.Picture.SHA256 {
 		t.Errorf("picture proxy: %d, %d bytes", res.status, len(res.body))
 	}
+
+	// A large PNG is cropped and scaled down to what WhatsApp shows, and
+	// stays a PNG.
+	p = site.postFile(admin, site.path("/profile/picture"), "picture", "banner.png", picture(t, "png", 1200, 900))
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("upload of a large picture: %d\n%s", p.status, p.text())
+	}
+	info, _ = site.sim.Profile(tplPhone)
+	if info.Picture == nil || info.Picture.MIMEType != "image/png" || info.Picture.Width != 640 || info.Picture.Height != 640 {
+		t.Fatalf("simulator picture after a large upload = %+v", info.Picture)
+	}
+	page = site.get(admin, site.path("/profile")).text()
+	if !strings.Contains(page, "(the centre 900×900 square of your 1200×900 picture, scaled down to 640×640, the size WhatsApp shows)") {
+		t.Error("no flash about the scaled picture")
+	}
 }
 
 func TestProfilePictureProviderRefusal(t *testing.T) {
