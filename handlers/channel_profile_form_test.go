@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wadesk/wadesk/profile"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 )
@@ -87,4 +88,23 @@ func TestProfileProblemFindsTheField(t *testing.T) {
 // fakePictures stands for a provider that can upload pictures.
 type fakePictures struct {
 	providers.ProfilePictureManager
+}
+
+func TestProfilePictureChangesInWords(t *testing.T) {
+	tests := []struct {
+		pic  profile.Picture
+		want string
+	}{
+		{profile.Picture{Width: 300, Height: 300, Side: 300}, ""},
+		{profile.Picture{Width: 400, Height: 250, Side: 250, Cropped: true}, " (the centre 250×250 square of your 400×250 picture)"},
+		{profile.Picture{Width: 1000, Height: 1000, Side: 640, Scaled: true}, " (scaled down to 640×640, the size WhatsApp shows)"},
+		{profile.Picture{Width: 3024, Height: 4032, Side: 640, Turned: true, Cropped: true, Scaled: true},
+			" (turned upright as the camera recorded, the centre 3024×3024 square of your 3024×4032 picture, scaled down to 640×640, the size WhatsApp shows)"},
+		{profile.Picture{Width: 300, Height: 300, Side: 300, Turned: true}, " (turned upright as the camera recorded)"},
+	}
+	for _, tt := range tests {
+		if got := pictureChanges(tt.pic); got != tt.want {
+			t.Errorf("pictureChanges(%+v) = %q, want %q", tt.pic, got, tt.want)
+		}
+	}
 }
