@@ -296,3 +296,25 @@ func TestUprightCentreSquare(t *testing.T) {
 		}
 	}
 }
+
+// A picture that needs no turning, cropping or scaling is still encoded
+// again, so that its metadata (here an EXIF block, which on a phone photo
+// holds the camera and often the GPS location) is not published.
+func TestPreparePictureDropsMetadata(t *testing.T) {
+	for _, order := range []binary.ByteOrder{binary.BigEndian, binary.LittleEndian} {
+		data := withSegment(encodeJPEG(t, striped(300, 300)), exifSegment(order, 1))
+		if !bytes.Contains(data, []byte("Exif\x00\x00")) {
+			t.Fatal("the test picture has no EXIF block")
+		}
+		p, err := PreparePicture(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Cropped || p.Scaled || p.Turned || p.Side != 300 {
+			t.Fatalf("got %+v", p)
+		}
+		if bytes.Contains(p.Data, []byte("Exif\x00\x00")) {
+			t.Error("the EXIF block was uploaded with the picture")
+		}
+	}
+}

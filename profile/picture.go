@@ -67,8 +67,10 @@ type Picture struct {
 // providers.MinProfilePictureSide pixels on each side, and the whole file
 // must decode. A JPEG is turned as its EXIF orientation says, the
 // picture is cropped to its centre square and scaled down to
-// MaxPictureSide, then encoded again in its own format. A picture that
-// needs none of that is uploaded unchanged.
+// MaxPictureSide, then encoded again in its own format — always, even when
+// nothing else changed, so that what the file carries besides its pixels
+// (a camera's EXIF, a phone's GPS location) is not published with the
+// business's profile.
 func PreparePicture(data []byte) (Picture, error) {
 	const maxBytes = providers.MaxProfilePictureBytes
 	if len(data) == 0 {
@@ -115,9 +117,6 @@ func PreparePicture(data []byte) (Picture, error) {
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return Picture{}, problem("The picture could not be read; the file may be damaged. Save it again as JPEG or PNG and try again.")
-	}
-	if !p.Cropped && !p.Scaled && !p.Turned {
-		return p, nil
 	}
 	// Crop and scale in the stored picture's coordinates, then turn the
 	// small result: the centre square and the box filter come out the

@@ -81,9 +81,6 @@ func TestPreparePictureAccepts(t *testing.T) {
 			if !strings.HasSuffix(p.FileName, map[string]string{"image/png": ".png", "image/jpeg": ".jpg"}[tt.mimeType]) {
 				t.Errorf("file name %q does not match %s", p.FileName, tt.mimeType)
 			}
-			if !tt.cropped && !bytes.Equal(p.Data, tt.data) {
-				t.Error("a square picture was changed")
-			}
 			img, format, err := image.Decode(bytes.NewReader(p.Data))
 			if err != nil || "image/"+format != tt.mimeType {
 				t.Fatalf("result does not decode as %s: %v", tt.mimeType, err)

@@ -9,19 +9,18 @@ import (
 
 func TestPreparePictureScalesDown(t *testing.T) {
 	tests := []struct {
-		name          string
-		data          []byte
-		mimeType      string
-		cropped       bool
-		scaled        bool
-		side          int
-		unchangedData bool
+		name     string
+		data     []byte
+		mimeType string
+		cropped  bool
+		scaled   bool
+		side     int
 	}{
-		{"2000×1500 JPEG", encodeJPEG(t, striped(2000, 1500)), "image/jpeg", true, true, 640, false},
-		{"1000×1000 PNG", encodePNG(t, striped(1000, 1000)), "image/png", false, true, 640, false},
-		{"641×641 PNG", encodePNG(t, striped(641, 641)), "image/png", false, true, 640, false},
-		{"300×300 JPEG", encodeJPEG(t, striped(300, 300)), "image/jpeg", false, false, 300, true},
-		{"640×900 PNG", encodePNG(t, striped(640, 900)), "image/png", true, false, 640, false},
+		{"2000×1500 JPEG", encodeJPEG(t, striped(2000, 1500)), "image/jpeg", true, true, 640},
+		{"1000×1000 PNG", encodePNG(t, striped(1000, 1000)), "image/png", false, true, 640},
+		{"641×641 PNG", encodePNG(t, striped(641, 641)), "image/png", false, true, 640},
+		{"300×300 JPEG", encodeJPEG(t, striped(300, 300)), "image/jpeg", false, false, 300},
+		{"640×900 PNG", encodePNG(t, striped(640, 900)), "image/png", true, false, 640},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -31,9 +30,6 @@ func TestPreparePictureScalesDown(t *testing.T) {
 			}
 			if p.Side != tt.side || p.Cropped != tt.cropped || p.Scaled != tt.scaled || p.Turned {
 				t.Fatalf("side %d cropped %v scaled %v turned %v", p.Side, p.Cropped, p.Scaled, p.Turned)
-			}
-			if bytes.Equal(p.Data, tt.data) != tt.unchangedData {
-				t.Errorf("data unchanged = %v, want %v", !tt.unchangedData, tt.unchangedData)
 			}
 			img, format, err := image.Decode(bytes.NewReader(p.Data))
 			if err != nil || "image/"+format != tt.mimeType || p.MIMEType != tt.mimeType {
