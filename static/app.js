@@ -407,6 +407,21 @@
     event.detail.parameters.mode = open ? open.getAttribute("data-composer-mode") : "";
   });
 
+  // The composer's modes are an exclusive accordion (<details name>). htmx
+  // puts the new composer in before it takes the old one out, and a
+  // browser closes an open <details> put in beside an open one of the same
+  // name: the old composer's leave the group first.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var area = event.detail.elt;
+    if (!event.detail.shouldSwap || !area.matches || !area.matches(".composer-area")) {
+      return;
+    }
+    var modes = area.querySelectorAll("details[data-composer-mode][name]");
+    for (var i = 0; i < modes.length; i++) {
+      modes[i].removeAttribute("name");
+    }
+  });
+
   document.addEventListener("click", function (event) {
     var cancel = event.target.closest && event.target.closest("[data-reply-cancel]");
     if (!cancel) {
