@@ -190,7 +190,8 @@ func (p *Processor) publish(a store.Applied) {
 }
 
 // reopened reports whether the new inbound message m opened its
-// conversation's customer service window, closed until then: pages showing
+// conversation's customer service window, closed until then (or never
+// open: the customer had not written before): pages showing
 // the closed composer then fetch the reply box again. A message within an
 // open window, or an old one that leaves the window closed, does not.
 func reopened(m store.AppliedMessage, now time.Time) bool {
