@@ -95,3 +95,83 @@ func TestInboxCountdownEndAsksForTheComposerKeepingTheReply(t *testing.T) {
 		t.Errorf("reply box = %q after the composer came back, want %q", kept, draft)
 	}
 }
+
+// The window closed (WhatsApp refused a message with 131047) and the agent
+// is filling in a template when the customer writes again: the open page
+// turns the closed composer back into the reply box by itself, with the
+// unsent reply back in it, and the template being filled in stays open
+// with its values.
+func TestInboxOpenPageFollowsTheWindowOpeningAgain(t *testing.T) {
+	s, agent, phone := composeStart(t, "Is the cake ready?")
+	const draft = "It is, come by whenever you like."
+	run(t, agent, "the agent starts typing and the page is marked",
+		chromedp.SendKeys(byTestID("composer-input"), draft, chromedp.ByQuery),
+		chromedp.Evaluate(`window.__samePage = true`, nil),
+	)
+	simAdvance(t, s, "25h")
+	convPath := strings.TrimPrefix(location(t, agent), s.URL)
+	if res := pageFetch(t, agent, convPath+"/messages", `new URLSearchParams({text: "Are you still there?"})`); res.Status >= 400 {
+		t.Fatalf("the free-form reply was refused at once: status %d", res.Status)
+	}
+	run(t, agent, "the composer closes without a reload",
+		chromedp.WaitVisible(byTestID("composer-closed"), chromedp.ByQuery),
+		chromedp.WaitNotPresent(byTestID("window-countdown"), chromedp.ByQuery),
+	)
+	run(t, agent, "the agent fills in order_ready",
+		chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("template-choice-order_ready-en_US"), chromedp.ByQuery),
+		chromedp.Click(byTestID("template-choice-order_ready-en_US")+` input`, chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("template-value-body_1"), chromedp.ByQuery),
+		chromedp.SendKeys(byTestID("template-value-body_1"), "Sheena", chromedp.ByQuery),
+		chromedp.SendKeys(byTestID("template-value-body_2"), "#2044", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('[data-testid="composer-area"]').dataset.before = "1"; true`, nil),
+	)
+
+	customerWrites(t, phone, "Sorry, I was out. Still there?")
+	run(t, agent, "the reply box comes back without a reload",
+		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="in"]')).some(m => m.textContent.includes("Sorry, I was out"))`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)),
+		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
+		chromedp.WaitNotPresent(byTestID("composer-closed"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("window-countdown"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("composer-interactive-open"), chromedp.ByQuery),
+	)
+	var same, templateOpen bool
+	var reply, v1, v2, countdown string
+	run(t, agent, "read the composer",
+		chromedp.Evaluate(`window.__samePage === true`, &same),
+		chromedp.Value(byTestID("composer-input"), &reply, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('[data-testid="composer-template"]').open`, &templateOpen),
+		chromedp.Value(byTestID("template-value-body_1"), &v1, chromedp.ByQuery),
+		chromedp.Value(byTestID("template-value-body_2"), &v2, chromedp.ByQuery),
+		chromedp.Text(byTestID("window-countdown"), &countdown, chromedp.ByQuery),
+	)
+	if !same {
+		t.Fatal("the page was reloaded")
+	}
+	if reply != draft {
+		t.Errorf("reply box = %q, want the unsent reply %q", reply, draft)
+	}
+	if !templateOpen || v1 != "Sheena" || v2 != "#2044" {
+		t.Errorf("template panel open %v with values %q, %q; want it open with Sheena, #2044", templateOpen, v1, v2)
+	}
+	if !strings.HasSuffix(countdown, "left") {
+		t.Errorf("countdown says %q", countdown)
+	}
+
+	// The window is open now: another message from the customer does not
+	// fetch the composer again, so nothing typed in it is disturbed.
+	run(t, agent, "mark the composer",
+		chromedp.Evaluate(`document.querySelector('[data-testid="composer-area"]').dataset.marked = "1"; true`, nil))
+	customerWrites(t, phone, "Shall I come now?")
+	var marked bool
+	run(t, agent, "the composer stays as it is",
+		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="in"]')).some(m => m.textContent.includes("Shall I come now?"))`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)),
+		chromedp.Sleep(time.Second),
+		chromedp.Evaluate(`document.querySelector('[data-testid="composer-area"]').dataset.marked === "1"`, &marked),
+	)
+	if !marked {
+		t.Error("a message within the open window fetched the composer again")
+	}
+}

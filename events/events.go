@@ -23,6 +23,14 @@ const (
 	// 131047); only templates can be sent until the customer writes.
 	// Event.MessageID is 0.
 	WindowClosed = "window.closed"
+	// WindowOpened: a customer's message opened the conversation's customer
+	// service window again after it had closed (by the clock or by the
+	// provider's word): free-form messages may be sent again. Event.MessageID
+	// is that message.
+	WindowOpened = "window.opened"
+	// ConversationRead: an agent opened the conversation and its unread
+	// messages were marked read (only when there were some).
+	ConversationRead = "conversation.read"
 )
 
 // Event says that something changed; subscribers re-read what they show.

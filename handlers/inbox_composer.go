@@ -54,11 +54,10 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, id int64, 
 		s.serverError(w, r, err)
 		return
 	}
-	if err := s.db.MarkConversationRead(ctx, c.ID); err != nil {
+	if err := s.markRead(ctx, c); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.queueReadReceipt(ctx, c.ID)
 	v, err := s.inboxList(r, c.ID)
 	if err != nil {
 		s.serverError(w, r, err)

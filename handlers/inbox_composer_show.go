@@ -2,11 +2,11 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
 	"github.com/wadesk/wadesk/views"
-	"github.com/wadesk/wadesk/window"
 )
 
 // maxDraftRunes is the most a reply can hold (the reply box's maxlength,
@@ -16,10 +16,12 @@ const maxDraftRunes = 4096
 // inboxComposerShow answers the composer of a conversation alone, as the
 // customer service window has it now: an open page fetches it again when
 // the window closes (the provider refused a message with 131047, or the
-// countdown ran out). The page sends what was typed in the reply box
-// (text) and the message being quoted (reply_to): an open composer keeps
-// them, a closed one shows the text read-only so that nothing typed is
-// lost.
+// countdown ran out) or opens again (the customer wrote). The page sends
+// what was typed in the reply box (text), the message being quoted
+// (reply_to), the template being filled in (template and its values) and
+// the mode whose panel is open (mode, when app.js runs): all of them come
+// back as they were, except that a closed composer shows the text
+// read-only, so that nothing typed is lost.
 func (s *Server) inboxComposerShow(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.loadConversation(w, r)
 	if !ok {
@@ -41,11 +43,32 @@ func (s *Server) inboxComposerShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := views.ThreadView{ID: c.ID, Draft: draft}
-	t.WindowOpen, t.ClosedReason = window.CanSendFreeForm(ws)
-	if t.Composer, err = s.composerView(ctx, c, t.WindowOpen, composeState{replyTo: q.Get("reply_to")}); err != nil {
+	setWindow(&t, ws)
+	st := composeState{replyTo: q.Get("reply_to")}
+	if id, err := strconv.ParseInt(q.Get("template"), 10, 64); err == nil && id > 0 {
+		st.templateID, st.templateValues = id, templateValues(q)
+	}
+	switch mode, sent := q["mode"]; {
+	case sent:
+		st.open = composerMode(mode[0])
+	case st.templateID != 0:
+		// Without app.js: a template being filled in was in sight.
+		st.open = views.ModeTemplate
+	}
+	if t.Composer, err = s.composerView(ctx, c, t.WindowOpen, st); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, views.ComposerAreaFragment(t))
+}
+
+// composerMode is the composer mode named m, or "" (no panel open) when m
+// names none.
+func composerMode(m string) string {
+	switch m {
+	case views.ModeTemplate, views.ModeInteractive, views.ModeAttach:
+		return m
+	}
+	return ""
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"testing"
 )
 
@@ -21,12 +23,18 @@ func TestComposerFragmentFollowsTheWindow(t *testing.T) {
 	}
 	mustContain(t, p, `data-testid="composer-area"`, `data-window="open"`, `data-testid="composer-input"`,
 		`hx-get="`+s.path(s.open, "/composer")+`"`, `hx-trigger="sse:window, countdown:expired from:body delay:1s"`,
-		`hx-include="#composer-text, #composer-reply-to"`, "Your cake is &lt;b&gt;ready&lt;/b&gt; &amp; waiting</textarea>",
-		`data-testid="composer-interactive-open"`)
-	mustLack(t, p, `data-testid="composer-closed"`, `hx-swap-oob`, "<b>ready</b>", `<html`)
+		`hx-include="#composer-text, #composer-reply-to, #composer-template"`, "Your cake is &lt;b&gt;ready&lt;/b&gt; &amp; waiting</textarea>",
+		`data-testid="composer-interactive-open"`,
+		// The header's countdown starts again (the window may have opened).
+		`id="window-countdown" hx-swap-oob="true" class="countdown"`, `data-testid="window-countdown"`)
+	mustLack(t, p, `data-testid="composer-closed"`, "<b>ready</b>", `<html`, `data-testid="template-fill"`)
 
 	// Closed, by WhatsApp's 131047 or by the clock: only templates, the
-	// typed text read-only to copy, and the header's countdown taken away.
+	// typed text read-only to copy (sent back when the composer is fetched
+	// again: the window opened, the reply box gets it), and the header's
+	// countdown taken away. The closed composer fetches itself again on the
+	// stream's "window" event, which the customer's message sends when it
+	// opens the window.
 	for name, conv := range map[string]int64{"closed by WhatsApp": s.closedBy, "expired": s.expired} {
 		p := s.getHX(agent, s.path(conv, "/composer"+q))
 		if p.status != http.StatusOK {
@@ -34,9 +42,12 @@ func TestComposerFragmentFollowsTheWindow(t *testing.T) {
 		}
 		mustContain(t, p, `data-window="closed"`, `data-testid="composer-closed"`, `data-testid="composer-template-open"`,
 			"Send message template", "Your message was not sent. Here it is, to copy:",
+			`id="composer-draft" name="text" readonly`,
 			`data-testid="composer-draft">Your cake is &lt;b&gt;ready&lt;/b&gt; &amp; waiting</textarea>`,
-			`<span id="window-countdown" hx-swap-oob="delete"></span>`)
-		mustLack(t, p, `data-testid="composer-input"`, `data-testid="composer-interactive-open"`, `hx-get="`+s.path(conv, "/composer")+`"`)
+			`<span id="window-countdown" hx-swap-oob="true" hidden></span>`,
+			`hx-get="`+s.path(conv, "/composer")+`"`, `hx-trigger="sse:window"`,
+			`hx-include="#composer-draft, #composer-reply-to, #composer-template"`)
+		mustLack(t, p, `data-testid="composer-input"`, `data-testid="composer-interactive-open"`, `countdown:expired`)
 		// Nothing typed: no unsent message to show.
 		p = s.getHX(agent, s.path(conv, "/composer"))
 		mustContain(t, p, `data-testid="composer-closed"`)
@@ -66,4 +77,68 @@ func TestComposerFragmentAccess(t *testing.T) {
 	if p := s.get(anon, fmt.Sprintf("/inbox/%d/composer", s.open)); p.status != http.StatusSeeOther {
 		t.Errorf("signed out: status %d, want a redirect to sign in", p.status)
 	}
+}
+
+// TestComposerFragmentKeepsTheTemplate: the composer fetched again when the
+// window opens or closes keeps the template being filled in, its values and
+// the panel that was open.
+func TestComposerFragmentKeepsTheTemplate(t *testing.T) {
+	s := startComposeSite(t)
+	agent := s.signIn("agent@example.com")
+	filling := url.Values{"template": {strconv.FormatInt(s.orderReady, 10)}, "body_1": {"Sheena <3"}, "body_2": {"#1042"},
+		"reply_to": {"not a message"}}
+	with := func(v url.Values, extra ...string) string {
+		q := url.Values{}
+		for k, vs := range v {
+			q[k] = vs
+		}
+		for i := 0; i+1 < len(extra); i += 2 {
+			q.Set(extra[i], extra[i+1])
+		}
+		return "?" + q.Encode()
+	}
+	openTemplate := regexp.MustCompile(`<details name="composer-mode" class="composer-mode" data-testid="composer-template" open data-composer-mode="template"`)
+	openInteractive := regexp.MustCompile(`data-testid="composer-interactive" open data-composer-mode="interactive"`)
+	tests := []struct {
+		name         string
+		conv         int64
+		query        string
+		window       string
+		values       bool // the template's form with the typed values
+		templateOpen bool
+		interactive  bool
+	}{
+		{"window opened, template panel open", s.open, with(filling, "mode", "template"), "open", true, true, false},
+		{"window opened, without app.js", s.open, with(filling), "open", true, true, false},
+		{"window opened, template panel folded", s.open, with(filling, "mode", ""), "open", true, false, false},
+		{"window open, interactive panel open", s.open, with(url.Values{}, "mode", "interactive"), "open", false, false, true},
+		{"unknown mode", s.open, with(url.Values{}, "mode", "<script>"), "open", false, false, false},
+		{"window closed", s.closedBy, with(filling, "mode", "template"), "closed", true, true, false},
+		{"window expired, panel folded", s.expired, with(filling, "mode", ""), "closed", true, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := s.getHX(agent, s.path(tt.conv, "/composer"+tt.query))
+			if p.status != http.StatusOK {
+				t.Fatalf("status %d", p.status)
+			}
+			mustContain(t, p, `data-window="`+tt.window+`"`)
+			mustLack(t, p, "<script>", "Sheena <3")
+			if tt.values {
+				mustContain(t, p, `data-testid="template-fill"`, `name="body_1"`, `value="Sheena &lt;3"`, `value="#1042"`)
+			} else {
+				mustLack(t, p, `data-testid="template-fill"`)
+			}
+			if got := openTemplate.MatchString(p.body); got != tt.templateOpen {
+				t.Errorf("template panel open = %v, want %v", got, tt.templateOpen)
+			}
+			if got := openInteractive.MatchString(p.body); got != tt.interactive {
+				t.Errorf("interactive panel open = %v, want %v", got, tt.interactive)
+			}
+		})
+	}
+	// A template of another number is not filled in: the agent is told.
+	p := s.getHX(agent, s.path(s.open, "/composer"+with(url.Values{"template": {strconv.FormatInt(s.foreign, 10)}, "body_1": {"x"}})))
+	mustContain(t, p, "That template is not an approved template of this number")
+	mustLack(t, p, `data-testid="template-fill"`)
 }

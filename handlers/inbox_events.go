@@ -16,9 +16,12 @@ const sseHeartbeat = 15 * time.Second
 // upon which the page fetches its chat again, and an "event: conversation"
 // when it is assigned, resolved or reopened or gets a note (and after a new
 // message, which may have reopened it), upon which the page fetches its
-// header actions and notes again, and an "event: window" when the provider
-// closed its customer service window, upon which the page fetches its
-// composer again. The stream ends when the
+// header actions and notes again, and an "event: window" when its customer
+// service window closed by the provider's word or opened again by the
+// customer's message, upon which the page fetches its composer again (an
+// open composer does not on every message, so that nothing being typed in
+// it is disturbed). An agent reading it changes nothing on this stream.
+// The stream ends when the
 // browser goes away or wadesk shuts down (StopStreams); the browser then
 // reconnects on its own.
 func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
@@ -97,8 +100,10 @@ func streamEventNames(kind string, lost bool) []string {
 		return []string{"message", "conversation"}
 	case kind == events.MessageStatus:
 		return []string{"message"}
-	case kind == events.WindowClosed:
+	case kind == events.WindowClosed, kind == events.WindowOpened:
 		return []string{"window"}
+	case kind == events.ConversationRead:
+		return nil
 	}
 	return []string{"conversation"}
 }

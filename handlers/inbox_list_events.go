@@ -20,7 +20,8 @@ const (
 
 // inboxListEvents streams server-sent events to an open inbox page: an
 // "event: list" when a conversation the user may see got a message or a
-// status, was assigned, resolved or reopened, or got a note, upon which
+// status, was assigned, resolved or reopened, got a note, or was read by
+// an agent (its unread count went to zero), upon which
 // the page reads its list again. Changes are gathered for listEventGather
 // and sent at most once per listEventGap. When the hub dropped events for this stream (it
 // was slow), the page is told to read again anyway: one of them may have

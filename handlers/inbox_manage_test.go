@@ -94,6 +94,8 @@ func TestInboxAssignResolveReopen(t *testing.T) {
 			t.Fatalf("conversation page lacks %s\n%s", want, p.body)
 		}
 	}
+	// Opening it read the customer's message: the other inboxes are told.
+	expectEvent(events.ConversationRead, s.sales)
 
 	tests := []struct {
 		name     string
@@ -485,3 +487,101 @@ func itoa(n int64) string { return fmt.Sprint(n) }
 
 // tabUnread reads a list tab's key and unread total ("" when none).
 var tabUnread = regexp.MustCompile(`data-testid="inbox-tab-(\w+)"[^>]*>\w+ (?:<span class="tab-unread"[^>]*>(\d+)<)?`)
+
+// TestReadingAConversationRefreshesTheOtherInboxes: opening a conversation
+// with unread messages tells the other open inboxes (their unread counts
+// catch up at once); opening one already read tells nobody.
+func TestReadingAConversationRefreshesTheOtherInboxes(t *testing.T) {
+	s := startInboxSite(t)
+	agent := s.signIn(s.agentEmail)
+	admin := s.signIn(s.adminMail)
+	sub := s.hub.Subscribe(64)
+	defer sub.Close()
+	reads := func() []int64 {
+		var out []int64
+		for {
+			select {
+			case ev := <-sub.C:
+				if ev.Kind == events.ConversationRead {
+					out = append(out, ev.ConversationID)
+				}
+				continue
+			default:
+			}
+			return out
+		}
+	}
+
+	req, err := http.NewRequest(http.MethodGet, s.url+"/inbox/events", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent.Timeout = 0
+	resp, err := agent.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := make(chan string, 64)
+	go func() {
+		defer close(lines)
+		r := bufio.NewReader(resp.Body)
+		var ev []string
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if line = strings.TrimRight(line, "\n"); line != "" {
+				ev = append(ev, line)
+				continue
+			}
+			lines <- strings.Join(ev, "|")
+			ev = nil
+		}
+	}()
+	next := func(wait time.Duration) (string, bool) {
+		select {
+		case ev, ok := <-lines:
+			return ev, ok
+		case <-time.After(wait):
+			return "", false
+		}
+	}
+	if first, _ := next(5 * time.Second); !strings.Contains(first, ": connected") {
+		t.Fatalf("first event = %q", first)
+	}
+
+	// The admin opens Sam's conversation (one unread message), which the
+	// Sales agent's inbox shows.
+	if c := s.conversation(s.sales); c.UnreadCount != 1 {
+		t.Fatalf("unread before = %d, want 1", c.UnreadCount)
+	}
+	if p := s.get(admin, fmt.Sprintf("/inbox/%d", s.sales)); p.status != http.StatusOK {
+		t.Fatalf("status %d", p.status)
+	}
+	if c := s.conversation(s.sales); c.UnreadCount != 0 {
+		t.Fatalf("unread after = %d, want 0", c.UnreadCount)
+	}
+	if got := reads(); len(got) != 1 || got[0] != s.sales {
+		t.Fatalf("read events %v, want one for %d", got, s.sales)
+	}
+	if ev, _ := next(5 * time.Second); ev != "event: list|data: changed" {
+		t.Fatalf("the agent's inbox got %q, want it told to read its list again", ev)
+	}
+
+	// Nothing unread any more: opening it again, or its chat being read
+	// again by the live page, tells nobody.
+	for _, path := range []string{"", "/messages"} {
+		if p := s.get(admin, fmt.Sprintf("/inbox/%d%s", s.sales, path)); p.status != http.StatusOK {
+			t.Fatalf("%q: status %d", path, p.status)
+		}
+	}
+	if got := reads(); len(got) != 0 {
+		t.Fatalf("read events %v for a conversation already read", got)
+	}
+	if ev, ok := next(2500 * time.Millisecond); ok {
+		t.Fatalf("the agent's inbox got %q, but nothing changed", ev)
+	}
+	s.srv.StopStreams()
+}

@@ -15,11 +15,10 @@ func (s *Server) inboxMessagesList(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.db.MarkConversationRead(r.Context(), c.ID); err != nil {
+	if err := s.markRead(r.Context(), c); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.queueReadReceipt(r.Context(), c.ID)
 	t, err := s.threadView(r.Context(), c, time.Now())
 	if err != nil {
 		s.serverError(w, r, err)

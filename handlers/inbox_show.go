@@ -147,7 +147,7 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 	if err != nil {
 		return views.ThreadView{}, err
 	}
-	t.WindowOpen, t.ClosedReason = window.CanSendFreeForm(ws)
+	setWindow(&t, ws)
 	bc := bubbleContext{ConversationID: c.ID, ContactName: contactName(c), WindowOpen: t.WindowOpen}
 	if more := wamidsToLookUp(msgs); len(more) > 0 {
 		if bc.Earlier, err = s.db.ConversationMessagesByWAMID(ctx, c.ID, more); err != nil {
@@ -155,12 +155,18 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 		}
 	}
 	t.Messages = messageBubbles(msgs, bc)
+	return t, nil
+}
+
+// setWindow shows the customer service window ws in t: whether free-form
+// messages may be sent (else why not) and, while they may, the countdown.
+func setWindow(t *views.ThreadView, ws window.State) {
+	t.WindowOpen, t.ClosedReason = window.CanSendFreeForm(ws)
 	if ws.Open {
 		t.ClosesAt = ws.ClosesAt
 		left := ws.Remaining.Round(time.Second)
 		t.Remaining = fmt.Sprintf("%02d:%02d:%02d", int(left.Hours()), int(left.Minutes())%60, int(left.Seconds())%60)
 	}
-	return t, nil
 }
 
 // manageView reads what the thread shows to manage a conversation: who may

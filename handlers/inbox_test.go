@@ -210,6 +210,14 @@ func TestInboxEventsStream(t *testing.T) {
 		t.Fatalf("first event = %q", first)
 	}
 	s.hub.Publish(events.Event{Kind: events.MessageCreated, ConversationID: s.sales, MessageID: 99})
+	// Another agent reading it changes nothing this page shows.
+	s.hub.Publish(events.Event{Kind: events.ConversationRead, ConversationID: s.open})
+	// The customer's message opened the window again: the composer reads
+	// itself again (a closed one becomes the reply box).
+	s.hub.Publish(events.Event{Kind: events.WindowOpened, ConversationID: s.open, MessageID: 5})
+	if ev := readEvent(); ev != "event: window|data: window.opened 5" {
+		t.Fatalf("event = %q, want the window's", ev)
+	}
 	s.hub.Publish(events.Event{Kind: events.MessageStatus, ConversationID: s.open, MessageID: 7, Status: "read"})
 	if ev := readEvent(); ev != "event: message|data: message.status 7" {
 		t.Fatalf("event = %q, want only this conversation's", ev)

@@ -446,3 +446,91 @@ func TestWindowClosedFailureClosesTheConversationWindow(t *testing.T) {
 		t.Fatal("the customer wrote again but the window stayed closed")
 	}
 }
+
+func TestWindowOpenedOnlyWhenACustomerMessageOpensAClosedWindow(t *testing.T) {
+	f := start(t)
+	sub := f.hub.Subscribe(64)
+	defer sub.Close()
+	// opened drains what was published and returns the conversations
+	// told that their window opened.
+	opened := func() []int64 {
+		var out []int64
+		for {
+			select {
+			case ev := <-sub.C:
+				if ev.Kind == events.WindowOpened {
+					if ev.MessageID == 0 || ev.ChannelID != f.channel {
+						t.Errorf("window opened event %+v: want the message and channel %d", ev, f.channel)
+					}
+					out = append(out, ev.ConversationID)
+				}
+				continue
+			default:
+			}
+			return out
+		}
+	}
+	now := time.Now()
+	ago := func(d time.Duration) int64 { return now.Add(-d).Unix() }
+	convOf := func(phone string) int64 {
+		t.Helper()
+		var id int64
+		if err := f.db.R.QueryRow(`SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.phone = ?`,
+			"+"+phone).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	type step struct {
+		name, body string
+		// setup runs before the body is applied.
+		setup func()
+		want  []string // phones whose conversation is told
+	}
+	refused := func(phone, wamid string) func() {
+		return func() {
+			if _, err := f.db.W.Exec(`INSERT INTO messages (conversation_id, wamid, direction, type, wa_timestamp, created_at)
+				VALUES (?, ?, 'out', 'text', ?, ?)`, convOf(phone), wamid, now.Add(-2*time.Minute).UTC().Format(time.RFC3339Nano),
+				now.Add(-2*time.Minute).UTC().Format(time.RFC3339Nano)); err != nil {
+				t.Fatal(err)
+			}
+			f.append(t, envelope(statusValue(wamid, "failed", ago(time.Minute),
+				`,"errors":[{"code":131047,"title":"Re-engagement message"}]`)))
+			f.process(t)
+			if w, err := f.db.WindowOf(context.Background(), convOf(phone)); err != nil || w.ClosedAt == nil {
+				t.Fatalf("the 131047 refusal did not close the window: %+v, %v", w, err)
+			}
+		}
+	}
+	steps := []step{
+		{name: "a first message opens the window of a new conversation",
+			body: textValue("wamid.a1", "16505551234", "Ana", "hi", ago(time.Hour)), want: []string{"16505551234"}},
+		{name: "a message within the open window",
+			body: textValue("wamid.a2", "16505551234", "Ana", "still there?", ago(30*time.Minute))},
+		{name: "the same message delivered again",
+			body: textValue("wamid.a2", "16505551234", "Ana", "still there?", ago(30*time.Minute))},
+		{name: "a message after the provider closed the window",
+			setup: refused("16505551234", "wamid.out-a"),
+			body:  textValue("wamid.a3", "16505551234", "Ana", "hello again", ago(10*time.Second)), want: []string{"16505551234"}},
+		{name: "a message older than the window leaves it closed",
+			body: textValue("wamid.b1", "447700900123", "Ben", "old", ago(48*time.Hour))},
+		{name: "a message after the window ran out by the clock",
+			body: textValue("wamid.b2", "447700900123", "Ben", "new", ago(time.Minute)), want: []string{"447700900123"}},
+	}
+	for _, st := range steps {
+		if st.setup != nil {
+			st.setup()
+			opened() // what the refusal published
+		}
+		f.append(t, envelope(st.body))
+		f.process(t)
+		got := opened()
+		var want []int64
+		for _, phone := range st.want {
+			want = append(want, convOf(phone))
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: window opened for conversations %v, want %v", st.name, got, want)
+		}
+	}
+}

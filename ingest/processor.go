@@ -10,6 +10,7 @@ import (
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/window"
 )
 
 // processBatch bounds how many journaled events one transaction applies.
@@ -173,8 +174,12 @@ func (p *Processor) publish(a store.Applied) {
 	if p.hub == nil {
 		return
 	}
+	now := time.Now()
 	for _, m := range a.NewMessages {
 		p.hub.Publish(events.Event{Kind: events.MessageCreated, ChannelID: m.ChannelID, ConversationID: m.ConversationID, MessageID: m.MessageID})
+		if reopened(m, now) {
+			p.hub.Publish(events.Event{Kind: events.WindowOpened, ChannelID: m.ChannelID, ConversationID: m.ConversationID, MessageID: m.MessageID})
+		}
 	}
 	for _, m := range a.StatusChanges {
 		p.hub.Publish(events.Event{Kind: events.MessageStatus, ChannelID: m.ChannelID, ConversationID: m.ConversationID, MessageID: m.MessageID, Status: m.Status})
@@ -182,6 +187,17 @@ func (p *Processor) publish(a store.Applied) {
 	for _, m := range a.ClosedWindows {
 		p.hub.Publish(events.Event{Kind: events.WindowClosed, ChannelID: m.ChannelID, ConversationID: m.ConversationID})
 	}
+}
+
+// reopened reports whether the new inbound message m opened its
+// conversation's customer service window, closed until then (or never
+// open: the customer had not written before): pages showing
+// the closed composer then fetch the reply box again. A message within an
+// open window, or an old one that leaves the window closed, does not.
+func reopened(m store.AppliedMessage, now time.Time) bool {
+	before := window.Stored(m.WindowBefore.LastInboundAt, m.WindowBefore.ClosedAt, now)
+	after := window.Stored(m.WindowAfter.LastInboundAt, m.WindowAfter.ClosedAt, now)
+	return !before.Open && after.Open
 }
 
 // indexForSearch adds the messages stored since the last time to the

@@ -20,6 +20,9 @@
 //   data-insert-variable="{x}"   click inserts the text at the caret of the form's
 //                                last focused [data-variable-target] input
 //   data-reply-cancel            click clears #composer-reply-to: quote nothing
+//   data-composer-mode="mode"    on a composer mode's <details>: when the composer
+//                                area fetches itself again, the open one is sent
+//                                as the mode parameter
 //
 // htmx attributes (hx-confirm and friends) keep working on their own; the
 // data-confirm handler also stops htmx requests when the user says no.
@@ -391,6 +394,33 @@
       copies[i].value = source ? source.value : copies[i].value;
     }
   }, true);
+
+  // The composer fetches itself again when the window closes or opens
+  // (hx-get on .composer-area); it tells the server which mode's panel
+  // is open, so that the panel being used stays open.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var area = event.detail.elt;
+    if (!area.matches || !area.matches(".composer-area") || event.detail.verb !== "get") {
+      return;
+    }
+    var open = area.querySelector("details[data-composer-mode][open]");
+    event.detail.parameters.mode = open ? open.getAttribute("data-composer-mode") : "";
+  });
+
+  // The composer's modes are an exclusive accordion (<details name>). htmx
+  // puts the new composer in before it takes the old one out, and a
+  // browser closes an open <details> put in beside an open one of the same
+  // name: the old composer's leave the group first.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var area = event.detail.elt;
+    if (!event.detail.shouldSwap || !area.matches || !area.matches(".composer-area")) {
+      return;
+    }
+    var modes = area.querySelectorAll("details[data-composer-mode][name]");
+    for (var i = 0; i < modes.length; i++) {
+      modes[i].removeAttribute("name");
+    }
+  });
 
   document.addEventListener("click", function (event) {
     var cancel = event.target.closest && event.target.closest("[data-reply-cancel]");

@@ -258,11 +258,17 @@ func (db *DB) ConversationMessages(ctx context.Context, conversationID int64, li
 	return out, nil
 }
 
-// MarkConversationRead clears a conversation's unread count.
-func (db *DB) MarkConversationRead(ctx context.Context, conversationID int64) error {
-	if _, err := db.W.ExecContext(ctx, `UPDATE conversations SET unread_count = 0, updated_at = ?
-		WHERE id = ? AND unread_count <> 0`, formatTime(time.Now()), conversationID); err != nil {
-		return fmt.Errorf("store: mark conversation %d read: %w", conversationID, err)
+// MarkConversationRead clears a conversation's unread count. changed
+// reports whether there was anything unread (other inboxes are then told).
+func (db *DB) MarkConversationRead(ctx context.Context, conversationID int64) (changed bool, err error) {
+	res, err := db.W.ExecContext(ctx, `UPDATE conversations SET unread_count = 0, updated_at = ?
+		WHERE id = ? AND unread_count <> 0`, formatTime(time.Now()), conversationID)
+	if err != nil {
+		return false, fmt.Errorf("store: mark conversation %d read: %w", conversationID, err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: mark conversation %d read: %w", conversationID, err)
+	}
+	return n > 0, nil
 }

@@ -200,8 +200,8 @@ func TestConversationMessagesAndMarkRead(t *testing.T) {
 	if err != nil || c.UnreadCount != 105 {
 		t.Fatalf("unread before = %d, %v", c.UnreadCount, err)
 	}
-	if err := db.MarkConversationRead(ctx, conv); err != nil {
-		t.Fatal(err)
+	if changed, err := db.MarkConversationRead(ctx, conv); err != nil || !changed {
+		t.Fatalf("mark read: changed %v, err %v", changed, err)
 	}
 	c, err = db.ConversationFor(ctx, store.InboxViewer{Admin: true}, conv)
 	if err != nil || c.UnreadCount != 0 {

@@ -287,8 +287,11 @@ func TestUnreadTotals(t *testing.T) {
 	ctx := context.Background()
 	// olga 1 unread (no assignee), sam 1 (the Sales agent's), sue 1
 	// (Support), zoe resolved. Read olga; sue gets two more.
-	if err := w.db.MarkConversationRead(ctx, w.olga); err != nil {
-		t.Fatal(err)
+	if changed, err := w.db.MarkConversationRead(ctx, w.olga); err != nil || !changed {
+		t.Fatalf("marking olga read: changed %v, err %v; want a change", changed, err)
+	}
+	if changed, err := w.db.MarkConversationRead(ctx, w.olga); err != nil || changed {
+		t.Fatalf("marking olga read again: changed %v, err %v; want no change", changed, err)
 	}
 	customerSays(t, w.db, w.chB, "447700900123", "Sue Smith", "wu2", "hello?", w.at.Add(5*time.Minute))
 	customerSays(t, w.db, w.chB, "447700900123", "Sue Smith", "wu3", "anyone?", w.at.Add(6*time.Minute))

@@ -106,6 +106,11 @@ type AppliedMessage struct {
 	Status         string
 	// ClosedWindow: applying a status closed the conversation's window.
 	ClosedWindow bool
+	// WindowBefore and WindowAfter, for a new inbound message: the facts
+	// about the conversation's window before and after it was stored
+	// (WindowBefore is zero for a new conversation), from which the
+	// window rules tell whether the message reopened a closed window.
+	WindowBefore, WindowAfter ConversationWindow
 }
 
 // ApplyProcessedEvents applies processed events and marks them done (or
@@ -189,6 +194,19 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 	if err != nil {
 		return AppliedMessage{}, false, err
 	}
+	var before ConversationWindow
+	var inbound, closed sql.NullString
+	err = tx.QueryRowContext(ctx, `SELECT last_inbound_at, window_closed_at FROM conversations
+		WHERE channel_id = ? AND contact_id = ?`, channelID, contactID).Scan(&inbound, &closed)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return AppliedMessage{}, false, err
+	default:
+		if before, err = windowFrom(inbound, closed); err != nil {
+			return AppliedMessage{}, false, err
+		}
+	}
 	ts := formatTime(m.Timestamp)
 	var convID int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO conversations (channel_id, contact_id, department_id, status,
@@ -202,7 +220,11 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 			last_message_at = MAX(conversations.last_message_at, excluded.last_message_at),
 			unread_count = conversations.unread_count + 1,
 			updated_at = excluded.updated_at
-		RETURNING id`, channelID, contactID, dept, ts, ts, now, now).Scan(&convID)
+		RETURNING id, last_inbound_at, window_closed_at`, channelID, contactID, dept, ts, ts, now, now).Scan(&convID, &inbound, &closed)
+	if err != nil {
+		return AppliedMessage{}, false, err
+	}
+	after, err := windowFrom(inbound, closed)
 	if err != nil {
 		return AppliedMessage{}, false, err
 	}
@@ -216,7 +238,8 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 	if err != nil {
 		return AppliedMessage{}, false, err
 	}
-	return AppliedMessage{MessageID: id, ConversationID: convID, ChannelID: channelID, WAMID: m.WAMID}, true, nil
+	return AppliedMessage{MessageID: id, ConversationID: convID, ChannelID: channelID, WAMID: m.WAMID,
+		WindowBefore: before, WindowAfter: after}, true, nil
 }
 
 // applyStatus records a status and raises the message's status if it is

@@ -30,14 +30,24 @@ func (db *DB) WindowOf(ctx context.Context, conversationID int64) (ConversationW
 	if err != nil {
 		return ConversationWindow{}, fmt.Errorf("store: window of conversation %d: %w", conversationID, err)
 	}
+	w, err := windowFrom(inbound, closed)
+	if err != nil {
+		return ConversationWindow{}, fmt.Errorf("store: window of conversation %d: %w", conversationID, err)
+	}
+	return w, nil
+}
+
+// windowFrom reads a conversation's last_inbound_at and window_closed_at.
+func windowFrom(inbound, closed sql.NullString) (ConversationWindow, error) {
 	var w ConversationWindow
+	var err error
 	if inbound.Valid && inbound.String != "" {
 		if w.LastInboundAt, err = parseTime(inbound.String); err != nil {
-			return ConversationWindow{}, fmt.Errorf("store: window of conversation %d: last_inbound_at: %w", conversationID, err)
+			return ConversationWindow{}, fmt.Errorf("last_inbound_at: %w", err)
 		}
 	}
 	if w.ClosedAt, err = parseNullTime(closed); err != nil {
-		return ConversationWindow{}, fmt.Errorf("store: window of conversation %d: window_closed_at: %w", conversationID, err)
+		return ConversationWindow{}, fmt.Errorf("window_closed_at: %w", err)
 	}
 	return w, nil
 }
