@@ -28,7 +28,13 @@ func (s *Server) inboxComposerShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	q := r.URL.Query()
+	// A POST, not a GET: the typed text (up to 4096 characters) would make
+	// a URL longer than proxies accept, and does not belong in their logs.
+	if err := parseForm(w, r); err != nil {
+		http.Error(w, "The composer could not be read.", http.StatusRequestEntityTooLarge)
+		return
+	}
+	q := r.PostForm
 	draft := q.Get("text")
 	if !utf8.ValidString(draft) {
 		draft = ""

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -17,12 +18,12 @@ func TestComposerFragmentFollowsTheWindow(t *testing.T) {
 
 	// Open: the reply box comes back with what was typed, ready to be
 	// fetched again when the window closes.
-	p := s.getHX(agent, s.path(s.open, "/composer"+q))
+	p := s.composerHX(agent, s.open, q)
 	if p.status != http.StatusOK {
 		t.Fatalf("open window: status %d", p.status)
 	}
 	mustContain(t, p, `data-testid="composer-area"`, `data-window="open"`, `data-testid="composer-input"`,
-		`hx-get="`+s.path(s.open, "/composer")+`"`, `hx-trigger="sse:window, countdown:expired from:body delay:1s"`,
+		`hx-post="`+s.path(s.open, "/composer")+`"`, `hx-trigger="sse:window, countdown:expired from:body delay:1s"`,
 		`hx-include="#composer-text, #composer-reply-to, #composer-template"`, "Your cake is &lt;b&gt;ready&lt;/b&gt; &amp; waiting</textarea>",
 		`data-testid="composer-interactive-open"`,
 		// The header's countdown starts again (the window may have opened).
@@ -36,7 +37,7 @@ func TestComposerFragmentFollowsTheWindow(t *testing.T) {
 	// stream's "window" event, which the customer's message sends when it
 	// opens the window.
 	for name, conv := range map[string]int64{"closed by WhatsApp": s.closedBy, "expired": s.expired} {
-		p := s.getHX(agent, s.path(conv, "/composer"+q))
+		p := s.composerHX(agent, conv, q)
 		if p.status != http.StatusOK {
 			t.Fatalf("%s: status %d", name, p.status)
 		}
@@ -45,15 +46,15 @@ func TestComposerFragmentFollowsTheWindow(t *testing.T) {
 			`id="composer-draft" name="text" readonly`,
 			`data-testid="composer-draft">Your cake is &lt;b&gt;ready&lt;/b&gt; &amp; waiting</textarea>`,
 			`<span id="window-countdown" hx-swap-oob="true" hidden></span>`,
-			`hx-get="`+s.path(conv, "/composer")+`"`, `hx-trigger="sse:window"`,
+			`hx-post="`+s.path(conv, "/composer")+`"`, `hx-trigger="sse:window"`,
 			`hx-include="#composer-draft, #composer-reply-to, #composer-template"`)
 		mustLack(t, p, `data-testid="composer-input"`, `data-testid="composer-interactive-open"`, `countdown:expired`)
 		// Nothing typed: no unsent message to show.
-		p = s.getHX(agent, s.path(conv, "/composer"))
+		p = s.composerHX(agent, conv, "")
 		mustContain(t, p, `data-testid="composer-closed"`)
 		mustLack(t, p, `data-testid="composer-draft"`, "was not sent")
 	}
-	if p := s.getHX(agent, s.path(s.closedBy, "/composer")); p.status != http.StatusOK {
+	if p := s.composerHX(agent, s.closedBy, ""); p.status != http.StatusOK {
 		t.Fatalf("status %d", p.status)
 	} else {
 		mustContain(t, p, "WhatsApp says the 24-hour window with this customer has closed")
@@ -66,16 +67,17 @@ func TestComposerFragmentAccess(t *testing.T) {
 	// Support's conversation is not the Sales agent's to see: 404, as for
 	// one that does not exist.
 	for _, id := range []int64{s.support, 99999} {
-		if p := s.get(agent, fmt.Sprintf("/inbox/%d/composer?text=hi", id)); p.status != http.StatusNotFound {
+		if p := s.postHX(agent, fmt.Sprintf("/inbox/%d/composer", id), url.Values{"text": {"hi"}}); p.status != http.StatusNotFound {
 			t.Errorf("composer of conversation %d: status %d, want 404", id, p.status)
 		}
 	}
-	if p := s.get(agent, fmt.Sprintf("/inbox/%d/composer", s.open)); p.status != http.StatusOK {
+	if p := s.postHX(agent, fmt.Sprintf("/inbox/%d/composer", s.open), nil); p.status != http.StatusOK {
 		t.Errorf("composer of the agent's own conversation: status %d", p.status)
 	}
 	anon := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	if p := s.get(anon, fmt.Sprintf("/inbox/%d/composer", s.open)); p.status != http.StatusSeeOther {
-		t.Errorf("signed out: status %d, want a redirect to sign in", p.status)
+	// Signed out, htmx is told to go to the sign-in page (401 + HX-Redirect).
+	if p := s.postHX(anon, fmt.Sprintf("/inbox/%d/composer", s.open), nil); p.status != http.StatusUnauthorized {
+		t.Errorf("signed out: status %d, want 401 with a redirect to sign in", p.status)
 	}
 }
 
@@ -118,7 +120,7 @@ func TestComposerFragmentKeepsTheTemplate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := s.getHX(agent, s.path(tt.conv, "/composer"+tt.query))
+			p := s.composerHX(agent, tt.conv, tt.query)
 			if p.status != http.StatusOK {
 				t.Fatalf("status %d", p.status)
 			}
@@ -138,7 +140,18 @@ func TestComposerFragmentKeepsTheTemplate(t *testing.T) {
 		})
 	}
 	// A template of another number is not filled in: the agent is told.
-	p := s.getHX(agent, s.path(s.open, "/composer"+with(url.Values{"template": {strconv.FormatInt(s.foreign, 10)}, "body_1": {"x"}})))
+	p := s.composerHX(agent, s.open, with(url.Values{"template": {strconv.FormatInt(s.foreign, 10)}, "body_1": {"x"}}))
 	mustContain(t, p, "That template is not an approved template of this number")
 	mustLack(t, p, `data-testid="template-fill"`)
+}
+
+// composerHX asks for the composer of conversation conv as the page does:
+// an htmx POST of what was typed (query is the form, "?"-prefixed or empty).
+func (s *composeSite) composerHX(c *http.Client, conv int64, query string) page {
+	s.t.Helper()
+	form, err := url.ParseQuery(strings.TrimPrefix(query, "?"))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return s.postHX(c, s.path(conv, "/composer"), form)
 }

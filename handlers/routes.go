@@ -41,7 +41,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /inbox/{id}/messages/template", s.signedIn(s.inboxTemplateSend))
 	mux.Handle("POST /inbox/{id}/messages/interactive", s.signedIn(s.inboxInteractiveSend))
 	mux.Handle("POST /inbox/{id}/messages/media", s.signedIn(s.inboxMediaSend))
-	mux.Handle("GET /inbox/{id}/composer", s.signedIn(s.inboxComposerShow))
+	mux.Handle("POST /inbox/{id}/composer", s.signedIn(s.inboxComposerShow))
 	mux.Handle("GET /inbox/{id}/template-form", s.signedIn(s.inboxTemplateForm))
 	mux.Handle("POST /inbox/{id}/template-preview", s.signedIn(s.inboxTemplatePreview))
 	mux.Handle("GET /inbox/{id}/events", s.signedIn(s.inboxEvents))
