@@ -160,7 +160,7 @@ func (db *DB) ListConversations(ctx context.Context, v InboxViewer, f Conversati
 		f.Limit = 50
 	}
 	f.Limit = min(f.Limit, 200)
-	where := visibleTo + ` AND c.status = ?`
+	from, where := conversationFrom, visibleTo+` AND c.status = ?`
 	args := []any{v.Admin, v.UserID, f.Status}
 	switch f.Scope {
 	case "", ScopeAll:
@@ -197,16 +197,21 @@ func (db *DB) ListConversations(ctx context.Context, v InboxViewer, f Conversati
 		if err := db.catchUpSearchIndex(ctx); err != nil {
 			return nil, nil, fmt.Errorf("store: list conversations: %w", err)
 		}
-		cond, condArgs := searchCondition(q)
+		var fromArgs, condArgs []any
+		var cond string
+		var err error
+		if from, fromArgs, cond, condArgs, err = db.searchSQL(ctx, q); err != nil {
+			return nil, nil, fmt.Errorf("store: list conversations: %w", err)
+		}
 		where += cond
-		args = append(args, condArgs...)
+		args = append(append(fromArgs, args...), condArgs...)
 	}
 	if f.After != nil {
 		where += ` AND (c.last_message_at, c.id) < (?, ?)`
 		args = append(args, formatTime(f.After.LastMessageAt), f.After.ID)
 	}
 	args = append(args, f.Limit+1)
-	rows, err := db.R.QueryContext(ctx, `SELECT `+conversationColumns+conversationFrom+` WHERE `+where+
+	rows, err := db.R.QueryContext(ctx, `SELECT `+conversationColumns+from+` WHERE `+where+
 		` ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: list conversations: %w", err)
