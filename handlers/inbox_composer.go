@@ -54,6 +54,13 @@ func (s *Server) renderThread(w http.ResponseWriter, r *http.Request, id int64, 
 		s.serverError(w, r, err)
 		return
 	}
+	s.renderThreadOf(w, r, c, status, st)
+}
+
+// renderThreadOf is renderThread for conversation c, just read for this
+// request (with the access rule applied).
+func (s *Server) renderThreadOf(w http.ResponseWriter, r *http.Request, c store.Conversation, status int, st composeState) {
+	ctx := r.Context()
 	if err := s.markRead(ctx, c); err != nil {
 		s.serverError(w, r, err)
 		return

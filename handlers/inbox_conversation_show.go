@@ -21,7 +21,7 @@ func (s *Server) inboxConversationShow(w http.ResponseWriter, r *http.Request) {
 	if id, err := strconv.ParseInt(r.URL.Query().Get("template"), 10, 64); err == nil && id > 0 {
 		st.open, st.templateID = views.ModeTemplate, id
 	}
-	s.renderThread(w, r, c.ID, http.StatusOK, st)
+	s.renderThreadOf(w, r, c, http.StatusOK, st)
 }
 
 // renderConversation renders the conversation page; draft and problem are

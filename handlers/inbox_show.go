@@ -143,11 +143,8 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 		return views.ThreadView{}, err
 	}
 	t := views.ThreadView{ID: c.ID, Name: contactName(c), Phone: c.ContactPhone, Channel: c.ChannelTitle}
-	ws, err := s.windowState(ctx, c, now)
-	if err != nil {
-		return views.ThreadView{}, err
-	}
-	setWindow(&t, ws)
+	// c was read for this request: its window is current.
+	setWindow(&t, window.Stored(c.LastInboundAt, c.WindowClosedAt, now))
 	bc := bubbleContext{ConversationID: c.ID, ContactName: contactName(c), WindowOpen: t.WindowOpen}
 	if more := wamidsToLookUp(msgs); len(more) > 0 {
 		if bc.Earlier, err = s.db.ConversationMessagesByWAMID(ctx, c.ID, more); err != nil {

@@ -95,8 +95,12 @@ type Conversation struct {
 	AssigneeName  string
 	Status        string
 	LastInboundAt time.Time // zero: the customer never wrote
-	LastMessageAt time.Time
-	UnreadCount   int
+	// WindowClosedAt is when the provider said the customer service
+	// window is closed (nil: it has not since the customer last wrote);
+	// see WindowOf.
+	WindowClosedAt *time.Time
+	LastMessageAt  time.Time
+	UnreadCount    int
 	// LastText and LastDirection describe the newest message.
 	LastText      string
 	LastDirection string
@@ -108,7 +112,7 @@ func (c Conversation) Cursor() ConversationCursor {
 }
 
 const conversationColumns = `c.id, c.channel_id, ch.title, c.contact_id, ct.name, ct.phone, COALESCE(c.department_id, 0),
-	COALESCE(c.assignee_id, 0), COALESCE((SELECT u.name FROM users u WHERE u.id = c.assignee_id), ''), c.status, COALESCE(c.last_inbound_at, ''), c.last_message_at, c.unread_count,
+	COALESCE(c.assignee_id, 0), COALESCE((SELECT u.name FROM users u WHERE u.id = c.assignee_id), ''), c.status, COALESCE(c.last_inbound_at, ''), c.window_closed_at, c.last_message_at, c.unread_count,
 	COALESCE((SELECT m.text FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''),
 	COALESCE((SELECT m.direction FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), '')`
 
@@ -123,8 +127,9 @@ const visibleTo = ` ch.deleted_at IS NULL AND ch.inbox_visible = 1 AND (? OR c.d
 func scanConversation(s scanner) (Conversation, error) {
 	var c Conversation
 	var inbound, last string
+	var closed sql.NullString
 	if err := s.Scan(&c.ID, &c.ChannelID, &c.ChannelTitle, &c.ContactID, &c.ContactName, &c.ContactPhone, &c.DepartmentID,
-		&c.AssigneeID, &c.AssigneeName, &c.Status, &inbound, &last, &c.UnreadCount, &c.LastText, &c.LastDirection); err != nil {
+		&c.AssigneeID, &c.AssigneeName, &c.Status, &inbound, &closed, &last, &c.UnreadCount, &c.LastText, &c.LastDirection); err != nil {
 		return Conversation{}, err
 	}
 	var err error
@@ -135,6 +140,9 @@ func scanConversation(s scanner) (Conversation, error) {
 		if c.LastInboundAt, err = parseTime(inbound); err != nil {
 			return Conversation{}, fmt.Errorf("conversation %d: last_inbound_at: %w", c.ID, err)
 		}
+	}
+	if c.WindowClosedAt, err = parseNullTime(closed); err != nil {
+		return Conversation{}, fmt.Errorf("conversation %d: window_closed_at: %w", c.ID, err)
 	}
 	return c, nil
 }
@@ -152,7 +160,7 @@ func (db *DB) ListConversations(ctx context.Context, v InboxViewer, f Conversati
 		f.Limit = 50
 	}
 	f.Limit = min(f.Limit, 200)
-	where := visibleTo + ` AND c.status = ?`
+	from, where := conversationFrom, visibleTo+` AND c.status = ?`
 	args := []any{v.Admin, v.UserID, f.Status}
 	switch f.Scope {
 	case "", ScopeAll:
@@ -189,16 +197,21 @@ func (db *DB) ListConversations(ctx context.Context, v InboxViewer, f Conversati
 		if err := db.catchUpSearchIndex(ctx); err != nil {
 			return nil, nil, fmt.Errorf("store: list conversations: %w", err)
 		}
-		cond, condArgs := searchCondition(q)
+		var fromArgs, condArgs []any
+		var cond string
+		var err error
+		if from, fromArgs, cond, condArgs, err = db.searchSQL(ctx, q); err != nil {
+			return nil, nil, fmt.Errorf("store: list conversations: %w", err)
+		}
 		where += cond
-		args = append(args, condArgs...)
+		args = append(append(fromArgs, args...), condArgs...)
 	}
 	if f.After != nil {
 		where += ` AND (c.last_message_at, c.id) < (?, ?)`
 		args = append(args, formatTime(f.After.LastMessageAt), f.After.ID)
 	}
 	args = append(args, f.Limit+1)
-	rows, err := db.R.QueryContext(ctx, `SELECT `+conversationColumns+conversationFrom+` WHERE `+where+
+	rows, err := db.R.QueryContext(ctx, `SELECT `+conversationColumns+from+` WHERE `+where+
 		` ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: list conversations: %w", err)

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strconv"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
@@ -82,14 +83,21 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// stmtCacheSize is how many prepared statements each connection keeps
+// (least recently used out): the inbox's queries cost more to prepare
+// than to run, and the same few are run on every page.
+const stmtCacheSize = 128
+
 // dsn builds the mattn/go-sqlite3 connection string. Every connection gets
-// foreign keys and a busy timeout; the writer also sets WAL and FULL sync
-// (a committed transaction survives power loss) and takes its write lock at
-// BEGIN so that a transaction never has to be retried half way.
+// foreign keys, a busy timeout and a statement cache; the writer also sets
+// WAL and FULL sync (a committed transaction survives power loss) and
+// takes its write lock at BEGIN so that a transaction never has to be
+// retried half way.
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", "10000")
+	q.Set("_stmt_cache_size", strconv.Itoa(stmtCacheSize))
 	if readOnly {
 		q.Set("mode", "ro")
 		q.Set("_query_only", "true")

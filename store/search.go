@@ -135,15 +135,80 @@ func phoneDigits(text string) (string, bool) {
 	return b.String(), b.Len() >= minTrigramRunes
 }
 
-// searchCondition is the SQL condition (on conversations c) and its
-// arguments for a parsed search: the contact's name or number matches, or
-// one of the conversation's messages does.
-func searchCondition(q searchQuery) (string, []any) {
-	messages := `c.id IN (SELECT m.conversation_id FROM messages m
-		WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))`
-	if q.contacts == "" {
-		return ` AND ` + messages, []any{q.messages}
+// A search with fewer matching messages and contacts than these is read
+// from its matches (see searchSQL). Counting up to them costs well under a
+// millisecond. Contacts count for more: each is looked up once per
+// channel, and a name is shared by many conversations.
+// (Variables so that a test can make every search take each plan.)
+var (
+	fewMessageHits = 10000
+	fewContactHits = 1000
+)
+
+// countUpTo counts the rows of the matches query (one column, one
+// argument), reading at most n of them.
+func (db *DB) countUpTo(ctx context.Context, matches, arg string, n int) (int, error) {
+	var hits int
+	err := db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+matches+` LIMIT ?)`, arg, n).Scan(&hits)
+	return hits, err
+}
+
+const (
+	messageMatches = `SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?`
+	contactMatches = `SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?`
+)
+
+// searchSQL is how the inbox list finds the conversations of a parsed
+// search: those whose contact's name or number matches, or one of whose
+// messages does. It returns the list's FROM clause (conversations c,
+// channels ch, contacts ct) with its arguments, and a condition on c with
+// its arguments. Every plan selects the same conversations; they differ in
+// the work SQLite does, which depends on how many messages and contacts
+// match:
+//
+//   - few matches: the conversations of the matches are read first (each
+//     match costs a lookup) and sorted. Reading the list in its order
+//     instead would walk every conversation when nothing matches.
+//   - many matching messages: the list is read in its order, as without a
+//     search, and each conversation's messages (from the
+//     messages_conversation index) are checked against the set of matching
+//     message ids, built once; the page stops the reading. The unary +
+//     keeps SQLite from walking the whole set of matches for every
+//     conversation instead.
+//   - otherwise (many contacts, few messages): the list is read in its
+//     order among the conversations of the matches.
+func (db *DB) searchSQL(ctx context.Context, q searchQuery) (from string, fromArgs []any, cond string, condArgs []any, err error) {
+	messages, err := db.countUpTo(ctx, messageMatches, q.messages, fewMessageHits)
+	if err != nil {
+		return "", nil, "", nil, fmt.Errorf("store: count search matches: %w", err)
 	}
-	return ` AND (c.contact_id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?) OR ` + messages + `)`,
-		[]any{q.contacts, q.messages}
+	contacts := 0
+	if q.contacts != "" {
+		if contacts, err = db.countUpTo(ctx, contactMatches, q.contacts, fewContactHits); err != nil {
+			return "", nil, "", nil, fmt.Errorf("store: count search matches: %w", err)
+		}
+	}
+	if messages < fewMessageHits && contacts < fewContactHits {
+		// CROSS JOIN keeps the matches the outer loop. Conversations are
+		// found by contact through the (channel_id, contact_id) key, one
+		// look-up per channel.
+		hits := `SELECT m.conversation_id AS id FROM messages m WHERE m.id IN (` + messageMatches + `)`
+		fromArgs = []any{q.messages}
+		if q.contacts != "" {
+			hits += ` UNION SELECT c2.id FROM channels ch2 JOIN conversations c2 ON c2.channel_id = ch2.id
+				WHERE c2.contact_id IN (` + contactMatches + `)`
+			fromArgs = append(fromArgs, q.contacts)
+		}
+		return ` FROM (` + hits + `) hit CROSS JOIN conversations c ON c.id = hit.id
+			JOIN channels ch ON ch.id = c.channel_id JOIN contacts ct ON ct.id = c.contact_id`, fromArgs, "", nil, nil
+	}
+	cond = `c.id IN (SELECT m.conversation_id FROM messages m WHERE m.id IN (` + messageMatches + `))`
+	if messages >= fewMessageHits {
+		cond = `EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND +m.id IN (` + messageMatches + `))`
+	}
+	if q.contacts == "" {
+		return conversationFrom, nil, ` AND ` + cond, []any{q.messages}, nil
+	}
+	return conversationFrom, nil, ` AND (c.contact_id IN (` + contactMatches + `) OR ` + cond + `)`,
+		[]any{q.contacts, q.messages}, nil
 }

@@ -36,12 +36,21 @@ func (s *Sessions) Find(token string) ([]byte, bool, error) {
 	return b, true, nil
 }
 
-// Commit saves a session's data and expiry.
+// sessionExpirySlack is how far a session's stored expiry may lag behind
+// the one scs asks for. With an idle timeout scs commits the session on
+// every request only to push its expiry on; within the slack nothing is
+// written (no disk sync), and a session idle for the whole timeout
+// expires at most this much early.
+const sessionExpirySlack = time.Minute
+
+// Commit saves a session's data and expiry (see sessionExpirySlack).
 func (s *Sessions) Commit(token string, b []byte, expiry time.Time) error {
 	ctx, cancel := context.WithTimeout(context.Background(), sessionTimeout)
 	defer cancel()
 	_, err := s.db.W.ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
-		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, b, unixSeconds(expiry))
+		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry
+		WHERE sessions.data <> excluded.data OR excluded.expiry < sessions.expiry OR excluded.expiry - sessions.expiry > ?`,
+		token, b, unixSeconds(expiry), int64(sessionExpirySlack/time.Second))
 	if err != nil {
 		return fmt.Errorf("store: commit session: %w", err)
 	}
