@@ -1,15 +1,11 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/wadesk/wadesk/events"
 )
-
-// sseHeartbeat keeps idle event streams open through proxies.
-const sseHeartbeat = 15 * time.Second
 
 // inboxEvents streams server-sent events to an open conversation: an
 // "event: message" whenever one of its messages arrives or changes status,
@@ -29,34 +25,12 @@ func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if s.events == nil {
-		http.Error(w, "Live updates are not available on this server.", http.StatusServiceUnavailable)
+	es := s.openEventStream(w, 64)
+	if es == nil {
 		return
 	}
-	select {
-	case <-s.streamsDone:
-		http.Error(w, "wadesk is shutting down.", http.StatusServiceUnavailable)
-		return
-	default:
-	}
-	sub := s.events.Subscribe(64)
-	defer sub.Close()
-
-	rc := http.NewResponseController(w)
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	send := func(format string, args ...any) bool {
-		if _, err := fmt.Fprintf(w, format, args...); err != nil {
-			return false
-		}
-		return rc.Flush() == nil
-	}
-	if !send("retry: 3000\n: connected\n\n") {
-		return
-	}
+	defer es.close()
+	sub, send := es.sub, es.send
 	heartbeat := time.NewTicker(sseHeartbeat)
 	defer heartbeat.Stop()
 	dropped := 0

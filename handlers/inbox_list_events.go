@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -28,35 +27,13 @@ const (
 // been the user's. The stream ends when the browser goes away or wadesk
 // shuts down (StopStreams); the browser then reconnects on its own.
 func (s *Server) inboxListEvents(w http.ResponseWriter, r *http.Request) {
-	if s.events == nil {
-		http.Error(w, "Live updates are not available on this server.", http.StatusServiceUnavailable)
+	es := s.openEventStream(w, 256)
+	if es == nil {
 		return
 	}
-	select {
-	case <-s.streamsDone:
-		http.Error(w, "wadesk is shutting down.", http.StatusServiceUnavailable)
-		return
-	default:
-	}
+	defer es.close()
+	sub, send := es.sub, es.send
 	viewer := store.ViewerOf(*currentUser(r.Context()))
-	sub := s.events.Subscribe(256)
-	defer sub.Close()
-
-	rc := http.NewResponseController(w)
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	send := func(format string, args ...any) bool {
-		if _, err := fmt.Fprintf(w, format, args...); err != nil {
-			return false
-		}
-		return rc.Flush() == nil
-	}
-	if !send("retry: 3000\n: connected\n\n") {
-		return
-	}
 	heartbeat := time.NewTicker(sseHeartbeat)
 	defer heartbeat.Stop()
 
