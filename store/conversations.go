@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -41,19 +40,12 @@ type ConversationCursor struct {
 }
 
 // String is the cursor's form in a URL.
-func (c ConversationCursor) String() string {
-	return strconv.FormatInt(c.LastMessageAt.UnixNano(), 10) + "-" + strconv.FormatInt(c.ID, 10)
-}
+func (c ConversationCursor) String() string { return formatCursor(c.LastMessageAt, c.ID) }
 
 // ParseConversationCursor reads a cursor made by String.
 func ParseConversationCursor(s string) (ConversationCursor, error) {
-	at, id, ok := strings.Cut(s, "-")
-	ns, err1 := strconv.ParseInt(at, 10, 64)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if !ok || err1 != nil || err2 != nil || n <= 0 {
-		return ConversationCursor{}, fmt.Errorf("store: conversation cursor %q is not valid", s)
-	}
-	return ConversationCursor{LastMessageAt: time.Unix(0, ns).UTC(), ID: n}, nil
+	at, id, err := parseCursor(s, "conversation")
+	return ConversationCursor{LastMessageAt: at, ID: id}, err
 }
 
 // DepartmentNone as ConversationFilter.DepartmentID selects the

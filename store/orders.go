@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -90,19 +89,12 @@ type OrderCursor struct {
 }
 
 // String is the cursor's form in a URL.
-func (c OrderCursor) String() string {
-	return strconv.FormatInt(c.OrderedAt.UnixNano(), 10) + "-" + strconv.FormatInt(c.ID, 10)
-}
+func (c OrderCursor) String() string { return formatCursor(c.OrderedAt, c.ID) }
 
 // ParseOrderCursor reads a cursor made by String.
 func ParseOrderCursor(s string) (OrderCursor, error) {
-	at, id, ok := strings.Cut(s, "-")
-	ns, err1 := strconv.ParseInt(at, 10, 64)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if !ok || err1 != nil || err2 != nil || n <= 0 {
-		return OrderCursor{}, fmt.Errorf("store: order cursor %q is not valid", s)
-	}
-	return OrderCursor{OrderedAt: time.Unix(0, ns).UTC(), ID: n}, nil
+	at, id, err := parseCursor(s, "order")
+	return OrderCursor{OrderedAt: at, ID: id}, err
 }
 
 // OrderFilter selects orders for the orders page.
