@@ -290,8 +290,16 @@ func TestControlEndpoints(t *testing.T) {
 	if sum.body["access_token"] != ts.token || !strings.Contains(string(sum.raw), clientPhone) {
 		t.Fatalf("summary: %s", sum.raw)
 	}
-	if res := ts.callToken(t, "", "GET", "/_sim/webhooks", nil); res.status != 200 || len(res.body["data"].([]any)) == 0 {
-		t.Fatalf("webhooks: %s", res.raw)
+	// The delivery is logged once the hook's answer is back, which may be
+	// just after the hook saw it.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		res := ts.callToken(t, "", "GET", "/_sim/webhooks", nil)
+		if data, _ := res.body["data"].([]any); res.status == 200 && len(data) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("webhooks: %s", res.raw)
+		}
 	}
 }
 
