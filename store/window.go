@@ -58,35 +58,34 @@ func windowFrom(inbound, closed sql.NullString) (ConversationWindow, error) {
 // nothing; an unknown wamid changes nothing either. closed reports whether
 // the window of the conversation changed: open pages are then told.
 func closeWindowOf(ctx context.Context, tx *sql.Tx, wamid string, at time.Time) (closed bool, err error) {
-	ts := formatTime(at)
-	res, err := tx.ExecContext(ctx, `UPDATE conversations SET window_closed_at = ?, updated_at = ?
-		WHERE id = (SELECT conversation_id FROM messages WHERE wamid = ? AND direction = 'out')
-		AND (last_inbound_at IS NULL OR last_inbound_at <= ?)
-		AND (window_closed_at IS NULL OR window_closed_at < ?)`, ts, formatTime(time.Now()), wamid, ts, ts)
+	closed, err = closeWindow(ctx, tx, "wamid = ?", wamid, at)
 	if err != nil {
 		return false, fmt.Errorf("close the window of %s's conversation: %w", wamid, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("close the window of %s's conversation: %w", wamid, err)
-	}
-	return n > 0, nil
+	return closed, nil
 }
 
 // closeWindowOfMessage is closeWindowOf for a message known by its id,
 // refused at once (it has no wamid).
 func closeWindowOfMessage(ctx context.Context, tx *sql.Tx, messageID int64, at time.Time) (closed bool, err error) {
+	closed, err = closeWindow(ctx, tx, "id = ?", messageID, at)
+	if err != nil {
+		return false, fmt.Errorf("close the window of message %d's conversation: %w", messageID, err)
+	}
+	return closed, nil
+}
+
+// closeWindow closes the window of the conversation of the outbound
+// message that match (a condition on messages with one argument) finds.
+func closeWindow(ctx context.Context, tx *sql.Tx, match string, arg any, at time.Time) (bool, error) {
 	ts := formatTime(at)
 	res, err := tx.ExecContext(ctx, `UPDATE conversations SET window_closed_at = ?, updated_at = ?
-		WHERE id = (SELECT conversation_id FROM messages WHERE id = ? AND direction = 'out')
+		WHERE id = (SELECT conversation_id FROM messages WHERE `+match+` AND direction = 'out')
 		AND (last_inbound_at IS NULL OR last_inbound_at <= ?)
-		AND (window_closed_at IS NULL OR window_closed_at < ?)`, ts, formatTime(time.Now()), messageID, ts, ts)
+		AND (window_closed_at IS NULL OR window_closed_at < ?)`, ts, formatTime(time.Now()), arg, ts, ts)
 	if err != nil {
-		return false, fmt.Errorf("close the window of message %d's conversation: %w", messageID, err)
+		return false, err
 	}
 	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("close the window of message %d's conversation: %w", messageID, err)
-	}
-	return n > 0, nil
+	return n > 0, err
 }
