@@ -6,6 +6,11 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 DATA    ?= ./data
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
+# The Go toolchain wadesk is built and tested with (go.mod's toolchain line).
+# An older local Go fetches it from the module proxy on first use; a newer
+# one is kept ("+auto").
+export GOTOOLCHAIN ?= go1.27.3+auto
+
 # Inbox search uses SQLite's FTS5, which mattn/go-sqlite3 compiles in only
 # with the sqlite_fts5 build tag. Exported, so that every go command below
 # gets it, and so does the `go build` the browser tests run in TestMain.

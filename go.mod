@@ -1,6 +1,8 @@
 module github.com/wadesk/wadesk
 
-go 1.26.0
+go 1.27.0
+
+toolchain go1.27.3
 
 tool github.com/a-h/templ/cmd/templ
 
