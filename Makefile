@@ -54,10 +54,11 @@ check-generated: ## fail when the committed generated code is stale
 	fi
 	@echo "generated code is fresh"
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go vet and staticcheck (the version pinned in go.mod)
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 bench: ## speed and memory measurements (ratios against a baseline from the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
