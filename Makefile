@@ -6,6 +6,13 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 DATA    ?= ./data
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
+# The vulnerability data `make vuln` checks against: a version of the
+# golang.org/x/vulndb module (its commit date is the data's date). Newer data:
+#   make vuln VULNDB_VERSION=$$(go list -m -f '{{.Version}}' golang.org/x/vulndb@master)
+# The public database instead (online): make vuln VULNDB=https://vuln.go.dev
+VULNDB_VERSION ?= v0.0.0-20261105234957-e22db6528018
+export VULNDB_VERSION
+
 # The Go toolchain wadesk is built and tested with (go.mod's toolchain line).
 # An older local Go fetches it from the module proxy on first use; a newer
 # one is kept ("+auto").
@@ -17,7 +24,7 @@ export GOTOOLCHAIN ?= go1.27.3+auto
 # Whatever GOFLAGS `go env` already holds (environment or go env -w) is kept.
 export GOFLAGS := $(strip $(shell $(GO) env GOFLAGS) -tags=sqlite_fts5)
 
-.PHONY: help build run demo sim test unit e2e generate check-generated lint bench clean
+.PHONY: help build run demo sim test unit e2e generate check-generated lint vuln bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -34,7 +41,7 @@ demo: build ## try wadesk offline: console + simulated Meta API + customer phone
 sim: build ## run only the Meta Graph API simulator (customer phone on http://127.0.0.1:8790)
 	./$(BINARY) sim
 
-test: check-generated lint ## every test: generated-code check, lint, unit, integration and browser tests
+test: check-generated lint vuln ## every test: generated-code check, lint, known vulnerabilities, unit, integration and browser tests
 	$(GO) test -count=1 -timeout 25m ./...
 
 unit: ## the tests without the browser
@@ -59,6 +66,9 @@ lint: ## gofmt, go vet and staticcheck (the version pinned in go.mod)
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+
+vuln: ## known vulnerabilities the code reaches (govulncheck; offline, from the vulndb module; VULNDB=URL asks that database)
+	GO=$(GO) scripts/vuln.sh
 
 bench: ## speed and memory measurements (ratios against a baseline from the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
