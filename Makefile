@@ -24,7 +24,7 @@ export GOTOOLCHAIN ?= go1.27.3+auto
 # Whatever GOFLAGS `go env` already holds (environment or go env -w) is kept.
 export GOFLAGS := $(strip $(shell $(GO) env GOFLAGS) -tags=sqlite_fts5)
 
-.PHONY: help build run demo sim test unit e2e generate check-generated lint vuln bench clean
+.PHONY: help build run demo sim test unit e2e generate check-generated lint vuln notice check-notice bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -41,7 +41,7 @@ demo: build ## try wadesk offline: console + simulated Meta API + customer phone
 sim: build ## run only the Meta Graph API simulator (customer phone on http://127.0.0.1:8790)
 	./$(BINARY) sim
 
-test: check-generated lint vuln ## every test: generated-code check, lint, known vulnerabilities, unit, integration and browser tests
+test: check-generated check-notice lint vuln ## every test: generated-code and NOTICE checks, lint, known vulnerabilities, unit, integration and browser tests
 	$(GO) test -count=1 -timeout 25m ./...
 
 unit: ## the tests without the browser
@@ -60,6 +60,13 @@ check-generated: ## fail when the committed generated code is stale
 		git status --porcelain -- '*_templ.go'; exit 1; \
 	fi
 	@echo "generated code is fresh"
+
+notice: ## write NOTICE: the licenses of the Go modules and front-end files in the binary
+	$(GO) run ./scripts/notice -o NOTICE
+
+check-notice: ## fail when NOTICE is stale
+	@$(GO) run ./scripts/notice -check NOTICE
+	@echo "NOTICE is fresh"
 
 lint: ## gofmt, go vet and staticcheck (the version pinned in go.mod)
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); \
