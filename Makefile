@@ -4,7 +4,8 @@ GO      ?= go
 BINARY  ?= wadesk
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 DATA    ?= ./data
-LDFLAGS := -s -w -X main.version=$(VERSION)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 # The vulnerability data `make vuln` checks against: a version of the
 # golang.org/x/vulndb module (its commit date is the data's date). Newer data:
@@ -24,7 +25,7 @@ export GOTOOLCHAIN ?= go1.27.3+auto
 # Whatever GOFLAGS `go env` already holds (environment or go env -w) is kept.
 export GOFLAGS := $(strip $(shell $(GO) env GOFLAGS) -tags=sqlite_fts5)
 
-.PHONY: help build run demo sim test unit e2e generate check-generated lint vuln notice check-notice bench clean
+.PHONY: help build run demo sim test unit e2e generate check-generated lint vuln notice check-notice release release-smoke bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -77,8 +78,14 @@ lint: ## gofmt, go vet and staticcheck (the version pinned in go.mod)
 vuln: ## known vulnerabilities the code reaches (govulncheck; offline, from the vulndb module; VULNDB=URL asks that database)
 	GO=$(GO) scripts/vuln.sh
 
+release: ## static binaries for linux/amd64 and linux/arm64, archives, SBOMs and SHA256SUMS in dist/ (VERSION=v1.2.0 to name it)
+	GO=$(GO) VERSION=$(VERSION) COMMIT=$(COMMIT) scripts/release.sh
+
+release-smoke: ## check dist/ as a user would: checksums, file type, wadesk version, serve + /healthz (arm64 under qemu)
+	GO=$(GO) scripts/release-smoke.sh
+
 bench: ## speed and memory measurements (ratios against a baseline from the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
 
-clean: ## remove the binary
-	rm -f $(BINARY)
+clean: ## remove the binary and dist/
+	rm -rf $(BINARY) dist
