@@ -38,9 +38,6 @@ import (
 	"github.com/wadesk/wadesk/templates"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -89,7 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		return userCreate(ctx, rest[1:], getenv, stdout)
 	case "version":
-		fmt.Fprintln(stdout, "wadesk", version)
+		writeVersion(stdout, currentBuild())
 		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

@@ -406,10 +406,8 @@ func (w *worker) dispatch(ctx context.Context, batch []store.OutboxJob) {
 	clients := map[int64]providers.MessageSender{}
 	var ready []store.OutboxJob
 	for _, j := range batch {
-		c, ok := clients[j.ChannelID]
-		if !ok {
-			var err error
-			c, err = s.connect(j.ChannelID)
+		if _, ok := clients[j.ChannelID]; !ok {
+			c, err := s.connect(j.ChannelID)
 			if err == nil && c == nil {
 				err = errors.New("outbox: the connector returned no client")
 			}

@@ -1,3 +1,7 @@
+// The errors of BusinessProfile.Validate are sentences shown to an admin
+// beside the form, each naming its field with a capital letter.
+//lint:file-ignore ST1005 Validate's errors are user-facing sentences, not wrapped error strings
+
 package providers
 
 import (

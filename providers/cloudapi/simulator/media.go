@@ -63,21 +63,6 @@ func supportedMediaTypes() string {
 	return strings.Join(list, ", ")
 }
 
-// mediaKind maps a MIME type to the message type it can be sent as.
-func mediaKind(mimeType string) string {
-	switch {
-	case mimeType == "image/webp":
-		return "sticker"
-	case strings.HasPrefix(mimeType, "image/"):
-		return "image"
-	case strings.HasPrefix(mimeType, "audio/"):
-		return "audio"
-	case strings.HasPrefix(mimeType, "video/"):
-		return "video"
-	}
-	return "document"
-}
-
 func (s *Sim) storeMediaLocked(phoneID, mimeType, filename string, data []byte) *mediaObject {
 	m := &mediaObject{id: s.newIDLocked(), phoneID: phoneID, mimeType: mimeType, filename: filename, data: data, sum: sha256.Sum256(data), created: s.nowLocked()}
 	s.media[m.id] = m

@@ -667,7 +667,7 @@ func (s *Sim) interactiveBubbleLocked(b *bubbleView, in *sendInteractive) {
 		for _, sec := range a.Sections {
 			sv := sectionView{Title: sec.Title}
 			for _, row := range sec.Rows {
-				sv.Rows = append(sv.Rows, Reply{ID: row.ID, Title: row.Title, Description: row.Description})
+				sv.Rows = append(sv.Rows, Reply(row))
 			}
 			b.Sections = append(b.Sections, sv)
 		}
