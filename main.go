@@ -60,6 +60,10 @@ Usage:
                                 with a demo admin and agent, to try wadesk offline
   wadesk sim [flags]            start only the Meta Graph API simulator
   wadesk user create [flags]    create a user (e.g. the first admin)
+  wadesk user reset-password [flags]
+                                set a new password for a locked-out user
+  wadesk backup [flags]         write a consistent backup while the console runs
+  wadesk restore [flags]        restore a backup into a new, empty data directory
   wadesk version                print the version
 
 Run "wadesk COMMAND -h" for a command's flags.
@@ -84,10 +88,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "sim":
 		return simulator.Run(ctx, rest, getenv, stdout)
 	case "user":
+		if len(rest) > 0 && rest[0] == "reset-password" {
+			return userResetPassword(ctx, rest[1:], getenv, stdout)
+		}
 		if len(rest) == 0 || rest[0] != "create" {
-			return errors.New(`usage: wadesk user create --email E --password P --role admin|agent [--name N] [--data DIR]`)
+			return errors.New(`usage: wadesk user create --email E --password P --role admin|agent [--name N] [--data DIR]
+       wadesk user reset-password --email E [--password P] [--enable] [--data DIR]`)
 		}
 		return userCreate(ctx, rest[1:], getenv, stdout)
+	case "backup":
+		return backupCmd(ctx, rest, getenv, stdout)
+	case "restore":
+		return restoreCmd(ctx, rest, getenv, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "wadesk", version)
 		return nil
@@ -117,6 +129,7 @@ type serveConfig struct {
 	graphURL     string
 	graphVersion string
 	healthEvery  time.Duration
+	backups      backupSchedule
 }
 
 // parseServe reads the console's flags, with environment fallbacks.
@@ -132,7 +145,11 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.graphURL, "graph-url", envDefault(getenv, "WADESK_GRAPH_URL", cloudapi.DefaultBaseURL), "Meta Graph API base URL (env WADESK_GRAPH_URL)")
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
+	c.backups.flags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if err := c.backups.check(getenv); err != nil {
 		return c, err
 	}
 	if c.healthEvery < time.Minute {
@@ -180,7 +197,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return err
 	}
 
-	db, box, err := openData(ctx, c.dataDir)
+	db, box, err := openData(ctx, c.dataDir, logger)
 	if err != nil {
 		return err
 	}
@@ -267,6 +284,9 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
 	background.Go(func() { srv.SweepSessions(bgCtx, 10*time.Minute) })
+	if c.backups.every > 0 {
+		background.Go(func() { c.backups.schedule(c.dataDir, logger).Run(bgCtx) })
+	}
 
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -306,8 +326,9 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	return nil
 }
 
-// openData prepares the data directory: the secret key and the database.
-func openData(ctx context.Context, dir string) (*store.DB, *secrets.Box, error) {
+// openData prepares the data directory: the secret key and the database,
+// migrated to this build's schema after a backup of the old one.
+func openData(ctx context.Context, dir string, logger *slog.Logger) (*store.DB, *secrets.Box, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -317,6 +338,9 @@ func openData(ctx context.Context, dir string) (*store.DB, *secrets.Box, error) 
 	}
 	box, err := secrets.NewBox(key)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := preUpgradeBackup(ctx, dir, logger); err != nil {
 		return nil, nil, err
 	}
 	db, err := store.Open(ctx, filepath.Join(dir, "wadesk.db"))
@@ -435,7 +459,7 @@ func userCreate(ctx context.Context, args []string, getenv func(string) string, 
 	if *name == "" {
 		*name, _, _ = strings.Cut(*email, "@")
 	}
-	db, _, err := openData(ctx, *dataDir)
+	db, _, err := openData(ctx, *dataDir, slog.New(slog.NewTextHandler(stdout, nil)))
 	if err != nil {
 		return err
 	}
