@@ -57,14 +57,14 @@ const MinPassphrase = 12
 
 // Manifest describes a backup.
 type Manifest struct {
-	Format        int       `json:"format"`
-	CreatedAt     time.Time `json:"created_at"`
-	Version       string    `json:"wadesk_version"`
-	Migrations    []int     `json:"migrations"`
-	DBSize        int64     `json:"db_size"`
-	DBSHA256      string    `json:"db_sha256"`
-	KeyIncluded   bool      `json:"key_included"`
-	KeyKDF        string    `json:"key_kdf,omitempty"`
+	Format         int       `json:"format"`
+	CreatedAt      time.Time `json:"created_at"`
+	Version        string    `json:"wadesk_version"`
+	Migrations     []int     `json:"migrations"`
+	DBSize         int64     `json:"db_size"`
+	DBSHA256       string    `json:"db_sha256"`
+	KeyIncluded    bool      `json:"key_included"`
+	KeyKDF         string    `json:"key_kdf,omitempty"`
 	KeyFingerprint string    `json:"key_fingerprint,omitempty"`
 }
 
