@@ -64,6 +64,7 @@ Usage:
                                 set a new password for a locked-out user
   wadesk backup [flags]         write a consistent backup while the console runs
   wadesk restore [flags]        restore a backup into a new, empty data directory
+  wadesk doctor [serve flags]   check the installation serve would run; fails on problems
   wadesk version                print the version
 
 Run "wadesk COMMAND -h" for a command's flags.
@@ -100,6 +101,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return backupCmd(ctx, rest, getenv, stdout)
 	case "restore":
 		return restoreCmd(ctx, rest, getenv, stdout)
+	case "doctor":
+		return doctorCmd(ctx, rest, getenv, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "wadesk", version)
 		return nil

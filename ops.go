@@ -18,6 +18,9 @@ import (
 
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/backup"
+	"github.com/wadesk/wadesk/doctor"
+	"github.com/wadesk/wadesk/health"
+	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -243,4 +246,29 @@ func (b *backupSchedule) schedule(dataDir string, logger *slog.Logger) backup.Sc
 	return backup.Schedule{Dir: dir, Every: b.every, Keep: b.keep,
 		Options: backup.Options{DataDir: dataDir, Version: version, Passphrase: b.pass},
 		Log:     logger.Info, Fail: logger.Error}
+}
+
+// doctorCmd checks the installation that `wadesk serve` with the same flags
+// and environment would run, and fails when any check fails.
+func doctorCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	c, cfgErr := parseServe("doctor", args, getenv, stdout)
+	if errors.Is(cfgErr, flag.ErrHelp) {
+		return cfgErr
+	}
+	connect := connector(c.graphURL, c.graphVersion, slog.New(slog.DiscardHandler))
+	rs := doctor.Run(ctx, doctor.Config{
+		DataDir: c.dataDir, BaseURL: strings.TrimRight(c.baseURL, "/"), ConfigErr: cfgErr,
+		Connect: func(p providers.ProviderID, token string) (health.NumberGetter, error) {
+			client, err := connect(p, token)
+			if err != nil {
+				return nil, err // never a nil *cloudapi.Client inside the interface
+			}
+			return client, nil
+		},
+	})
+	if failed := doctor.Print(stdout, rs); failed > 0 {
+		return fmt.Errorf("doctor: %d check(s) failed", failed)
+	}
+	fmt.Fprintln(stdout, "everything checked is in order")
+	return nil
 }

@@ -217,3 +217,22 @@ func newerSchemaError(path string, unknown []int) error {
 		"Start the newer wadesk again, or restore the backup taken before that upgrade (wadesk restore)",
 		ErrNewerSchema, path, strings.Join(nums, ", "))
 }
+
+// OpenReadOnly opens an existing database for reading only, without
+// creating it or running migrations (W and R are the same read-only pool):
+// for diagnosing an installation without changing it.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	r, err := sql.Open("sqlite3", dsn(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(2)
+	if err := r.PingContext(ctx); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return &DB{W: r, R: r, path: path}, nil
+}
