@@ -29,6 +29,7 @@ import (
 	"github.com/wadesk/wadesk/health"
 	"github.com/wadesk/wadesk/ingest"
 	"github.com/wadesk/wadesk/mailer"
+	"github.com/wadesk/wadesk/metrics"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
@@ -133,6 +134,8 @@ type serveConfig struct {
 	graphVersion string
 	healthEvery  time.Duration
 	backups      backupSchedule
+	metricsAddr  string
+	metricsToken string
 }
 
 // parseServe reads the console's flags, with environment fallbacks.
@@ -149,11 +152,16 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
 	c.backups.flags(fs, getenv)
+	fs.StringVar(&c.metricsAddr, "metrics-addr", getenv("WADESK_METRICS_ADDR"), "serve Prometheus metrics at /metrics on this separate address, e.g. 127.0.0.1:9120 (env WADESK_METRICS_ADDR)")
+	fs.StringVar(&c.metricsToken, "metrics-token", getenv("WADESK_METRICS_TOKEN"), "serve /metrics only to requests with this bearer token; without --metrics-addr, on the console's address (env WADESK_METRICS_TOKEN)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if err := c.backups.check(getenv); err != nil {
 		return c, err
+	}
+	if c.metricsToken != "" && len(c.metricsToken) < 16 {
+		return c, errors.New("--metrics-token: use at least 16 characters")
 	}
 	if c.healthEvery < time.Minute {
 		return c, fmt.Errorf("--health-interval %s: use at least 1m (providers rate-limit their APIs)", c.healthEvery)
@@ -250,6 +258,12 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	sender.OnWindowClosed = func(conversationID int64) {
 		hub.Publish(events.Event{Kind: events.WindowClosed, ConversationID: conversationID})
 	}
+	mets := metrics.New(metrics.Config{DB: db, LivePages: hub.Subscribers, Logger: logger})
+	sender.OnSend = mets.Send
+	var consoleMetrics http.Handler
+	if c.metricsToken != "" && c.metricsAddr == "" {
+		consoleMetrics = mets.Handler(c.metricsToken)
+	}
 	vars := templates.DefaultVariables()
 	if err := vars.Add(commerce.OrderTotalVariable(db)); err != nil {
 		return err
@@ -263,7 +277,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 			}
 			return client, nil
 		},
-		Health: checker, Mail: mail})
+		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics})
 	if err != nil {
 		return err
 	}
@@ -305,6 +319,14 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	hs.RegisterOnShutdown(srv.StopStreams)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
+	if c.metricsAddr != "" {
+		ms, err := serveMetrics(c.metricsAddr, mets.Handler(c.metricsToken), logger, served)
+		if err != nil {
+			hs.Close()
+			return err
+		}
+		defer ms.Close()
+	}
 	logger.Info("wadesk started", "version", version, "listen", "http://"+ln.Addr().String(), "base_url", base.String(), "data", c.dataDir)
 	if ready != nil {
 		if err := ready(db, base); err != nil {

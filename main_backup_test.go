@@ -38,9 +38,14 @@ const (
 func fakeGraph(t *testing.T) *httptest.Server {
 	var n atomic.Int64
 	g := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
+		body, _ := io.ReadAll(r.Body)
 		w.Header().Set("Content-Type", "application/json")
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/messages") {
+			if strings.Contains(string(body), "please fail") {
+				w.WriteHeader(http.StatusBadRequest)
+				fmt.Fprint(w, `{"error":{"message":"Message Undeliverable.","type":"OAuthException","code":131026,"fbtrace_id":"A1"}}`)
+				return
+			}
 			fmt.Fprintf(w, `{"messaging_product":"whatsapp","success":true,"contacts":[{"input":"15550001111","wa_id":"15550001111"}],"messages":[{"id":"wamid.out.%d"}]}`, n.Add(1))
 			return
 		}

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -271,4 +273,26 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	fmt.Fprintln(stdout, "everything checked is in order")
 	return nil
+}
+
+// serveMetrics serves /metrics alone on its own address (a private
+// interface, or a port only the monitoring host may reach).
+func serveMetrics(addr string, h http.Handler, logger *slog.Logger, failed chan<- error) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-addr %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := ms.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			select {
+			case failed <- fmt.Errorf("metrics: %w", err):
+			default:
+			}
+		}
+	}()
+	logger.Info("metrics served", "listen", "http://"+ln.Addr().String()+"/metrics")
+	return ms, nil
 }

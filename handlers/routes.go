@@ -23,6 +23,9 @@ func (s *Server) Handler() http.Handler {
 
 	// Machine routes: no session, no cookies.
 	mux.HandleFunc("GET /healthz", s.healthz)
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics)
+	}
 	mux.Handle("GET /static/", static.Handler())
 
 	// Public browser routes.
@@ -133,11 +136,12 @@ func (s *Server) Handler() http.Handler {
 	// is signed in).
 	mux.Handle("/", s.browser(s.notFound))
 
+	webhooks := s.observeWebhooks(hooks)
 	browser := securityHeaders(s.crossOriginProtection(mux))
 	return s.recoverPanics(s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/webhooks/") {
 			w.Header().Set("X-Content-Type-Options", "nosniff")
-			hooks.ServeHTTP(w, r)
+			webhooks.ServeHTTP(w, r)
 			return
 		}
 		browser.ServeHTTP(w, r)

@@ -61,6 +61,11 @@ type Config struct {
 	// ReadReceipts is woken when a read receipt is queued (the worker that
 	// sends them). nil: the worker finds them on its own schedule.
 	ReadReceipts Notifier
+	// Webhooks hears of every answered webhook (monitoring). nil: none.
+	Webhooks WebhookObserver
+	// Metrics, when set, is served at GET /metrics (it checks its own
+	// token). nil: no /metrics route on this listener.
+	Metrics http.Handler
 }
 
 // MediaSource returns the media API of a channel's provider.
@@ -123,6 +128,10 @@ type Server struct {
 	vars     *templates.Variables
 	media    MediaSource
 	receipts Notifier
+	observer WebhookObserver
+	metrics  http.Handler
+
+	hookProviders webhookProviders
 	// streamsDone is closed by StopStreams: open event streams end so that
 	// a graceful shutdown need not wait for them.
 	streamsDone chan struct{}
@@ -158,6 +167,8 @@ func New(cfg Config) (*Server, error) {
 		vars:     cfg.Variables,
 		media:    cfg.Media,
 		receipts: cfg.ReadReceipts,
+		observer: cfg.Webhooks,
+		metrics:  cfg.Metrics,
 		validate: newValidator(),
 
 		streamsDone: make(chan struct{}),
