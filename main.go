@@ -136,6 +136,7 @@ type serveConfig struct {
 	backups      backupSchedule
 	metricsAddr  string
 	metricsToken string
+	auditDays    int
 }
 
 // parseServe reads the console's flags, with environment fallbacks.
@@ -152,6 +153,7 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
 	c.backups.flags(fs, getenv)
+	fs.IntVar(&c.auditDays, "audit-keep-days", envInt(getenv, "WADESK_AUDIT_KEEP_DAYS", 365), "how many days the audit log of admin actions is kept; 0 keeps it forever (env WADESK_AUDIT_KEEP_DAYS)")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", getenv("WADESK_METRICS_ADDR"), "serve Prometheus metrics at /metrics on this separate address, e.g. 127.0.0.1:9120 (env WADESK_METRICS_ADDR)")
 	fs.StringVar(&c.metricsToken, "metrics-token", getenv("WADESK_METRICS_TOKEN"), "serve /metrics only to requests with this bearer token; without --metrics-addr, on the console's address (env WADESK_METRICS_TOKEN)")
 	if err := fs.Parse(args); err != nil {
@@ -159,6 +161,9 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	}
 	if err := c.backups.check(getenv); err != nil {
 		return c, err
+	}
+	if c.auditDays < 0 {
+		return c, fmt.Errorf("--audit-keep-days %d: use 0 (forever) or more", c.auditDays)
 	}
 	if c.metricsToken != "" && len(c.metricsToken) < 16 {
 		return c, errors.New("--metrics-token: use at least 16 characters")
@@ -277,7 +282,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 			}
 			return client, nil
 		},
-		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics})
+		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays})
 	if err != nil {
 		return err
 	}
@@ -301,6 +306,9 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
 	background.Go(func() { srv.SweepSessions(bgCtx, 10*time.Minute) })
+	if c.auditDays > 0 {
+		background.Go(func() { purgeAudit(bgCtx, db, c.auditDays, logger) })
+	}
 	if c.backups.every > 0 {
 		background.Go(func() { c.backups.schedule(c.dataDir, logger).Run(bgCtx) })
 	}

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -178,8 +179,19 @@ func userResetPassword(ctx context.Context, args []string, getenv func(string) s
 	if err := db.SetPasswordHash(ctx, u.ID, hash); err != nil {
 		return err
 	}
+	cli := store.AuditEntry{Actor: "command line", Source: "command line", TargetType: "user", TargetID: u.ID, TargetName: u.Email}
+	reset := cli
+	reset.Action, reset.Changes = "user.password_reset", map[string]any{"password": "replaced"}
+	if _, err := db.RecordAudit(ctx, reset); err != nil {
+		return err
+	}
 	if *enable && u.Disabled() {
 		if err := db.SetUserDisabled(ctx, u.ID, false); err != nil {
+			return err
+		}
+		enabled := cli
+		enabled.Action = "user.enabled"
+		if _, err := db.RecordAudit(ctx, enabled); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "re-enabled %s\n", u.Email)
@@ -295,4 +307,31 @@ func serveMetrics(addr string, h http.Handler, logger *slog.Logger, failed chan<
 	}()
 	logger.Info("metrics served", "listen", "http://"+ln.Addr().String()+"/metrics")
 	return ms, nil
+}
+
+// envInt returns the environment's integer for key, or def when unset or
+// not a number.
+func envInt(getenv func(string) string, key string, def int) int {
+	if n, err := strconv.Atoi(getenv(key)); err == nil {
+		return n
+	}
+	return def
+}
+
+// purgeAudit deletes audit entries older than days, hourly.
+func purgeAudit(ctx context.Context, db *store.DB, days int, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := db.PurgeAudit(ctx, time.Now().AddDate(0, 0, -days)); err != nil && ctx.Err() == nil {
+			logger.Error("purge old audit entries", "err", err)
+		} else if n > 0 {
+			logger.Info("old audit entries removed", "count", n, "keep_days", days)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -131,6 +131,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /settings/email", s.adminOnly(s.settingsEmailShow))
 	mux.Handle("POST /settings/email", s.adminOnly(s.settingsEmailSave))
 	mux.Handle("POST /settings/email/test", s.adminOnly(s.settingsEmailTestSend))
+	mux.Handle("GET /settings/audit", s.adminOnly(s.settingsAuditList))
 
 	// Anything else: a 404 page (inside the session, so the layout knows who
 	// is signed in).

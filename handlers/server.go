@@ -63,6 +63,9 @@ type Config struct {
 	ReadReceipts Notifier
 	// Webhooks hears of every answered webhook (monitoring). nil: none.
 	Webhooks WebhookObserver
+	// AuditKeepDays is how long the audit trail is kept, shown on its
+	// page (0: forever).
+	AuditKeepDays int
 	// Metrics, when set, is served at GET /metrics (it checks its own
 	// token). nil: no /metrics route on this listener.
 	Metrics http.Handler
@@ -131,6 +134,8 @@ type Server struct {
 	observer WebhookObserver
 	metrics  http.Handler
 
+	auditKeepDays int
+
 	hookProviders webhookProviders
 	// streamsDone is closed by StopStreams: open event streams end so that
 	// a graceful shutdown need not wait for them.
@@ -169,7 +174,9 @@ func New(cfg Config) (*Server, error) {
 		receipts: cfg.ReadReceipts,
 		observer: cfg.Webhooks,
 		metrics:  cfg.Metrics,
-		validate: newValidator(),
+
+		auditKeepDays: cfg.AuditKeepDays,
+		validate:      newValidator(),
 
 		streamsDone: make(chan struct{}),
 	}
