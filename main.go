@@ -137,6 +137,7 @@ type serveConfig struct {
 	metricsAddr  string
 	metricsToken string
 	auditDays    int
+	retainDays   int
 }
 
 // parseServe reads the console's flags, with environment fallbacks.
@@ -153,6 +154,7 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
 	c.backups.flags(fs, getenv)
+	fs.IntVar(&c.retainDays, "retain-days", envInt(getenv, "WADESK_RETAIN_DAYS", 0), "delete messages and the webhooks that brought them this many days after they arrive; 0 keeps them (env WADESK_RETAIN_DAYS)")
 	fs.IntVar(&c.auditDays, "audit-keep-days", envInt(getenv, "WADESK_AUDIT_KEEP_DAYS", 365), "how many days the audit log of admin actions is kept; 0 keeps it forever (env WADESK_AUDIT_KEEP_DAYS)")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", getenv("WADESK_METRICS_ADDR"), "serve Prometheus metrics at /metrics on this separate address, e.g. 127.0.0.1:9120 (env WADESK_METRICS_ADDR)")
 	fs.StringVar(&c.metricsToken, "metrics-token", getenv("WADESK_METRICS_TOKEN"), "serve /metrics only to requests with this bearer token; without --metrics-addr, on the console's address (env WADESK_METRICS_TOKEN)")
@@ -161,6 +163,9 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	}
 	if err := c.backups.check(getenv); err != nil {
 		return c, err
+	}
+	if c.retainDays < 0 {
+		return c, fmt.Errorf("--retain-days %d: use 0 (keep) or more", c.retainDays)
 	}
 	if c.auditDays < 0 {
 		return c, fmt.Errorf("--audit-keep-days %d: use 0 (forever) or more", c.auditDays)
@@ -282,7 +287,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 			}
 			return client, nil
 		},
-		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays})
+		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays})
 	if err != nil {
 		return err
 	}
@@ -306,6 +311,9 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
 	background.Go(func() { srv.SweepSessions(bgCtx, 10*time.Minute) })
+	if c.retainDays > 0 {
+		background.Go(func() { purgeOldMessages(bgCtx, db, c.retainDays, logger) })
+	}
 	if c.auditDays > 0 {
 		background.Go(func() { purgeAudit(bgCtx, db, c.auditDays, logger) })
 	}

@@ -335,3 +335,38 @@ func purgeAudit(ctx context.Context, db *store.DB, days int, logger *slog.Logger
 		}
 	}
 }
+
+// purgeOldMessages deletes messages and webhooks older than days, hourly,
+// in batches so that webhooks are never kept waiting long for the writer.
+func purgeOldMessages(ctx context.Context, db *store.DB, days int, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		cutoff := time.Now().AddDate(0, 0, -days)
+		var msgs, hooks int64
+		for ctx.Err() == nil {
+			m, h, err := db.PurgeBefore(ctx, cutoff, 500)
+			if err != nil {
+				if ctx.Err() == nil {
+					logger.Error("delete old messages", "err", err)
+				}
+				break
+			}
+			msgs, hooks = msgs+m, hooks+h
+			if m == 0 && h == 0 {
+				break
+			}
+		}
+		if msgs+hooks > 0 {
+			if err := db.OptimizeSearch(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("optimize search after deleting old messages", "err", err)
+			}
+			logger.Info("old messages deleted", "messages", msgs, "webhooks", hooks, "older_than_days", days)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -31,6 +31,8 @@ const (
 	auditDepartmentRenamed    = "department.renamed"
 	auditDepartmentDeleted    = "department.deleted"
 	auditEmailSettings        = "settings.email_changed"
+	auditContactExported      = "contact.exported"
+	auditContactErased        = "contact.erased"
 )
 
 // changes collects what an action changed, for the audit trail.

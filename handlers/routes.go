@@ -132,6 +132,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /settings/email", s.adminOnly(s.settingsEmailSave))
 	mux.Handle("POST /settings/email/test", s.adminOnly(s.settingsEmailTestSend))
 	mux.Handle("GET /settings/audit", s.adminOnly(s.settingsAuditList))
+	mux.Handle("GET /settings/privacy", s.adminOnly(s.settingsPrivacyShow))
+	mux.Handle("GET /settings/privacy/contacts/{id}/export", s.adminOnly(s.contactExport))
+	mux.Handle("POST /settings/privacy/contacts/{id}/erase", s.adminOnly(s.contactErase))
 
 	// Anything else: a 404 page (inside the session, so the layout knows who
 	// is signed in).

@@ -66,6 +66,9 @@ type Config struct {
 	// AuditKeepDays is how long the audit trail is kept, shown on its
 	// page (0: forever).
 	AuditKeepDays int
+	// RetainDays is the age at which messages are deleted automatically,
+	// shown on the Privacy page (0: never).
+	RetainDays int
 	// Metrics, when set, is served at GET /metrics (it checks its own
 	// token). nil: no /metrics route on this listener.
 	Metrics http.Handler
@@ -135,6 +138,7 @@ type Server struct {
 	metrics  http.Handler
 
 	auditKeepDays int
+	retainDays    int
 
 	hookProviders webhookProviders
 	// streamsDone is closed by StopStreams: open event streams end so that
@@ -176,6 +180,7 @@ func New(cfg Config) (*Server, error) {
 		metrics:  cfg.Metrics,
 
 		auditKeepDays: cfg.AuditKeepDays,
+		retainDays:    cfg.RetainDays,
 		validate:      newValidator(),
 
 		streamsDone: make(chan struct{}),

@@ -24,6 +24,7 @@ var auditFamilies = []views.Option{
 	{Value: "user.", Label: "Users and roles"},
 	{Value: "department.", Label: "Departments"},
 	{Value: "settings.", Label: "Settings"},
+	{Value: "contact.", Label: "Customer data (privacy)"},
 }
 
 // auditLabels say what an action did.
@@ -49,6 +50,8 @@ var auditLabels = map[string]string{
 	auditDepartmentRenamed:    "Department renamed",
 	auditDepartmentDeleted:    "Department deleted",
 	auditEmailSettings:        "Email settings changed",
+	auditContactExported:      "Customer data exported",
+	auditContactErased:        "Customer erased",
 }
 
 // settingsAuditList shows the audit trail, newest first, filtered by kind
