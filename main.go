@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -138,11 +139,12 @@ type serveConfig struct {
 	metricsToken string
 	auditDays    int
 	retainDays   int
+	shutdown     time.Duration
+	trusted      []netip.Prefix
 }
 
 // parseServe reads the console's flags, with environment fallbacks.
-func parseServe(name string, args []string, getenv func(string) string, stdout io.Writer) (serveConfig, error) {
-	var c serveConfig
+func parseServe(name string, args []string, getenv func(string) string, stdout io.Writer) (c serveConfig, err error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	fs.StringVar(&c.addr, "addr", envDefault(getenv, "WADESK_ADDR", "127.0.0.1:8080"), "address to listen on (env WADESK_ADDR)")
@@ -154,6 +156,8 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
 	c.backups.flags(fs, getenv)
+	fs.DurationVar(&c.shutdown, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long to finish requests and send queued messages before stopping")
+	trusted := fs.String("trusted-proxy", getenv("WADESK_TRUSTED_PROXY"), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed, e.g. 127.0.0.1 (env WADESK_TRUSTED_PROXY)")
 	fs.IntVar(&c.retainDays, "retain-days", envInt(getenv, "WADESK_RETAIN_DAYS", 0), "delete messages and the webhooks that brought them this many days after they arrive; 0 keeps them (env WADESK_RETAIN_DAYS)")
 	fs.IntVar(&c.auditDays, "audit-keep-days", envInt(getenv, "WADESK_AUDIT_KEEP_DAYS", 365), "how many days the audit log of admin actions is kept; 0 keeps it forever (env WADESK_AUDIT_KEEP_DAYS)")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", getenv("WADESK_METRICS_ADDR"), "serve Prometheus metrics at /metrics on this separate address, e.g. 127.0.0.1:9120 (env WADESK_METRICS_ADDR)")
@@ -163,6 +167,12 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	}
 	if err := c.backups.check(getenv); err != nil {
 		return c, err
+	}
+	if c.trusted, err = parseTrustedProxies(*trusted); err != nil {
+		return c, err
+	}
+	if c.shutdown < time.Second {
+		return c, fmt.Errorf("--shutdown-timeout %s: use at least 1s", c.shutdown)
 	}
 	if c.retainDays < 0 {
 		return c, fmt.Errorf("--retain-days %d: use 0 (keep) or more", c.retainDays)
@@ -287,7 +297,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 			}
 			return client, nil
 		},
-		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays})
+		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted})
 	if err != nil {
 		return err
 	}
@@ -357,13 +367,14 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down: finishing open requests")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	logger.Info("shutting down: closing live pages, finishing open requests and queued messages", "deadline", c.shutdown)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.shutdown)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		logger.Error("shutdown", "err", err)
 		hs.Close()
 	}
+	drainOutbox(shutdownCtx, db, sender, logger)
 	return nil
 }
 

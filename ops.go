@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,6 +24,7 @@ import (
 	"github.com/wadesk/wadesk/backup"
 	"github.com/wadesk/wadesk/doctor"
 	"github.com/wadesk/wadesk/health"
+	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 )
@@ -369,4 +371,45 @@ func purgeOldMessages(ctx context.Context, db *store.DB, days int, logger *slog.
 		case <-t.C:
 		}
 	}
+}
+
+// drainOutbox waits, until ctx's deadline, for the messages agents queued
+// to be sent, so that a restart does not hold up replies typed just
+// before it. Messages left (waiting out a back-off, or past the deadline)
+// are sent after the next start.
+func drainOutbox(ctx context.Context, db *store.DB, sender *outbox.Sender, logger *slog.Logger) {
+	for {
+		n, err := db.OutboxDue(ctx, time.Now())
+		if err != nil || n == 0 {
+			return
+		}
+		sender.Notify()
+		select {
+		case <-ctx.Done():
+			logger.Warn("shutdown deadline passed with messages still being sent; they are sent after the next start", "left", n)
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// parseTrustedProxies reads --trusted-proxy: addresses or CIDRs.
+func parseTrustedProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy %q: want an IP address or a CIDR such as 10.0.0.0/8", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

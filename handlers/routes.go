@@ -142,12 +142,12 @@ func (s *Server) Handler() http.Handler {
 
 	webhooks := s.observeWebhooks(hooks)
 	browser := securityHeaders(s.crossOriginProtection(mux))
-	return s.recoverPanics(s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.trustForwarded(s.recoverPanics(s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/webhooks/") {
 			w.Header().Set("X-Content-Type-Options", "nosniff")
 			webhooks.ServeHTTP(w, r)
 			return
 		}
 		browser.ServeHTTP(w, r)
-	})))
+	}))))
 }

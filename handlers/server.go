@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"sync"
 	"sync/atomic"
@@ -66,6 +67,9 @@ type Config struct {
 	// AuditKeepDays is how long the audit trail is kept, shown on its
 	// page (0: forever).
 	AuditKeepDays int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (--trusted-proxy). Empty: the header is ignored.
+	TrustedProxies []netip.Prefix
 	// RetainDays is the age at which messages are deleted automatically,
 	// shown on the Privacy page (0: never).
 	RetainDays int
@@ -139,6 +143,7 @@ type Server struct {
 
 	auditKeepDays int
 	retainDays    int
+	trusted       []netip.Prefix
 
 	hookProviders webhookProviders
 	// streamsDone is closed by StopStreams: open event streams end so that
@@ -181,6 +186,7 @@ func New(cfg Config) (*Server, error) {
 
 		auditKeepDays: cfg.AuditKeepDays,
 		retainDays:    cfg.RetainDays,
+		trusted:       cfg.TrustedProxies,
 		validate:      newValidator(),
 
 		streamsDone: make(chan struct{}),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 )
 
 // Gauges are the store's numbers that monitoring reads at each scrape.
@@ -56,4 +57,17 @@ func (db *DB) ReadGauges(ctx context.Context) (Gauges, error) {
 		g.WALBytes = st.Size()
 	}
 	return g, nil
+}
+
+// OutboxDue counts the messages that are being sent or due to be sent by
+// now (not those waiting out a back-off): what a graceful shutdown waits
+// for.
+func (db *DB) OutboxDue(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox
+		WHERE state IN ('queued', 'attempting') AND (state = 'attempting' OR next_attempt_at <= ?)`, formatTime(now)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: outbox due: %w", err)
+	}
+	return n, nil
 }
