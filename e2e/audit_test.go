@@ -54,7 +54,8 @@ func TestAuditLogPage(t *testing.T) {
 		chromedp.SetValue(byTestID("audit-what"), "department.", chromedp.ByQuery),
 		chromedp.Focus(byTestID("audit-from"), chromedp.ByQuery),
 		chromedp.KeyEvent(kb.Enter),
-		chromedp.WaitVisible(byTestID("audit-table"), chromedp.ByQuery),
+		// The filtered page offers to clear the filters.
+		chromedp.WaitVisible(byTestID("audit-clear"), chromedp.ByQuery),
 	)
 	if u := location(t, ctx); !strings.Contains(u, "what=department.") {
 		t.Fatalf("filter did not apply: %s", u)
