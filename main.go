@@ -527,6 +527,10 @@ func userCreate(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
+	if _, err := db.RecordAudit(ctx, store.AuditEntry{Actor: "command line", Source: "command line", Action: "user.created",
+		TargetType: "user", TargetID: u.ID, TargetName: u.Email, Changes: map[string]any{"name": u.Name, "role": u.Role}}); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/wadesk/wadesk/store"
 )
 
 // `wadesk doctor` reads the same flags as serve and fails, in words, on a
@@ -52,5 +54,20 @@ func TestUserResetPassword(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"wadesk", "user", "reset-password", "--data", data, "--email", "nobody@example.com"}, noenv, &bytes.Buffer{}); err == nil {
 		t.Fatal("reset-password of an unknown user succeeded")
+	}
+	// Both command-line actions are in the audit log, as done from the command line.
+	es, err := openDB(t, data).AuditEntries(context.Background(), store.AuditFilter{Action: "user."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		if e.Actor != "command line" || e.Source != "command line" || e.TargetName != "admin@example.com" {
+			t.Errorf("entry %+v", e)
+		}
+		got = append(got, e.Action)
+	}
+	if strings.Join(got, " ") != "user.enabled user.password_reset user.created" {
+		t.Errorf("audit entries %v", got)
 	}
 }

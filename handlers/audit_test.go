@@ -40,6 +40,13 @@ func TestAuditTrailRecordsEachAdminAction(t *testing.T) {
 		t.Fatalf("no department %s", name)
 		return ""
 	}
+	partnerID := func() string {
+		ps, err := site.db.ListPaymentPartners(ctx, site.channel.ID)
+		if err != nil || len(ps) == 0 {
+			t.Fatalf("payment partners: %v %v", ps, err)
+		}
+		return strconv.FormatInt(ps[0].ID, 10)
+	}
 	const (
 		newToken    = "EAAWadeskSimulatorAccessToken0000000000000000000000"
 		newSecret   = "0badc0de0badc0de0badc0de0badc0de"
@@ -122,6 +129,18 @@ func TestAuditTrailRecordsEachAdminAction(t *testing.T) {
 			ok(site.post(admin, "/settings/email", url.Values{"host": {"smtp.example.com"}, "port": {"587"}, "tls_mode": {"starttls"},
 				"username": {"desk"}, "password": {mailPass}, "from_address": {"desk@example.com"}}))
 		}, "settings.email_changed", "Email", []string{"smtp.example.com", "password replaced"}},
+		{"business profile changed", func() {
+			ok(site.post(admin, site.path("/profile"), profileForm()))
+		}, "channel.profile_changed", "Bakery orders", nil},
+		{"payment partner added", func() {
+			ok(site.post(admin, site.path("/store/partners"), url.Values{"kind": {"stripe"}, "url": {"https://buy.stripe.com/test_abc"}}))
+		}, "channel.payment_partner_added", "Bakery orders", []string{"stripe", "https://buy.stripe.com/test_abc"}},
+		{"payment partner made default", func() {
+			ok(site.post(admin, site.path("/store/partners/"+partnerID()+"/default"), nil))
+		}, "channel.payment_partner_default_set", "Bakery orders", []string{"partner id"}},
+		{"payment partner removed", func() {
+			ok(site.post(admin, site.path("/store/partners/"+partnerID()+"/delete"), nil))
+		}, "channel.payment_partner_removed", "Bakery orders", []string{"partner id"}},
 		{"default channel", func() {
 			ok(site.post(admin, "/channels/"+ch+"/default", nil))
 		}, "channel.default_set", "Bakery orders", nil},
