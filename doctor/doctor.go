@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/wadesk/wadesk/health"
@@ -299,12 +298,11 @@ func checkDisk(dir string, dirOK bool, minFree uint64, add adder) {
 	if !dirOK {
 		return
 	}
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(dir, &st); err != nil {
+	free, err := freeSpace(dir)
+	if err != nil {
 		add("disk space", Warn, "cannot tell the free space of %s: %v", dir, err)
 		return
 	}
-	free := st.Bavail * uint64(st.Bsize)
 	switch {
 	case free < minFree:
 		add("disk space", Fail, "only %s free where %s is: SQLite stops writing (and webhooks stop being accepted) when the disk is full. Free some space.", human(free), dir)
