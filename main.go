@@ -367,6 +367,9 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
+	if c.shutdown <= 0 {
+		c.shutdown = 30 * time.Second // a config not from parseServe (the demo)
+	}
 	logger.Info("shutting down: closing live pages, finishing open requests and queued messages", "deadline", c.shutdown)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.shutdown)
 	defer cancel()
