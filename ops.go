@@ -224,14 +224,16 @@ func (b *backupSchedule) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&b.dir, "backup-dir", getenv("WADESK_BACKUP_DIR"), "directory for scheduled backups (default DATA/backups; env WADESK_BACKUP_DIR)")
 	fs.IntVar(&b.keep, "backup-keep", 7, "how many scheduled backups to keep")
 	fs.StringVar(&b.passFile, "backup-passphrase-file", getenv("WADESK_BACKUP_PASSPHRASE_FILE"), "seal secret.key into each backup with the passphrase in this file (env WADESK_BACKUP_PASSPHRASE_FILE)")
-	if v := getenv("WADESK_BACKUP_EVERY"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			b.every = d
-		}
-	}
 }
 
 func (b *backupSchedule) check(getenv func(string) string) error {
+	if v := getenv("WADESK_BACKUP_EVERY"); v != "" && b.every == 0 {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("WADESK_BACKUP_EVERY %q: want a duration such as 24h", v)
+		}
+		b.every = d
+	}
 	if b.every == 0 {
 		return nil
 	}
