@@ -71,3 +71,28 @@ func TestUserResetPassword(t *testing.T) {
 		t.Errorf("audit entries %v", got)
 	}
 }
+
+// The operations flags refuse values that cannot work, in words.
+func TestOpsFlagsRefuseBadValues(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{args: []string{"--backup-every", "10s"}, want: "--backup-every"},
+		{args: []string{"--backup-every", "1h", "--backup-keep", "0"}, want: "--backup-keep"},
+		{env: map[string]string{"WADESK_BACKUP_EVERY": "daily"}, want: "WADESK_BACKUP_EVERY"},
+		{args: []string{"--metrics-token", "short"}, want: "--metrics-token"},
+		{args: []string{"--trusted-proxy", "10.0.0.0/33"}, want: "--trusted-proxy"},
+		{args: []string{"--retain-days", "-1"}, want: "--retain-days"},
+		{args: []string{"--audit-keep-days", "-5"}, want: "--audit-keep-days"},
+		{args: []string{"--shutdown-timeout", "10ms"}, want: "--shutdown-timeout"},
+	} {
+		getenv := func(k string) string { return tt.env[k] }
+		args := append([]string{"wadesk", "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, tt.args...)
+		err := run(context.Background(), args, getenv, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("serve %v %v: %v, want an error naming %s", tt.args, tt.env, err, tt.want)
+		}
+	}
+}
