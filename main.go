@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -29,6 +30,7 @@ import (
 	"github.com/wadesk/wadesk/health"
 	"github.com/wadesk/wadesk/ingest"
 	"github.com/wadesk/wadesk/mailer"
+	"github.com/wadesk/wadesk/metrics"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
@@ -57,6 +59,11 @@ Usage:
                                 with a demo admin and agent, to try wadesk offline
   wadesk sim [flags]            start only the Meta Graph API simulator
   wadesk user create [flags]    create a user (e.g. the first admin)
+  wadesk user reset-password [flags]
+                                set a new password for a locked-out user
+  wadesk backup [flags]         write a consistent backup while the console runs
+  wadesk restore [flags]        restore a backup into a new, empty data directory
+  wadesk doctor [serve flags]   check the installation serve would run; fails on problems
   wadesk version                print the version
 
 Run "wadesk COMMAND -h" for a command's flags.
@@ -81,10 +88,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "sim":
 		return simulator.Run(ctx, rest, getenv, stdout)
 	case "user":
+		if len(rest) > 0 && rest[0] == "reset-password" {
+			return userResetPassword(ctx, rest[1:], getenv, stdout)
+		}
 		if len(rest) == 0 || rest[0] != "create" {
-			return errors.New(`usage: wadesk user create --email E --password P --role admin|agent [--name N] [--data DIR]`)
+			return errors.New(`usage: wadesk user create --email E --password P --role admin|agent [--name N] [--data DIR]
+       wadesk user reset-password --email E [--password P] [--enable] [--data DIR]`)
 		}
 		return userCreate(ctx, rest[1:], getenv, stdout)
+	case "backup":
+		return backupCmd(ctx, rest, getenv, stdout)
+	case "restore":
+		return restoreCmd(ctx, rest, getenv, stdout)
+	case "doctor":
+		return doctorCmd(ctx, rest, getenv, stdout)
 	case "version":
 		writeVersion(stdout, currentBuild())
 		return nil
@@ -114,11 +131,17 @@ type serveConfig struct {
 	graphURL     string
 	graphVersion string
 	healthEvery  time.Duration
+	backups      backupSchedule
+	metricsAddr  string
+	metricsToken string
+	auditDays    int
+	retainDays   int
+	shutdown     time.Duration
+	trusted      []netip.Prefix
 }
 
 // parseServe reads the console's flags, with environment fallbacks.
-func parseServe(name string, args []string, getenv func(string) string, stdout io.Writer) (serveConfig, error) {
-	var c serveConfig
+func parseServe(name string, args []string, getenv func(string) string, stdout io.Writer) (c serveConfig, err error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	fs.StringVar(&c.addr, "addr", envDefault(getenv, "WADESK_ADDR", "127.0.0.1:8080"), "address to listen on (env WADESK_ADDR)")
@@ -129,8 +152,33 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.graphURL, "graph-url", envDefault(getenv, "WADESK_GRAPH_URL", cloudapi.DefaultBaseURL), "Meta Graph API base URL (env WADESK_GRAPH_URL)")
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
+	c.backups.flags(fs, getenv)
+	fs.DurationVar(&c.shutdown, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long to finish requests and send queued messages before stopping")
+	trusted := fs.String("trusted-proxy", getenv("WADESK_TRUSTED_PROXY"), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed, e.g. 127.0.0.1 (env WADESK_TRUSTED_PROXY)")
+	fs.IntVar(&c.retainDays, "retain-days", envInt(getenv, "WADESK_RETAIN_DAYS", 0), "delete messages and the webhooks that brought them this many days after they arrive; 0 keeps them (env WADESK_RETAIN_DAYS)")
+	fs.IntVar(&c.auditDays, "audit-keep-days", envInt(getenv, "WADESK_AUDIT_KEEP_DAYS", 365), "how many days the audit log of admin actions is kept; 0 keeps it forever (env WADESK_AUDIT_KEEP_DAYS)")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", getenv("WADESK_METRICS_ADDR"), "serve Prometheus metrics at /metrics on this separate address, e.g. 127.0.0.1:9120 (env WADESK_METRICS_ADDR)")
+	fs.StringVar(&c.metricsToken, "metrics-token", getenv("WADESK_METRICS_TOKEN"), "serve /metrics only to requests with this bearer token; without --metrics-addr, on the console's address (env WADESK_METRICS_TOKEN)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if err := c.backups.check(getenv); err != nil {
+		return c, err
+	}
+	if c.trusted, err = parseTrustedProxies(*trusted); err != nil {
+		return c, err
+	}
+	if c.shutdown < time.Second {
+		return c, fmt.Errorf("--shutdown-timeout %s: use at least 1s", c.shutdown)
+	}
+	if c.retainDays < 0 {
+		return c, fmt.Errorf("--retain-days %d: use 0 (keep) or more", c.retainDays)
+	}
+	if c.auditDays < 0 {
+		return c, fmt.Errorf("--audit-keep-days %d: use 0 (forever) or more", c.auditDays)
+	}
+	if c.metricsToken != "" && len(c.metricsToken) < 16 {
+		return c, errors.New("--metrics-token: use at least 16 characters")
 	}
 	if c.healthEvery < time.Minute {
 		return c, fmt.Errorf("--health-interval %s: use at least 1m (providers rate-limit their APIs)", c.healthEvery)
@@ -177,7 +225,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return err
 	}
 
-	db, box, err := openData(ctx, c.dataDir)
+	db, box, err := openData(ctx, c.dataDir, logger)
 	if err != nil {
 		return err
 	}
@@ -227,6 +275,12 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	sender.OnWindowClosed = func(conversationID int64) {
 		hub.Publish(events.Event{Kind: events.WindowClosed, ConversationID: conversationID})
 	}
+	mets := metrics.New(metrics.Config{DB: db, LivePages: hub.Subscribers, Logger: logger})
+	sender.OnSend = mets.Send
+	var consoleMetrics http.Handler
+	if c.metricsToken != "" && c.metricsAddr == "" {
+		consoleMetrics = mets.Handler(c.metricsToken)
+	}
 	vars := templates.DefaultVariables()
 	if err := vars.Add(commerce.OrderTotalVariable(db)); err != nil {
 		return err
@@ -240,7 +294,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 			}
 			return client, nil
 		},
-		Health: checker, Mail: mail})
+		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted})
 	if err != nil {
 		return err
 	}
@@ -264,6 +318,15 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
 	background.Go(func() { srv.SweepSessions(bgCtx, 10*time.Minute) })
+	if c.retainDays > 0 {
+		background.Go(func() { purgeOldMessages(bgCtx, db, c.retainDays, logger) })
+	}
+	if c.auditDays > 0 {
+		background.Go(func() { purgeAudit(bgCtx, db, c.auditDays, logger) })
+	}
+	if c.backups.every > 0 {
+		background.Go(func() { c.backups.schedule(c.dataDir, logger).Run(bgCtx) })
+	}
 
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -279,6 +342,14 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	hs.RegisterOnShutdown(srv.StopStreams)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
+	if c.metricsAddr != "" {
+		ms, err := serveMetrics(c.metricsAddr, mets.Handler(c.metricsToken), logger, served)
+		if err != nil {
+			hs.Close()
+			return err
+		}
+		defer ms.Close()
+	}
 	logger.Info("wadesk started", "version", version, "listen", "http://"+ln.Addr().String(), "base_url", base.String(), "data", c.dataDir)
 	if ready != nil {
 		if err := ready(db, base); err != nil {
@@ -293,18 +364,23 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down: finishing open requests")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	if c.shutdown <= 0 {
+		c.shutdown = 30 * time.Second // a config not from parseServe (the demo)
+	}
+	logger.Info("shutting down: closing live pages, finishing open requests and queued messages", "deadline", c.shutdown)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.shutdown)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		logger.Error("shutdown", "err", err)
 		hs.Close()
 	}
+	drainOutbox(shutdownCtx, db, sender, logger)
 	return nil
 }
 
-// openData prepares the data directory: the secret key and the database.
-func openData(ctx context.Context, dir string) (*store.DB, *secrets.Box, error) {
+// openData prepares the data directory: the secret key and the database,
+// migrated to this build's schema after a backup of the old one.
+func openData(ctx context.Context, dir string, logger *slog.Logger) (*store.DB, *secrets.Box, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -314,6 +390,9 @@ func openData(ctx context.Context, dir string) (*store.DB, *secrets.Box, error) 
 	}
 	box, err := secrets.NewBox(key)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := preUpgradeBackup(ctx, dir, logger); err != nil {
 		return nil, nil, err
 	}
 	db, err := store.Open(ctx, filepath.Join(dir, "wadesk.db"))
@@ -432,7 +511,7 @@ func userCreate(ctx context.Context, args []string, getenv func(string) string, 
 	if *name == "" {
 		*name, _, _ = strings.Cut(*email, "@")
 	}
-	db, _, err := openData(ctx, *dataDir)
+	db, _, err := openData(ctx, *dataDir, slog.New(slog.NewTextHandler(stdout, nil)))
 	if err != nil {
 		return err
 	}
@@ -446,6 +525,10 @@ func userCreate(ctx context.Context, args []string, getenv func(string) string, 
 		return fmt.Errorf("a user with email %s already exists", *email)
 	}
 	if err != nil {
+		return err
+	}
+	if _, err := db.RecordAudit(ctx, store.AuditEntry{Actor: "command line", Source: "command line", Action: "user.created",
+		TargetType: "user", TargetID: u.ID, TargetName: u.Email, Changes: map[string]any{"name": u.Name, "role": u.Role}}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)

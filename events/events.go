@@ -75,6 +75,13 @@ func (h *Hub) Subscribe(buffer int) *Subscription {
 	return s
 }
 
+// Subscribers is how many subscriptions are open (the live pages).
+func (h *Hub) Subscribers() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
 // Close stops the subscription.
 func (s *Subscription) Close() {
 	s.hub.mu.Lock()

@@ -12,6 +12,7 @@ func (s *Server) channelDefault(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.audit(r, auditChannelDefault, "channel", ch.ID, ch.Title, nil)
 	s.flashSuccess(w, r, ch.Title+" is now the default channel.")
 	redirect(w, r, "/channels/"+itoa(ch.ID))
 }

@@ -37,6 +37,7 @@ func (s *Server) channelDelete(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.audit(r, auditChannelDeleted, "channel", ch.ID, ch.Title, nil)
 	s.log.Info("channel deleted", "channel_id", ch.ID, "by", currentUser(ctx).ID)
 	s.flashSuccess(w, r, "Channel "+ch.Title+" deleted. Its conversations stay readable in the inbox.")
 	redirect(w, r, "/channels")

@@ -31,6 +31,7 @@ func (s *Server) channelForwardSecret(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.audit(r, auditForwardSecretCreated, "channel", ch.ID, ch.Title, changes{}.secret("forward_secret", true))
 	s.log.Info("forward secret made", "channel_id", ch.ID, "replaced", ch.HasForwardSecret, "by", currentUser(ctx).ID)
 	w.Header().Set("Cache-Control", "no-store")
 	s.channelShow(w, r.WithContext(context.WithValue(ctx, newForwardSecretKey{}, secret)))

@@ -50,6 +50,7 @@ func (s *Server) channelPartnerCreate(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
+		s.audit(r, auditPartnerAdded, "channel", ch.ID, ch.Title, changes{"partner": p.Name, "kind": p.Kind, "url": p.URL, "default": p.IsDefault})
 		s.log.Info("payment partner added", "channel_id", ch.ID, "partner_id", p.ID, "kind", p.Kind, "by", currentUser(r.Context()).ID)
 		msg := "Payment partner " + p.Name + " added."
 		if p.IsDefault {

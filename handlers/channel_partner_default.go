@@ -28,6 +28,7 @@ func (s *Server) channelPartnerDefault(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.audit(r, auditPartnerDefault, "channel", ch.ID, ch.Title, changes{"partner_id": pid})
 	s.log.Info("default payment partner set", "channel_id", ch.ID, "partner_id", pid, "by", currentUser(r.Context()).ID)
 	s.flashSuccess(w, r, "Default payment partner changed.")
 	redirect(w, r, storePath(ch.ID)+"/partners")

@@ -24,6 +24,7 @@ func (s *Server) channelPartnerDelete(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.audit(r, auditPartnerRemoved, "channel", ch.ID, ch.Title, changes{"partner_id": pid})
 	s.log.Info("payment partner removed", "channel_id", ch.ID, "partner_id", pid, "by", currentUser(r.Context()).ID)
 	s.flashSuccess(w, r, "Payment partner removed.")
 	redirect(w, r, storePath(ch.ID)+"/partners")

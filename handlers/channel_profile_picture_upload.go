@@ -98,6 +98,7 @@ func (s *Server) channelProfilePictureUpload(w http.ResponseWriter, r *http.Requ
 		s.showProfileWith(w, r, ch, api, func(v *views.ProfileForm) { profileProblem(v, err, "picture") })
 		return
 	}
+	s.audit(r, auditProfilePicture, "channel", ch.ID, ch.Title, nil)
 	s.log.Info("business profile picture changed", "channel_id", ch.ID, "bytes", len(pic.Data), "side", pic.Side,
 		"cropped", pic.Cropped, "scaled", pic.Scaled, "turned", pic.Turned, "by", currentUser(r.Context()).ID)
 	msg := providerName(ch.Provider) + " accepted the new profile picture" + pictureChanges(pic) + "."

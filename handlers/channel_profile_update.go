@@ -57,6 +57,7 @@ func (s *Server) channelProfileUpdate(w http.ResponseWriter, r *http.Request) {
 		show()
 		return
 	}
+	s.audit(r, auditProfileChanged, "channel", ch.ID, ch.Title, nil)
 	s.log.Info("business profile updated", "channel_id", ch.ID, "by", currentUser(r.Context()).ID)
 	got, err := api.GetBusinessProfile(ctx, ch.PhoneNumberID)
 	if err != nil {

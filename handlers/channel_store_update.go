@@ -76,6 +76,7 @@ func (s *Server) channelStoreUpdate(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
+		s.audit(r, auditStoreSettings, "channel", ch.ID, ch.Title, nil)
 		s.log.Info("store settings saved", "channel_id", ch.ID, "by", currentUser(ctx).ID)
 		s.flashSuccess(w, r, "Store settings saved.")
 		redirect(w, r, storePath(ch.ID))

@@ -63,6 +63,8 @@ func (s *Server) channelTemplateCreate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.audit(r, auditTemplateSubmitted, "template", saved.ID, saved.Name,
+		changes{"channel": ch.Title, "language": saved.Language, "category": saved.Category})
 	s.log.Info("template submitted", "channel_id", ch.ID, "template_id", saved.ProviderTemplateID, "name", saved.Name,
 		"language", saved.Language, "status", saved.Status, "by", currentUser(r.Context()).ID)
 	msg := "Submitted " + saved.Name + " (" + templates.LanguageName(saved.Language) + ") to Meta for approval. "

@@ -43,6 +43,7 @@ func (s *Server) channelTemplateDelete(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.audit(r, auditTemplateDeleted, "template", t.ID, t.Name, changes{"channel": ch.Title})
 	s.log.Info("template deleted", "channel_id", ch.ID, "name", t.Name, "rows", n, "already_gone", gone, "by", currentUser(r.Context()).ID)
 	s.flashSuccess(w, r, "Deleted the template "+t.Name+" in every language. Meta does not accept a new template named "+t.Name+" for 30 days.")
 	redirect(w, r, "/channels/"+itoa(ch.ID)+"/templates")

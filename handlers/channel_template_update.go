@@ -68,6 +68,7 @@ func (s *Server) channelTemplateUpdate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.audit(r, auditTemplateResubmitted, "template", t.ID, t.Name, changes{"channel": ch.Title, "language": t.Language})
 	s.log.Info("template resubmitted", "channel_id", ch.ID, "template_id", t.ProviderTemplateID, "name", t.Name,
 		"language", t.Language, "by", currentUser(r.Context()).ID)
 	s.flashSuccess(w, r, "Submitted the changes to "+t.Name+" for approval. It shows as pending review until Meta decides.")

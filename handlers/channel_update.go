@@ -103,6 +103,14 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	c := changes{}.diff("title", ch.Title, f.Title).diff("app_id", ch.AppID, f.AppID).diff("forward_url", ch.ForwardURL, f.ForwardURL).
+		diff("department_id", ch.DepartmentID, deptID).diff("alert_emails", nonNil(ch.AlertEmails), nonNil(emails))
+	if len(c) > 0 {
+		s.audit(r, auditChannelUpdated, "channel", ch.ID, f.Title, c)
+	}
+	if token != "" || appSecret != "" {
+		s.audit(r, auditChannelSecrets, "channel", ch.ID, f.Title, changes{}.secret("access_token", token != "").secret("app_secret", appSecret != ""))
+	}
 	s.log.Info("channel updated", "channel_id", ch.ID, "token_replaced", token != "", "app_secret_replaced", appSecret != "",
 		"by", currentUser(r.Context()).ID)
 	s.flashSuccess(w, r, "Saved the changes to "+f.Title+".")

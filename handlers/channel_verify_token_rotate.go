@@ -50,6 +50,7 @@ func (s *Server) channelVerifyTokenRotate(w http.ResponseWriter, r *http.Request
 		redirect(w, r, "/channels/"+itoa(ch.ID))
 		return
 	}
+	s.audit(r, auditVerifyTokenRotated, "channel", ch.ID, ch.Title, changes{}.secret("verify_token", true))
 	s.log.Info("verify token rotated", "channel_id", ch.ID, "by", currentUser(ctx).ID)
 	s.flashSuccess(w, r, "New verify token made, and the webhook registered with it.")
 	redirect(w, r, "/channels/"+itoa(ch.ID))

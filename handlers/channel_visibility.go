@@ -18,6 +18,7 @@ func (s *Server) channelVisibility(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.audit(r, auditChannelVisibility, "channel", ch.ID, ch.Title, changes{}.diff("inbox_visible", ch.InboxVisible, visible))
 	if visible {
 		s.flashSuccess(w, r, "Conversations of "+ch.Title+" are shown in the inbox again.")
 	} else {

@@ -98,6 +98,7 @@ func (s *Server) channelWizardFinish(w http.ResponseWriter, r *http.Request) {
 	if err := s.db.FinishChannelDraft(ctx, d.UserID); err != nil {
 		s.log.Error("wizard: remove finished draft", "err", err)
 	}
+	s.audit(r, auditChannelCreated, "channel", ch.ID, ch.Title, changes{"provider": ch.Provider, "phone_number_id": ch.PhoneNumberID, "waba_id": ch.WABAID})
 	s.log.Info("channel connected", "channel_id", ch.ID, "waba_id", ch.WABAID, "phone_number_id", ch.PhoneNumberID, "by", d.UserID)
 	s.flashSuccess(w, r, "Connection successfully established. Meta confirmed the webhook URL and will deliver this number's messages to wadesk.")
 	redirect(w, r, "/channels/"+itoa(ch.ID))

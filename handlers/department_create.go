@@ -26,6 +26,7 @@ func (s *Server) departmentCreate(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		default:
+			s.audit(r, auditDepartmentCreated, "department", d.ID, d.Name, nil)
 			s.log.Info("department created", "department_id", d.ID, "by", currentUser(r.Context()).ID)
 			s.flashSuccess(w, r, "Department "+d.Name+" created.")
 			redirect(w, r, "/settings/departments")

@@ -27,6 +27,7 @@ func (s *Server) departmentDelete(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.audit(r, auditDepartmentDeleted, "department", d.ID, d.Name, nil)
 	s.log.Info("department deleted", "department_id", id, "by", currentUser(r.Context()).ID)
 	s.flashSuccess(w, r, "Department "+d.Name+" deleted.")
 	redirect(w, r, "/settings/departments")

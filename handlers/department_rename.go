@@ -23,6 +23,7 @@ func (s *Server) departmentRename(w http.ResponseWriter, r *http.Request) {
 	f := departmentForm{Name: strings.TrimSpace(r.PostFormValue("name"))}
 	errs := s.check(f)
 	if len(errs) == 0 {
+		old, _ := s.db.DepartmentByID(r.Context(), id) // for the audit trail
 		err := s.db.RenameDepartment(r.Context(), id, f.Name)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -34,6 +35,7 @@ func (s *Server) departmentRename(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		default:
+			s.audit(r, auditDepartmentRenamed, "department", id, f.Name, changes{}.diff("name", old.Name, f.Name))
 			s.flashSuccess(w, r, "Department renamed to "+f.Name+".")
 			redirect(w, r, "/settings/departments")
 			return

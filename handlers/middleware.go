@@ -215,9 +215,10 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// clientIP is the address the request came from. wadesk does not trust
-// X-Forwarded-For: behind a proxy every client would share its address,
-// which makes the per-address throttle stricter, never weaker.
+// clientIP is the address the request came from. X-Forwarded-For counts
+// only from the proxies given with --trusted-proxy (see trustForwarded);
+// otherwise every client behind a proxy shares its address, which makes
+// the per-address throttle stricter, never weaker.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

@@ -23,6 +23,9 @@ func (s *Server) Handler() http.Handler {
 
 	// Machine routes: no session, no cookies.
 	mux.HandleFunc("GET /healthz", s.healthz)
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics)
+	}
 	mux.Handle("GET /static/", static.Handler())
 
 	// Public browser routes.
@@ -128,18 +131,23 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /settings/email", s.adminOnly(s.settingsEmailShow))
 	mux.Handle("POST /settings/email", s.adminOnly(s.settingsEmailSave))
 	mux.Handle("POST /settings/email/test", s.adminOnly(s.settingsEmailTestSend))
+	mux.Handle("GET /settings/audit", s.adminOnly(s.settingsAuditList))
+	mux.Handle("GET /settings/privacy", s.adminOnly(s.settingsPrivacyShow))
+	mux.Handle("GET /settings/privacy/contacts/{id}/export", s.adminOnly(s.contactExport))
+	mux.Handle("POST /settings/privacy/contacts/{id}/erase", s.adminOnly(s.contactErase))
 
 	// Anything else: a 404 page (inside the session, so the layout knows who
 	// is signed in).
 	mux.Handle("/", s.browser(s.notFound))
 
+	webhooks := s.observeWebhooks(hooks)
 	browser := securityHeaders(s.crossOriginProtection(mux))
-	return s.recoverPanics(s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.trustForwarded(s.recoverPanics(s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/webhooks/") {
 			w.Header().Set("X-Content-Type-Options", "nosniff")
-			hooks.ServeHTTP(w, r)
+			webhooks.ServeHTTP(w, r)
 			return
 		}
 		browser.ServeHTTP(w, r)
-	})))
+	}))))
 }

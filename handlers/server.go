@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"sync"
 	"sync/atomic"
@@ -61,6 +62,20 @@ type Config struct {
 	// ReadReceipts is woken when a read receipt is queued (the worker that
 	// sends them). nil: the worker finds them on its own schedule.
 	ReadReceipts Notifier
+	// Webhooks hears of every answered webhook (monitoring). nil: none.
+	Webhooks WebhookObserver
+	// AuditKeepDays is how long the audit trail is kept, shown on its
+	// page (0: forever).
+	AuditKeepDays int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (--trusted-proxy). Empty: the header is ignored.
+	TrustedProxies []netip.Prefix
+	// RetainDays is the age at which messages are deleted automatically,
+	// shown on the Privacy page (0: never).
+	RetainDays int
+	// Metrics, when set, is served at GET /metrics (it checks its own
+	// token). nil: no /metrics route on this listener.
+	Metrics http.Handler
 }
 
 // MediaSource returns the media API of a channel's provider.
@@ -123,6 +138,14 @@ type Server struct {
 	vars     *templates.Variables
 	media    MediaSource
 	receipts Notifier
+	observer WebhookObserver
+	metrics  http.Handler
+
+	auditKeepDays int
+	retainDays    int
+	trusted       []netip.Prefix
+
+	hookProviders webhookProviders
 	// streamsDone is closed by StopStreams: open event streams end so that
 	// a graceful shutdown need not wait for them.
 	streamsDone chan struct{}
@@ -158,7 +181,13 @@ func New(cfg Config) (*Server, error) {
 		vars:     cfg.Variables,
 		media:    cfg.Media,
 		receipts: cfg.ReadReceipts,
-		validate: newValidator(),
+		observer: cfg.Webhooks,
+		metrics:  cfg.Metrics,
+
+		auditKeepDays: cfg.AuditKeepDays,
+		retainDays:    cfg.RetainDays,
+		trusted:       cfg.TrustedProxies,
+		validate:      newValidator(),
 
 		streamsDone: make(chan struct{}),
 	}

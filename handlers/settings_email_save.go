@@ -70,6 +70,11 @@ func (s *Server) settingsEmailSave(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	if c := (changes{}).diff("host", saved.Host, f.Host).diff("port", saved.Port, port).diff("tls_mode", saved.TLSMode, f.TLSMode).
+		diff("username", saved.Username, f.Username).diff("from_address", saved.FromAddress, f.FromAddress).
+		secret("password", f.Password != ""); len(c) > 0 {
+		s.audit(r, auditEmailSettings, "settings", 0, "Email", c)
+	}
 	s.log.Info("mail settings saved", "host", f.Host, "port", port, "tls", f.TLSMode, "sign_in", f.Username != "",
 		"password_replaced", f.Password != "", "by", currentUser(r.Context()).ID)
 	s.flashSuccess(w, r, "Saved the email settings. Send a test email to check them.")

@@ -85,7 +85,10 @@ func startTemplateSite(t *testing.T) *tplSite {
 	t.Cleanup(graph.Close)
 
 	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
-	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1"},
+	// The console's own address is its base URL, so that the simulator can
+	// call the webhook URL back when the channel wizard subscribes it.
+	ts := httptest.NewUnstartedServer(nil)
+	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: &url.URL{Scheme: "http", Host: ts.Listener.Addr().String()},
 		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
 			c, err := cloudapi.New(cloudapi.Config{BaseURL: graph.URL, Token: token, HTTPClient: &http.Client{Timeout: 10 * time.Second}})
 			if err != nil {
@@ -97,7 +100,8 @@ func startTemplateSite(t *testing.T) *tplSite {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	ts := httptest.NewServer(srv.Handler())
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
 	t.Cleanup(ts.Close)
 	site.url = ts.URL
 

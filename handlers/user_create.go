@@ -64,6 +64,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.audit(r, auditUserCreated, "user", u.ID, u.Email, changes{"name": u.Name, "role": u.Role})
 	s.log.Info("user created", "user_id", u.ID, "role", u.Role, "by", currentUser(r.Context()).ID)
 	s.flashSuccess(w, r, u.Name+" can now sign in as "+u.Email+".")
 	redirect(w, r, "/settings/users")

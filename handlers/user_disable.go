@@ -40,6 +40,7 @@ func (s *Server) userDisable(w http.ResponseWriter, r *http.Request) {
 	if err := s.endSessionsOf(r, u.ID); err != nil {
 		s.log.Error("end sessions of disabled user", "user_id", u.ID, "err", err)
 	}
+	s.audit(r, auditUserDisabled, "user", u.ID, u.Email, nil)
 	s.log.Info("user disabled", "user_id", u.ID, "by", me.ID)
 	s.flashSuccess(w, r, u.Name+" is disabled and has been signed out.")
 	redirect(w, r, "/settings/users")

@@ -12,6 +12,7 @@ func (s *Server) userEnable(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.audit(r, auditUserEnabled, "user", u.ID, u.Email, nil)
 	s.log.Info("user enabled", "user_id", u.ID, "by", currentUser(r.Context()).ID)
 	s.flashSuccess(w, r, u.Name+" can sign in again.")
 	redirect(w, r, "/settings/users")

@@ -44,6 +44,7 @@ func (s *Server) userPasswordReset(w http.ResponseWriter, r *http.Request) {
 	if err := s.endSessionsOf(r, u.ID); err != nil {
 		s.log.Error("end sessions after password reset", "user_id", u.ID, "err", err)
 	}
+	s.audit(r, auditUserPasswordReset, "user", u.ID, u.Email, changes{}.secret("password", true))
 	s.log.Info("password reset", "user_id", u.ID, "by", me.ID)
 	if u.ID == me.ID {
 		// Their own sessions just ended; keep this browser signed in.

@@ -58,6 +58,9 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	if c := (changes{}).diff("name", u.Name, f.Name).diff("role", u.Role, f.Role).diff("departments", nonNil(u.DepartmentIDs), nonNil(deptIDs)); len(c) > 0 {
+		s.audit(r, auditUserUpdated, "user", u.ID, u.Email, c)
+	}
 	s.log.Info("user updated", "user_id", u.ID, "role", f.Role, "by", me.ID)
 	s.flashSuccess(w, r, "Saved the changes to "+f.Name+".")
 	redirect(w, r, "/settings/users")

@@ -137,3 +137,19 @@ func tokenAdvice(p providers.ProviderID, title string) string {
 	return "Create a new access token or API key with " + providerWord(p) + " and paste it under " + where +
 		". wadesk checks the channel again and emails you when it works."
 }
+
+// Diagnosis is a one-off reading of a provider's answer about a channel's
+// number, for `wadesk doctor`: the state the channel would get, the
+// reason in plain words, what to do, and whether the provider could be
+// asked at all.
+type Diagnosis struct {
+	State, Reason, Action string
+	Unreachable           bool
+}
+
+// Diagnose reads the provider's answer (or error) about a channel's
+// number the way the periodic check does, without recording anything.
+func Diagnose(provider providers.ProviderID, title string, pn providers.PhoneNumber, err error) Diagnosis {
+	f := assess(provider, title, pn, err, time.Now())
+	return Diagnosis{State: f.state, Reason: f.reason, Action: f.action, Unreachable: f.transient}
+}

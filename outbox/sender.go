@@ -130,6 +130,10 @@ type Sender struct {
 	// before Run; it is called from the sender's goroutines, after
 	// OnChange for the same message.
 	OnWindowClosed func(conversationID int64)
+	// OnSend, when set, hears of every provider call: the sending number,
+	// how long the call took and its error (nil when accepted). Set it
+	// before Run; it is called from the sender's goroutines.
+	OnSend func(number string, took time.Duration, err error)
 
 	wake  chan struct{}
 	runID string
@@ -494,8 +498,12 @@ func (w *worker) send(ctx context.Context, client providers.MessageSender, j sto
 		return
 	}
 	callCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+	start := time.Now()
 	res, err := client.SendMessage(callCtx, w.number, msg)
 	cancel()
+	if s.OnSend != nil {
+		s.OnSend(w.number, time.Since(start), err)
+	}
 	if err == nil {
 		m, rerr := s.db.RecordOutboundSent(ctx, j.MessageID, res.MessageID)
 		if rerr != nil {

@@ -118,7 +118,7 @@ func (db *DB) Close() error {
 	if db.R != nil {
 		errs = append(errs, db.R.Close())
 	}
-	if db.W != nil {
+	if db.W != nil && db.W != db.R {
 		errs = append(errs, db.W.Close())
 	}
 	return errors.Join(errs...)

@@ -82,6 +82,20 @@ func (db *DB) migrate(ctx context.Context) error {
 		applied[v] = true
 	}
 	rows.Close()
+	var unknown []int
+	known := map[int]bool{}
+	for _, m := range ms {
+		known[m.version] = true
+	}
+	for v := range applied {
+		if !known[v] {
+			unknown = append(unknown, v)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Ints(unknown)
+		return newerSchemaError(db.path, unknown)
+	}
 	for _, m := range ms {
 		if applied[m.version] {
 			continue

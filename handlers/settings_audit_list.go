@@ -1,0 +1,204 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/views"
+)
+
+// auditPageSize is how many entries one page of the audit log shows.
+const auditPageSize = 50
+
+// auditFamilies are the What filter's choices: families of actions.
+var auditFamilies = []views.Option{
+	{Value: "", Label: "Everything"},
+	{Value: "channel.", Label: "Channels"},
+	{Value: "template.", Label: "Templates"},
+	{Value: "user.", Label: "Users and roles"},
+	{Value: "department.", Label: "Departments"},
+	{Value: "settings.", Label: "Settings"},
+	{Value: "contact.", Label: "Customer data (privacy)"},
+}
+
+// auditLabels say what an action did.
+var auditLabels = map[string]string{
+	auditChannelCreated:       "Channel connected",
+	auditChannelUpdated:       "Channel edited",
+	auditChannelDeleted:       "Channel deleted",
+	auditChannelDefault:       "Default channel set",
+	auditChannelVisibility:    "Channel shown or hidden in the inbox",
+	auditChannelSecrets:       "Channel credentials replaced",
+	auditVerifyTokenRotated:   "Webhook verify token replaced",
+	auditForwardSecretCreated: "Forward secret replaced",
+	auditStoreSettings:        "Store settings changed",
+	auditProfileChanged:       "Business profile changed",
+	auditProfilePicture:       "Business profile picture changed",
+	auditPartnerAdded:         "Payment partner added",
+	auditPartnerRemoved:       "Payment partner removed",
+	auditPartnerDefault:       "Default payment partner set",
+	auditTemplateSubmitted:    "Template submitted",
+	auditTemplateResubmitted:  "Template changed and resubmitted",
+	auditTemplateDeleted:      "Template deleted",
+	auditUserCreated:          "User added",
+	auditUserUpdated:          "User edited",
+	auditUserDisabled:         "User disabled",
+	auditUserEnabled:          "User enabled",
+	auditUserPasswordReset:    "Password reset",
+	auditDepartmentCreated:    "Department created",
+	auditDepartmentRenamed:    "Department renamed",
+	auditDepartmentDeleted:    "Department deleted",
+	auditEmailSettings:        "Email settings changed",
+	auditContactExported:      "Customer data exported",
+	auditContactErased:        "Customer erased",
+}
+
+// settingsAuditList shows the audit trail, newest first, filtered by kind
+// of action, user and dates.
+func (s *Server) settingsAuditList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var f store.AuditFilter
+	v := views.AuditView{KeepDays: s.auditKeepDays, From: q.Get("from"), To: q.Get("to")}
+	var problems []string
+	for _, o := range auditFamilies {
+		o.Selected = o.Value == q.Get("what")
+		if o.Selected {
+			f.Action = o.Value
+		}
+		v.Families = append(v.Families, o)
+	}
+	if who := q.Get("who"); who != "" {
+		if id, err := strconv.ParseInt(who, 10, 64); err == nil && id > 0 {
+			f.ActorID = id
+		}
+	}
+	if v.From != "" {
+		t, err := time.Parse(time.DateOnly, v.From)
+		if err != nil {
+			problems = append(problems, "The From date is not a date; it was left out.")
+			v.From = ""
+		} else {
+			f.Since = t
+		}
+	}
+	if v.To != "" {
+		t, err := time.Parse(time.DateOnly, v.To)
+		if err != nil {
+			problems = append(problems, "The To date is not a date; it was left out.")
+			v.To = ""
+		} else {
+			f.Until = t.AddDate(0, 0, 1) // the whole day
+		}
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
+		problems = append(problems, "The From date is after the To date, so nothing can match.")
+	}
+	v.Problem = strings.Join(problems, " ")
+	v.Filtered = f.Action != "" || f.ActorID != 0 || v.From != "" || v.To != ""
+	if b, err := strconv.ParseInt(q.Get("before"), 10, 64); err == nil && b > 0 {
+		f.Before = b
+	}
+	f.Limit = auditPageSize + 1
+
+	ctx := r.Context()
+	actors, err := s.db.AuditActors(ctx)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v.Actors = append(v.Actors, views.Option{Value: "", Label: "Anyone", Selected: f.ActorID == 0})
+	for _, a := range actors {
+		v.Actors = append(v.Actors, views.Option{Value: itoa(a.ActorID), Label: a.Actor, Selected: a.ActorID == f.ActorID})
+	}
+	entries, err := s.db.AuditEntries(ctx, f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if len(entries) > auditPageSize {
+		entries = entries[:auditPageSize]
+		next := url.Values{}
+		for _, k := range []string{"what", "who", "from", "to"} {
+			if val := q.Get(k); val != "" {
+				next.Set(k, val)
+			}
+		}
+		next.Set("before", itoa(entries[len(entries)-1].ID))
+		v.More = "/settings/audit?" + next.Encode()
+	}
+	for _, e := range entries {
+		v.Entries = append(v.Entries, auditRow(e))
+	}
+	s.render(w, r, http.StatusOK, views.AuditPage(s.page(w, r, "Audit log", views.NavSettings), v))
+}
+
+// auditRow puts an entry in words.
+func auditRow(e store.AuditEntry) views.AuditRow {
+	row := views.AuditRow{ID: e.ID, At: e.At, Actor: e.Actor, Source: e.Source, Action: auditLabels[e.Action]}
+	if row.Action == "" {
+		row.Action = e.Action
+	}
+	if row.Actor == "" {
+		row.Actor = "unknown"
+	}
+	row.Target = e.TargetName
+	if e.TargetType != "" && e.TargetType != "settings" {
+		row.Target = e.TargetType + " " + e.TargetName
+	}
+	keys := make([]string, 0, len(e.Changes))
+	for k := range e.Changes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		field := strings.ReplaceAll(k, "_", " ")
+		switch c := e.Changes[k].(type) {
+		case map[string]any:
+			row.Changes = append(row.Changes, fmt.Sprintf("%s: %s → %s", field, auditValue(c["from"]), auditValue(c["to"])))
+		case string:
+			if c == "replaced" {
+				row.Changes = append(row.Changes, field+" replaced")
+			} else {
+				row.Changes = append(row.Changes, field+": "+c)
+			}
+		default:
+			row.Changes = append(row.Changes, field+": "+auditValue(c))
+		}
+	}
+	return row
+}
+
+func auditValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "none"
+	case string:
+		if x == "" {
+			return "empty"
+		}
+		return strconv.Quote(x)
+	case []any:
+		if len(x) == 0 {
+			return "none"
+		}
+		parts := make([]string, len(x))
+		for i, p := range x {
+			parts[i] = auditValue(p)
+		}
+		return strings.Join(parts, ", ")
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	}
+	return fmt.Sprint(v)
+}
