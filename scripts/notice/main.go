@@ -226,6 +226,11 @@ func licenseOf(what string, files []licenseFile) (string, error) {
 	}
 	var names []string
 	for _, f := range files {
+		// An Apache-2.0 NOTICE file is attribution that must travel with the
+		// code (it is reproduced below), not a license of its own.
+		if strings.HasPrefix(strings.ToUpper(f.Name), "NOTICE") {
+			continue
+		}
 		id := identify(f.Text)
 		if id == "" {
 			return "", fmt.Errorf("%s: cannot tell the license in %s; add it to identify() after reading it", what, f.Name)
