@@ -234,7 +234,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	if err := vars.Add(commerce.OrderTotalVariable(db)); err != nil {
 		return err
 	}
-	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal,
+	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal, Ingest: processor,
 		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, connect),
 		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
 			client, err := connect(p, token)

@@ -82,6 +82,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /channels/{id}/check", s.adminOnly(s.channelCheck))
 	mux.Handle("POST /channels/{id}/delete", s.adminOnly(s.channelDelete))
 	mux.Handle("GET /channels/{id}/dead-letters", s.adminOnly(s.channelDeadLetters))
+	mux.Handle("POST /channels/{id}/dead-letters/reprocess", s.adminOnly(s.channelDeadLettersReprocess))
 	mux.Handle("GET /channels/{id}/profile", s.adminOnly(s.channelProfileShow))
 	mux.Handle("POST /channels/{id}/profile", s.adminOnly(s.channelProfileUpdate))
 	mux.Handle("POST /channels/{id}/profile/preview", s.adminOnly(s.channelProfilePreview))

@@ -18,6 +18,7 @@ import (
 
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/events"
+	"github.com/wadesk/wadesk/ingest"
 	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
@@ -61,6 +62,16 @@ type Config struct {
 	// ReadReceipts is woken when a read receipt is queued (the worker that
 	// sends them). nil: the worker finds them on its own schedule.
 	ReadReceipts Notifier
+	// Ingest is the webhook processor: woken when dead letters are queued
+	// again, and asked whether it is stuck (admins' alert, readiness).
+	// nil: neither.
+	Ingest IngestProcessor
+}
+
+// IngestProcessor is what the handlers need of the webhook processor.
+type IngestProcessor interface {
+	Notify()
+	State() ingest.ProcessorState
 }
 
 // MediaSource returns the media API of a channel's provider.
@@ -123,6 +134,7 @@ type Server struct {
 	vars     *templates.Variables
 	media    MediaSource
 	receipts Notifier
+	ingest   IngestProcessor
 	// streamsDone is closed by StopStreams: open event streams end so that
 	// a graceful shutdown need not wait for them.
 	streamsDone chan struct{}
@@ -158,6 +170,7 @@ func New(cfg Config) (*Server, error) {
 		vars:     cfg.Variables,
 		media:    cfg.Media,
 		receipts: cfg.ReadReceipts,
+		ingest:   cfg.Ingest,
 		validate: newValidator(),
 
 		streamsDone: make(chan struct{}),
