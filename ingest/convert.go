@@ -13,14 +13,15 @@ import (
 // inbound converts a parsed message into what the store keeps.
 func inbound(m providers.InboundMessage) store.InboundMessage {
 	out := store.InboundMessage{
-		WAMID:       m.ID,
-		Phone:       NormalizePhone(m.From),
-		WaID:        m.From,
-		ProfileName: m.ProfileName,
-		Type:        string(m.Type),
-		Text:        summary(m),
-		Payload:     string(m.Raw),
-		Timestamp:   m.Timestamp,
+		PhoneNumberID: m.Meta.PhoneNumberID,
+		WAMID:         m.ID,
+		Phone:         NormalizePhone(m.From),
+		WaID:          m.From,
+		ProfileName:   m.ProfileName,
+		Type:          string(m.Type),
+		Text:          summary(m),
+		Payload:       string(m.Raw),
+		Timestamp:     m.Timestamp,
 	}
 	if out.Payload == "" {
 		out.Payload = "{}"

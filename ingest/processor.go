@@ -112,6 +112,9 @@ func (p *Processor) ProcessPending(ctx context.Context) (int, error) {
 	for _, ev := range evs {
 		processed = append(processed, p.process(ctx, ev))
 	}
+	if err := p.fileByNumber(ctx, processed); err != nil {
+		return 0, err
+	}
 	applied, err := p.db.ApplyProcessedEvents(ctx, processed)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -130,6 +133,21 @@ func (p *Processor) ProcessPending(ctx context.Context) (int, error) {
 	p.recovered()
 	p.publish(applied)
 	return len(evs), nil
+}
+
+// fileByNumber sets the channel of every message from the number that
+// received it (see numberRouter).
+func (p *Processor) fileByNumber(ctx context.Context, processed []store.ProcessedEvent) error {
+	r := newNumberRouter(p.db)
+	for i := range processed {
+		if err := r.route(ctx, &processed[i]); err != nil {
+			if ctx.Err() == nil {
+				err = p.stalled(err)
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // applyOneByOne applies a batch that failed as a whole event by event, so

@@ -10,7 +10,13 @@ import (
 
 // InboundMessage is a customer's message as the processor stores it.
 type InboundMessage struct {
-	WAMID string
+	// ChannelID is the channel whose number received the message; 0 means
+	// the channel the webhook was delivered for.
+	ChannelID int64
+	// PhoneNumberID is the provider's id of the number that received it
+	// (the webhook's metadata), from which ChannelID is found.
+	PhoneNumberID string
+	WAMID         string
 	// Phone is the customer's number in E.164; WaID as WhatsApp sent it.
 	Phone       string
 	WaID        string
@@ -77,8 +83,9 @@ type NumberUpdate struct {
 type ProcessedEvent struct {
 	EventID   int64
 	ChannelID int64
-	// Dead, when not empty, says why the body could not be read; nothing
-	// else is applied.
+	// Dead, when not empty, says why the body (or a part of it) could
+	// not be used; the event is kept as a dead letter for an admin to
+	// see and reprocess. What could be used is applied all the same.
 	Dead     string
 	Messages []InboundMessage
 	Statuses []StatusUpdate
@@ -124,21 +131,21 @@ func (db *DB) ApplyProcessedEvents(ctx context.Context, evs []ProcessedEvent) (A
 	err := db.txRelaxed(ctx, func(tx *sql.Tx) error {
 		out = Applied{}
 		now := formatTime(time.Now())
+		depts := map[int64]sql.NullInt64{}
 		for _, ev := range evs {
-			if ev.Dead != "" {
-				if _, err := tx.ExecContext(ctx, "UPDATE webhook_events SET state = 'dead', error = ?, processed_at = ? WHERE id = ?",
-					ev.Dead, now, ev.EventID); err != nil {
-					return err
-				}
-				continue
-			}
-			var dept sql.NullInt64
-			err := tx.QueryRowContext(ctx, "SELECT department_id FROM channels WHERE id = ?", ev.ChannelID).Scan(&dept)
-			if err != nil {
-				return fmt.Errorf("channel %d: %w", ev.ChannelID, err)
-			}
 			for _, m := range ev.Messages {
-				am, inserted, err := insertInbound(ctx, tx, ev.ChannelID, dept, m, now)
+				ch := ev.ChannelID
+				if m.ChannelID != 0 {
+					ch = m.ChannelID
+				}
+				dept, ok := depts[ch]
+				if !ok {
+					if err := tx.QueryRowContext(ctx, "SELECT department_id FROM channels WHERE id = ?", ch).Scan(&dept); err != nil {
+						return fmt.Errorf("channel %d: %w", ch, err)
+					}
+					depts[ch] = dept
+				}
+				am, inserted, err := insertInbound(ctx, tx, ch, dept, m, now)
 				if err != nil {
 					return fmt.Errorf("message %s: %w", m.WAMID, err)
 				}
@@ -163,6 +170,13 @@ func (db *DB) ApplyProcessedEvents(ctx context.Context, evs []ProcessedEvent) (A
 				if err := applyNumberUpdate(ctx, tx, n, now); err != nil {
 					return err
 				}
+			}
+			if ev.Dead != "" {
+				if _, err := tx.ExecContext(ctx, "UPDATE webhook_events SET state = 'dead', error = ?, processed_at = ? WHERE id = ?",
+					ev.Dead, now, ev.EventID); err != nil {
+					return err
+				}
+				continue
 			}
 			if _, err := tx.ExecContext(ctx, "UPDATE webhook_events SET state = 'done', processed_at = ? WHERE id = ?", now, ev.EventID); err != nil {
 				return err
