@@ -15,8 +15,10 @@ func inbound(m providers.InboundMessage) store.InboundMessage {
 	out := store.InboundMessage{
 		PhoneNumberID: m.Meta.PhoneNumberID,
 		WAMID:         m.ID,
-		Phone:         NormalizePhone(m.From),
+		Phone:         phoneOf(m.From),
 		WaID:          m.From,
+		BSUID:         m.FromUserID,
+		Username:      m.Username,
 		ProfileName:   m.ProfileName,
 		Type:          string(m.Type),
 		Text:          summary(m),
@@ -30,6 +32,15 @@ func inbound(m providers.InboundMessage) store.InboundMessage {
 		out.ContextWAMID = m.Context.ID
 	}
 	return out
+}
+
+// phoneOf is the sender's number in E.164, or "" when WhatsApp withheld
+// it (a user with a username, known by BSUID alone).
+func phoneOf(from string) string {
+	if from == "" {
+		return ""
+	}
+	return NormalizePhone(from)
 }
 
 // summary is the line a conversation list and the search show for a

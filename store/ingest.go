@@ -18,8 +18,14 @@ type InboundMessage struct {
 	PhoneNumberID string
 	WAMID         string
 	// Phone is the customer's number in E.164; WaID as WhatsApp sent it.
-	Phone       string
-	WaID        string
+	// Both are empty when the customer wrote with a username and WhatsApp
+	// withheld the number; BSUID then identifies them.
+	Phone string
+	WaID  string
+	// BSUID is the business-scoped user ID, Username the customer's
+	// WhatsApp username, when WhatsApp sent them.
+	BSUID       string
+	Username    string
 	ProfileName string
 	Type        string
 	// Text is what a list or a search shows: the body, a caption, a title.
@@ -200,11 +206,7 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 	if exists {
 		return AppliedMessage{}, false, nil
 	}
-	var contactID int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO contacts (phone, wa_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (phone) DO UPDATE SET name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE contacts.name END,
-		wa_id = excluded.wa_id, updated_at = excluded.updated_at
-		RETURNING id`, m.Phone, m.WaID, m.ProfileName, now, now).Scan(&contactID)
+	contactID, err := upsertContact(ctx, tx, m, now)
 	if err != nil {
 		return AppliedMessage{}, false, err
 	}
@@ -254,6 +256,63 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 	}
 	return AppliedMessage{MessageID: id, ConversationID: convID, ChannelID: channelID, WAMID: m.WAMID,
 		WindowBefore: before, WindowAfter: after}, true, nil
+}
+
+// upsertContact finds or creates the contact who sent m and returns its
+// id. A contact is found by BSUID first, then by number; a contact known
+// by BSUID alone gets the number when a message brings both, and one
+// known by number gets the BSUID. contacts.phone is the number, or the
+// BSUID while no number is known (see migration 0030).
+func upsertContact(ctx context.Context, tx *sql.Tx, m InboundMessage, now string) (int64, error) {
+	if m.Phone == "" && m.BSUID == "" {
+		return 0, errors.New("the sender has neither a phone number nor a business-scoped user ID")
+	}
+	if m.BSUID != "" && m.Phone != "" {
+		// Seen first by BSUID alone: the number is known now.
+		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET phone = ?, wa_id = ?, updated_at = ?
+			WHERE bsuid = ? AND phone = bsuid AND NOT EXISTS (SELECT 1 FROM contacts o WHERE o.phone = ?)`,
+			m.Phone, m.WaID, now, m.BSUID, m.Phone); err != nil {
+			return 0, err
+		}
+	}
+	if m.Phone == "" {
+		// No number: the contact with this BSUID, whatever its address.
+		var id int64
+		err := tx.QueryRowContext(ctx, `UPDATE contacts SET
+			name = CASE WHEN ? <> '' THEN ? ELSE contacts.name END,
+			username = CASE WHEN ? <> '' THEN ? ELSE contacts.username END,
+			updated_at = ?
+			WHERE bsuid = ? RETURNING id`, m.ProfileName, m.ProfileName, m.Username, m.Username, now, m.BSUID).Scan(&id)
+		if err == nil {
+			return id, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
+	}
+	address, waID := m.Phone, m.WaID
+	if address == "" {
+		address, waID = m.BSUID, m.BSUID
+	}
+	var bsuid any
+	if m.BSUID != "" {
+		bsuid = m.BSUID
+	}
+	var id int64
+	// The BSUID is attached to a contact known by number unless another
+	// contact holds it already (a person first seen by BSUID alone, then
+	// by a number that another contact had: they stay two contacts).
+	err := tx.QueryRowContext(ctx, `INSERT INTO contacts (phone, wa_id, bsuid, username, name, created_at, updated_at)
+		VALUES (?, ?, CASE WHEN EXISTS (SELECT 1 FROM contacts o WHERE o.bsuid = ?) THEN NULL ELSE ? END, ?, ?, ?, ?)
+		ON CONFLICT (phone) DO UPDATE SET
+			name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE contacts.name END,
+			wa_id = excluded.wa_id,
+			bsuid = CASE WHEN contacts.bsuid IS NULL AND NOT EXISTS (SELECT 1 FROM contacts o WHERE o.bsuid = excluded.bsuid)
+				THEN excluded.bsuid ELSE contacts.bsuid END,
+			username = CASE WHEN excluded.username <> '' THEN excluded.username ELSE contacts.username END,
+			updated_at = excluded.updated_at
+		RETURNING id`, address, waID, bsuid, bsuid, m.Username, m.ProfileName, now, now).Scan(&id)
+	return id, err
 }
 
 // applyStatus records a status and raises the message's status if it is
