@@ -64,7 +64,10 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	}()
 
 	c := serveConfig{addr: *addr, dataDir: *dataDir, logFormat: "text", logLevel: *logLevel,
-		graphURL: cfg.PublicURL, graphVersion: "v23.0", healthEvery: 5 * time.Minute}
+		graphURL: cfg.PublicURL, graphVersion: "v23.0", healthEvery: 5 * time.Minute,
+		// The demo runs offline on loopback: a forward URL or mail server
+		// next to it (a local middleware, a test SMTP server) is allowed.
+		allowPrivate: true}
 	return serveConsole(ctx, c, stdout, func(db *store.DB, base *url.URL) error {
 		if err := ensureDemoUsers(ctx, db); err != nil {
 			return err

@@ -117,6 +117,9 @@ type serveConfig struct {
 	graphURL     string
 	graphVersion string
 	healthEvery  time.Duration
+	// allowPrivate lets the forward URL and the mail server be on the
+	// local network (loopback, link-local, private addresses).
+	allowPrivate bool
 }
 
 // parseServe reads the console's flags, with environment fallbacks.
@@ -132,6 +135,8 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.graphURL, "graph-url", envDefault(getenv, "WADESK_GRAPH_URL", cloudapi.DefaultBaseURL), "Meta Graph API base URL (env WADESK_GRAPH_URL)")
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
+	fs.BoolVar(&c.allowPrivate, "allow-private-targets", envDefault(getenv, "WADESK_ALLOW_PRIVATE_TARGETS", "") == "true",
+		"let the forward URL and the SMTP server be on loopback, link-local or private addresses, e.g. middleware on your LAN (env WADESK_ALLOW_PRIVATE_TARGETS=true)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -188,6 +193,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 
 	connect := connector(c.graphURL, c.graphVersion, logger)
 	mail := mailer.New(db, logger)
+	mail.AllowPrivate = c.allowPrivate
 	checker, err := health.New(health.Config{DB: db, Logger: logger, BaseURL: base, Mailer: mail,
 		Connect: func(p providers.ProviderID, token string) (health.NumberGetter, error) {
 			client, err := connect(p, token)
@@ -213,7 +219,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	hub := events.NewHub()
 	processor := ingest.NewProcessor(db, logger, hub)
 	processor.Templates = syncer.ApplyStatus
-	fwd, err := forward.New(forward.Config{DB: db, Logger: logger})
+	fwd, err := forward.New(forward.Config{DB: db, Logger: logger, AllowPrivate: c.allowPrivate})
 	if err != nil {
 		return err
 	}
