@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -84,6 +87,13 @@ func TestDiskFullLosesNoAcknowledgedWebhook(t *testing.T) {
 	filler := filepath.Join(data, "filler")
 	fillDisk(t, filler)
 	time.Sleep(4 * time.Second) // webhooks keep coming while the disk is full
+	// Alive, but not ready: liveness and readiness tell the two apart.
+	if code, body := probe(t, srv.URL+"/healthz"); code != 200 {
+		t.Errorf("/healthz with a full disk = %d %q; wadesk is alive, it should say ok", code, body)
+	}
+	if code, body := probe(t, srv.URL+"/readyz"); code != 503 || !strings.Contains(body, "disk: ") || !strings.Contains(body, "webhook journal: webhooks cannot be stored") {
+		t.Errorf("/readyz with a full disk = %d:\n%s\nwant 503 naming the disk and the journal", code, body)
+	}
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
 	}
@@ -103,12 +113,27 @@ func TestDiskFullLosesNoAcknowledgedWebhook(t *testing.T) {
 	found := checkMessages(t, ro, sent.m, acked.m, channelID, "after the disk was freed")
 	t.Logf("sent %d, acknowledged %d (%d before the disk filled), refused with 503 %d, stored %d, drained %v after freeing",
 		len(sent.m), len(acked.m), beforeFull, refused.Load(), found, took.Round(time.Millisecond))
+	if code, body := probe(t, srv.URL+"/readyz"); code != 200 {
+		t.Errorf("/readyz after the disk was freed = %d:\n%s", code, body)
+	}
 	if refused.Load() == 0 {
 		t.Errorf("no webhook was refused while the disk was full: the test did not fill it\n%s", srv.log.String())
 	}
 	if err := srv.stop(); err != nil {
 		t.Errorf("wadesk did not stop cleanly: %v\n%s", err, srv.log.String())
 	}
+}
+
+// probe GETs a health URL and returns its status and body.
+func probe(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
 
 // fillDisk writes path until the file system has no room left.

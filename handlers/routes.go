@@ -23,6 +23,7 @@ func (s *Server) Handler() http.Handler {
 
 	// Machine routes: no session, no cookies.
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /static/", static.Handler())
 
 	// Public browser routes.
