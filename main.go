@@ -146,6 +146,20 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	return c, nil
 }
 
+// announceSetupCode prints the first-run setup code while no user exists:
+// only whoever can read wadesk's output (or log) can create the first
+// administrator, not whoever reaches the port first.
+func announceSetupCode(ctx context.Context, srv *handlers.Server, base *url.URL, logger *slog.Logger, stdout io.Writer) error {
+	needed, err := srv.NeedsSetup(ctx)
+	if err != nil || !needed {
+		return err
+	}
+	setup := base.JoinPath("setup").String()
+	logger.Info("first-run setup: open the setup page and enter the setup code", "url", setup, "setup_code", srv.SetupCode())
+	fmt.Fprintf(stdout, "wadesk: first-run setup code: %s (enter it at %s)\n", srv.SetupCode(), setup)
+	return nil
+}
+
 // purgeDrafts removes channel wizard drafts abandoned for a week, hourly.
 func purgeDrafts(ctx context.Context, db *store.DB, logger *slog.Logger) {
 	t := time.NewTicker(time.Hour)
@@ -275,7 +289,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { srv.SweepSessions(bgCtx, 10*time.Minute) })
 
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           handlers.RequireHost(base.Host, srv.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -294,6 +308,10 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 			hs.Close()
 			return err
 		}
+	}
+	if err := announceSetupCode(ctx, srv, base, logger, stdout); err != nil {
+		hs.Close()
+		return err
 	}
 	fmt.Fprintf(stdout, "wadesk: listening on http://%s\n", ln.Addr())
 

@@ -62,6 +62,10 @@ type Config struct {
 	// ReadReceipts is woken when a read receipt is queued (the worker that
 	// sends them). nil: the worker finds them on its own schedule.
 	ReadReceipts Notifier
+	// SetupCode is the one-time code the first-run setup asks for, so that
+	// only whoever can read wadesk's output creates the first admin. Empty:
+	// New makes one (see Server.SetupCode).
+	SetupCode string
 	// Ingest is the webhook processor: woken when dead letters are queued
 	// again, and asked whether it is stuck (admins' alert, readiness).
 	// nil: neither.
@@ -135,6 +139,8 @@ type Server struct {
 	media    MediaSource
 	receipts Notifier
 	ingest   IngestProcessor
+	// setupCode is asked for by /setup (see Config.SetupCode).
+	setupCode string
 	// streamsDone is closed by StopStreams: open event streams end so that
 	// a graceful shutdown need not wait for them.
 	streamsDone chan struct{}
@@ -155,28 +161,36 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("handlers: DB, Box, Logger, BaseURL and Connect are required")
 	}
 	s := &Server{
-		db:       cfg.DB,
-		box:      cfg.Box,
-		log:      cfg.Logger,
-		baseURL:  cfg.BaseURL,
-		version:  cfg.Version,
-		throttle: cfg.Throttle,
-		connect:  cfg.Connect,
-		health:   cfg.Health,
-		journal:  cfg.Journal,
-		mail:     cfg.Mail,
-		outbox:   cfg.Outbox,
-		events:   cfg.Events,
-		vars:     cfg.Variables,
-		media:    cfg.Media,
-		receipts: cfg.ReadReceipts,
-		ingest:   cfg.Ingest,
-		validate: newValidator(),
+		db:        cfg.DB,
+		box:       cfg.Box,
+		log:       cfg.Logger,
+		baseURL:   cfg.BaseURL,
+		version:   cfg.Version,
+		throttle:  cfg.Throttle,
+		connect:   cfg.Connect,
+		health:    cfg.Health,
+		journal:   cfg.Journal,
+		mail:      cfg.Mail,
+		outbox:    cfg.Outbox,
+		events:    cfg.Events,
+		vars:      cfg.Variables,
+		media:     cfg.Media,
+		receipts:  cfg.ReadReceipts,
+		ingest:    cfg.Ingest,
+		setupCode: cfg.SetupCode,
+		validate:  newValidator(),
 
 		streamsDone: make(chan struct{}),
 	}
 	if s.mail == nil {
 		s.mail = mailer.New(cfg.DB, cfg.Logger)
+	}
+	if s.setupCode == "" {
+		code, err := auth.NewSetupCode()
+		if err != nil {
+			return nil, err
+		}
+		s.setupCode = code
 	}
 	if s.vars == nil {
 		s.vars = templates.DefaultVariables()
@@ -233,6 +247,13 @@ func (s *Server) SweepSessions(ctx context.Context, every time.Duration) {
 }
 
 // needsSetup reports whether no user exists yet.
+// SetupCode is the code the first-run setup page asks for; the program
+// prints it when it starts with no user.
+func (s *Server) SetupCode() string { return s.setupCode }
+
+// NeedsSetup reports whether no user exists yet.
+func (s *Server) NeedsSetup(ctx context.Context) (bool, error) { return s.needsSetup(ctx) }
+
 func (s *Server) needsSetup(ctx context.Context) (bool, error) {
 	if s.setupDone.Load() {
 		return false, nil
