@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/wadesk/wadesk/auth"
@@ -39,6 +41,13 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 
 	cfg := simulator.DefaultConfig()
+	// The simulator remembers what Meta would (the webhook subscription
+	// above all) in the demo's data directory, so a restarted demo still
+	// receives the customer's messages.
+	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
+		return fmt.Errorf("demo data directory: %w", err)
+	}
+	cfg.StateFile = filepath.Join(*dataDir, "simulator.json")
 	ln, err := net.Listen("tcp", *simAddr)
 	if err != nil {
 		return fmt.Errorf("simulator: listen on %s: %w", *simAddr, err)
@@ -64,7 +73,10 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	}()
 
 	c := serveConfig{addr: *addr, dataDir: *dataDir, logFormat: "text", logLevel: *logLevel,
-		graphURL: cfg.PublicURL, graphVersion: "v23.0", healthEvery: 5 * time.Minute}
+		graphURL: cfg.PublicURL, graphVersion: "v23.0", healthEvery: 5 * time.Minute,
+		// The demo runs offline on loopback: a forward URL or mail server
+		// next to it (a local middleware, a test SMTP server) is allowed.
+		allowPrivate: true}
 	return serveConsole(ctx, c, stdout, func(db *store.DB, base *url.URL) error {
 		if err := ensureDemoUsers(ctx, db); err != nil {
 			return err

@@ -138,6 +138,9 @@ type serveConfig struct {
 	retainDays   int
 	shutdown     time.Duration
 	trusted      []netip.Prefix
+	// allowPrivate lets the forward URL and the mail server be on the
+	// local network (loopback, link-local, private addresses).
+	allowPrivate bool
 }
 
 // parseServe reads the console's flags, with environment fallbacks.
@@ -159,6 +162,8 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.IntVar(&c.auditDays, "audit-keep-days", envInt(getenv, "WADESK_AUDIT_KEEP_DAYS", 365), "how many days the audit log of admin actions is kept; 0 keeps it forever (env WADESK_AUDIT_KEEP_DAYS)")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", getenv("WADESK_METRICS_ADDR"), "serve Prometheus metrics at /metrics on this separate address, e.g. 127.0.0.1:9120 (env WADESK_METRICS_ADDR)")
 	fs.StringVar(&c.metricsToken, "metrics-token", getenv("WADESK_METRICS_TOKEN"), "serve /metrics only to requests with this bearer token; without --metrics-addr, on the console's address (env WADESK_METRICS_TOKEN)")
+	fs.BoolVar(&c.allowPrivate, "allow-private-targets", envDefault(getenv, "WADESK_ALLOW_PRIVATE_TARGETS", "") == "true",
+		"let the forward URL and the SMTP server be on loopback, link-local or private addresses, e.g. middleware on your LAN (env WADESK_ALLOW_PRIVATE_TARGETS=true)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -184,6 +189,20 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 		return c, fmt.Errorf("--health-interval %s: use at least 1m (providers rate-limit their APIs)", c.healthEvery)
 	}
 	return c, nil
+}
+
+// announceSetupCode prints the first-run setup code while no user exists:
+// only whoever can read wadesk's output (or log) can create the first
+// administrator, not whoever reaches the port first.
+func announceSetupCode(ctx context.Context, srv *handlers.Server, base *url.URL, logger *slog.Logger, stdout io.Writer) error {
+	needed, err := srv.NeedsSetup(ctx)
+	if err != nil || !needed {
+		return err
+	}
+	setup := base.JoinPath("setup").String()
+	logger.Info("first-run setup: open the setup page and enter the setup code", "url", setup, "setup_code", srv.SetupCode())
+	fmt.Fprintf(stdout, "wadesk: first-run setup code: %s (enter it at %s)\n", srv.SetupCode(), setup)
+	return nil
 }
 
 // purgeDrafts removes channel wizard drafts abandoned for a week, hourly.
@@ -233,6 +252,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 
 	connect := connector(c.graphURL, c.graphVersion, logger)
 	mail := mailer.New(db, logger)
+	mail.AllowPrivate = c.allowPrivate
 	checker, err := health.New(health.Config{DB: db, Logger: logger, BaseURL: base, Mailer: mail,
 		Connect: func(p providers.ProviderID, token string) (health.NumberGetter, error) {
 			client, err := connect(p, token)
@@ -258,7 +278,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	hub := events.NewHub()
 	processor := ingest.NewProcessor(db, logger, hub)
 	processor.Templates = syncer.ApplyStatus
-	fwd, err := forward.New(forward.Config{DB: db, Logger: logger})
+	fwd, err := forward.New(forward.Config{DB: db, Logger: logger, AllowPrivate: c.allowPrivate})
 	if err != nil {
 		return err
 	}
@@ -285,7 +305,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	if err := vars.Add(commerce.OrderTotalVariable(db)); err != nil {
 		return err
 	}
-	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal,
+	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal, Ingest: processor,
 		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, connect),
 		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
 			client, err := connect(p, token)
@@ -329,7 +349,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	}
 
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           handlers.RequireHost(base.Host, srv.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -356,6 +376,10 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 			hs.Close()
 			return err
 		}
+	}
+	if err := announceSetupCode(ctx, srv, base, logger, stdout); err != nil {
+		hs.Close()
+		return err
 	}
 	fmt.Fprintf(stdout, "wadesk: listening on http://%s\n", ln.Addr())
 

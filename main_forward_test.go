@@ -30,7 +30,7 @@ func TestAcceptedWebhooksAreForwarded(t *testing.T) {
 	defer mw.Close()
 
 	data := t.TempDir()
-	a := startApp(t, data)
+	a := startApp(t, data, "--allow-private-targets") // the middleware listens on 127.0.0.1
 	db := openDB(t, data)
 	key, _ := secrets.LoadOrCreateKey(data)
 	box, _ := secrets.NewBox(key)

@@ -213,8 +213,9 @@ func TestFirstRunSetup(t *testing.T) {
 		t.Fatalf("setup page = %d", r.Status)
 	}
 
+	code := setupCodeOf(t, a)
 	// Mistakes re-render with the input kept and field errors.
-	r = post(t, c, a.URL+"/setup", url.Values{"name": {"Ada"}, "email": {"ada@example"}, "password": {"pw-xq7"}, "confirm": {"other"}})
+	r = post(t, c, a.URL+"/setup", url.Values{"code": {code}, "name": {"Ada"}, "email": {"ada@example"}, "password": {"pw-xq7"}, "confirm": {"other"}})
 	if r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad setup = %d, want 422", r.Status)
 	}
@@ -227,7 +228,7 @@ func TestFirstRunSetup(t *testing.T) {
 		t.Error("the password was echoed back into the page")
 	}
 
-	r = post(t, c, a.URL+"/setup", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}, "password": {adminPassword}, "confirm": {adminPassword}})
+	r = post(t, c, a.URL+"/setup", url.Values{"code": {code}, "name": {"Ada"}, "email": {"ada@example.com"}, "password": {adminPassword}, "confirm": {adminPassword}})
 	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/inbox" {
 		t.Fatalf("setup = %d → %q", r.Status, r.Header.Get("Location"))
 	}
@@ -241,7 +242,7 @@ func TestFirstRunSetup(t *testing.T) {
 	if r := get(t, other, a.URL+"/setup"); r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
 		t.Errorf("setup after setup = %d → %q", r.Status, r.Header.Get("Location"))
 	}
-	r = post(t, other, a.URL+"/setup", url.Values{"name": {"Eve"}, "email": {"eve@example.com"}, "password": {adminPassword}, "confirm": {adminPassword}})
+	r = post(t, other, a.URL+"/setup", url.Values{"code": {code}, "name": {"Eve"}, "email": {"eve@example.com"}, "password": {adminPassword}, "confirm": {adminPassword}})
 	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
 		t.Errorf("second setup = %d → %q, want 303 → /login", r.Status, r.Header.Get("Location"))
 	}

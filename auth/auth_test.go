@@ -73,32 +73,50 @@ func TestPasswordRules(t *testing.T) {
 	}
 }
 
-func TestThrottlePerAccount(t *testing.T) {
+// fail records n failed attempts.
+func fail(th *auth.Throttle, n int, account, addr string) {
+	for range n {
+		th.Fail(account, addr)
+	}
+}
+
+func TestThrottlePerAccountSlowsDownButNeverLocksOut(t *testing.T) {
 	now := time.Unix(0, 0)
-	th := auth.NewThrottle(auth.ThrottleConfig{AccountBurst: 3, AccountEvery: time.Minute, AddrBurst: 100, Now: func() time.Time { return now }})
+	th := auth.NewThrottle(auth.ThrottleConfig{AccountBurst: 3, AccountEvery: time.Minute, AddrBurst: 100, Slowdown: 2 * time.Second,
+		Now: func() time.Time { return now }})
+	// An attacker fails on Ana's account from one address…
 	for i := range 3 {
-		if ok, _ := th.Allow("Ana@example.com", "10.0.0.1"); !ok {
-			t.Fatalf("attempt %d refused", i+1)
+		if d := th.Check("Ana@example.com", "10.0.0.1"); !d.Allowed || d.Delay != 0 {
+			t.Fatalf("attempt %d: %+v", i+1, d)
 		}
+		th.Fail("Ana@example.com", "10.0.0.1")
 	}
-	ok, wait := th.Allow("ana@EXAMPLE.com ", "10.0.0.2") // same account, other case and address
-	if ok || wait <= 0 || wait > time.Minute {
-		t.Fatalf("4th attempt: ok=%v wait=%v, want refused with a wait up to 1m", ok, wait)
+	// …and is paused there, on that account, whatever the spelling.
+	d := th.Check("ana@EXAMPLE.com ", "10.0.0.1")
+	if d.Allowed || d.Wait <= 0 || d.Wait > time.Minute {
+		t.Fatalf("4th attempt from the failing address: %+v, want refused with a wait up to 1m", d)
 	}
-	// Hammering while locked out must not push the wait further out.
-	for range 50 {
-		th.Allow("ana@example.com", "10.0.0.3")
+	// Hammering while paused must not push the wait further out.
+	fail(th, 50, "ana@example.com", "10.0.0.1")
+	if d := th.Check("ana@example.com", "10.0.0.1"); d.Allowed || d.Wait > time.Minute {
+		t.Fatalf("after hammering: %+v", d)
+	}
+	// Ana, from an address with no failures, is slowed down, not refused.
+	d = th.Check("ana@example.com", "10.0.0.2")
+	if !d.Allowed || d.Delay <= 0 || d.Delay > 2*time.Second {
+		t.Fatalf("Ana from a clean address: %+v, want allowed after a delay of at most 2s", d)
+	}
+	// Other accounts are untouched.
+	if d := th.Check("bob@example.com", "10.0.0.2"); !d.Allowed || d.Delay != 0 {
+		t.Fatalf("another account: %+v", d)
 	}
 	now = now.Add(time.Minute)
-	if ok, _ := th.Allow("ana@example.com", "10.0.0.1"); !ok {
-		t.Fatal("attempt after the wait refused")
+	if d := th.Check("ana@example.com", "10.0.0.1"); !d.Allowed {
+		t.Fatalf("attempt after the wait: %+v", d)
 	}
-	if ok, _ := th.Allow("bob@example.com", "10.0.0.1"); !ok {
-		t.Fatal("another account was throttled")
-	}
-	th.Forget("ana@example.com")
-	if ok, _ := th.Allow("ana@example.com", "10.0.0.1"); !ok {
-		t.Fatal("Forget did not reset the account")
+	th.Forget("ana@example.com", "10.0.0.2")
+	if d := th.Check("ana@example.com", "10.0.0.2"); !d.Allowed || d.Delay != 0 {
+		t.Fatalf("Forget did not reset the account: %+v", d)
 	}
 }
 
@@ -106,14 +124,24 @@ func TestThrottlePerAddress(t *testing.T) {
 	now := time.Unix(0, 0)
 	th := auth.NewThrottle(auth.ThrottleConfig{AccountBurst: 100, AddrBurst: 4, AddrEvery: 10 * time.Second, Now: func() time.Time { return now }})
 	for i := range 4 {
-		if ok, _ := th.Allow("user"+string(rune('a'+i))+"@example.com", "192.0.2.1"); !ok {
+		account := "user" + string(rune('a'+i)) + "@example.com"
+		if ok, _ := th.Allow(account, "192.0.2.1"); !ok {
 			t.Fatalf("attempt %d refused", i+1)
 		}
+		th.Fail(account, "192.0.2.1")
 	}
 	if ok, _ := th.Allow("usere@example.com", "192.0.2.1"); ok {
 		t.Fatal("spraying accounts from one address was not throttled")
 	}
 	if ok, _ := th.Allow("usere@example.com", "192.0.2.9"); !ok {
 		t.Fatal("another address was throttled")
+	}
+	// Successful sign-ins charge nothing: an office behind one address
+	// signs in as often as it likes.
+	for i := range 50 {
+		if ok, _ := th.Allow("staff@example.com", "192.0.2.50"); !ok {
+			t.Fatalf("sign-in %d from a busy address refused", i+1)
+		}
+		th.Forget("staff@example.com", "192.0.2.50")
 	}
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -26,6 +27,9 @@ func signIn(t *testing.T, ctx context.Context, s *server, email, pw string) {
 	)
 }
 
+// setupCodeLine is where wadesk prints the first-run setup code.
+var setupCodeLine = regexp.MustCompile(`first-run setup code: (\S+)`)
+
 func TestFirstRunSetupCreatesTheAdmin(t *testing.T) {
 	s := startServer(t)
 	ctx := newBrowser(t)
@@ -36,7 +40,12 @@ func TestFirstRunSetupCreatesTheAdmin(t *testing.T) {
 	if !strings.HasSuffix(location(t, ctx), "/setup") {
 		t.Fatalf("fresh install opened %s, want the setup page", location(t, ctx))
 	}
+	code := setupCodeLine.FindStringSubmatch(s.log.String())
+	if code == nil {
+		t.Fatalf("wadesk printed no setup code:\n%s", s.log.String())
+	}
 	run(t, ctx, "submit mismatched passwords",
+		chromedp.SendKeys(`input[name="code"]`, code[1], chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="name"]`, "Ada Lovelace", chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="email"]`, "ada@example.com", chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="password"]`, password, chromedp.ByQuery),

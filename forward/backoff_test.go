@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -12,7 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wadesk/wadesk/netguard"
 	"github.com/wadesk/wadesk/store"
+	"net/http/httptest"
+	"strconv"
 )
 
 func TestBackoff(t *testing.T) {
@@ -132,27 +136,60 @@ func (*timeoutError) Error() string   { return "i/o timeout" }
 func (*timeoutError) Timeout() bool   { return true }
 func (*timeoutError) Temporary() bool { return true }
 
+// TestAnswerText: a failed answer is shown as its status code and the
+// standard words for it, never its body or the server's reason phrase,
+// so the console cannot be used to read what an address answers.
 func TestAnswerText(t *testing.T) {
-	long := strings.Repeat("é", 300)
 	for _, tc := range []struct {
 		name   string
 		status int
+		reason string
 		header http.Header
-		body   string
 		want   string
 	}{
-		{"empty body", 503, nil, "", "The middleware answered 503 Service Unavailable."},
-		{"body on one line", 400, nil, "bad\n  signature\r\n", "The middleware answered 400 Bad Request. bad signature"},
-		{"long body clipped", 500, nil, long, "The middleware answered 500 Internal Server Error. " + strings.Repeat("é", maxAnswer) + "…"},
-		{"invalid utf-8 dropped", 500, nil, "a\xffb", "The middleware answered 500 Internal Server Error. ab"},
-		{"redirect", 301, http.Header{"Location": {"https://new.example.com/hook"}}, "moved",
-			"The middleware answered 301 Moved Permanently. Redirects are not followed: set the forward URL to https://new.example.com/hook."},
+		{"plain", 503, "Service Unavailable", nil, "The middleware answered 503 Service Unavailable."},
+		{"reason phrase not echoed", 400, "ami-id: ami-0abc secret", nil, "The middleware answered 400 Bad Request."},
+		{"unknown code", 599, "whatever", nil, "The middleware answered 599."},
+		{"redirect", 301, "Moved", http.Header{"Location": {"http://169.254.169.254/latest/meta-data/"}},
+			"The middleware answered 301 Moved Permanently. Redirects are not followed: set the forward URL to the address it redirects to."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := &http.Response{StatusCode: tc.status, Status: fmt.Sprintf("%d %s", tc.status, http.StatusText(tc.status)), Header: tc.header}
-			if got := answerText(resp, []byte(tc.body)); got != tc.want {
+			resp := &http.Response{StatusCode: tc.status, Status: fmt.Sprintf("%d %s", tc.status, tc.reason), Header: tc.header,
+				Body: io.NopCloser(strings.NewReader("internal secret body"))}
+			if got := answerText(resp); got != tc.want {
 				t.Errorf("answerText = %q; want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestDeliveryToLocalAddressIsRefused: without AllowPrivate the delivery
+// client refuses a local middleware at dial time (nothing reaches it), and
+// the channel page says why in words; with it the delivery goes through.
+func TestDeliveryToLocalAddressIsRefused(t *testing.T) {
+	hits := 0
+	mw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
+	defer mw.Close()
+	port := mw.Listener.Addr().(*net.TCPAddr).Port
+	for _, u := range []string{mw.URL, "http://localhost:" + strconv.Itoa(port), "http://[::1]:" + strconv.Itoa(port)} {
+		_, err := newClient(2*time.Second, netguard.Policy{}).Post(u, "application/json", strings.NewReader("{}"))
+		if !errors.Is(err, netguard.ErrPrivateTarget) {
+			t.Errorf("POST %s: %v; want a refusal", u, err)
+			continue
+		}
+		if got := plain(err, time.Second); !strings.HasPrefix(got, "Refused: the forward URL leads to ") || !strings.Contains(got, "loopback address") {
+			t.Errorf("POST %s: channel page says %q", u, got)
+		}
+	}
+	if hits != 0 {
+		t.Fatalf("the local middleware was reached %d times", hits)
+	}
+	resp, err := newClient(2*time.Second, netguard.Policy{AllowPrivate: true}).Post(mw.URL, "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if hits != 1 {
+		t.Errorf("with AllowPrivate the middleware was reached %d times", hits)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/wadesk/wadesk/netguard"
 )
 
 // plain says in words, for the channel page, why a request got no answer.
@@ -28,7 +30,11 @@ func plain(err error, timeout time.Duration) string {
 	var badCert x509.CertificateInvalidError
 	var verify *tls.CertificateVerificationError
 	var notTLS tls.RecordHeaderError
+	var refused *netguard.RefusedError
 	switch {
+	case errors.As(err, &refused):
+		return "Refused: the forward URL leads to " + refused.Addr.String() + ", a " + refused.Kind +
+			" address. wadesk only forwards to the local network when it runs with --allow-private-targets."
 	case errors.As(err, &dns):
 		if dns.IsNotFound {
 			return "Could not find the server " + dns.Name + " (no such host)."

@@ -28,10 +28,9 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/wadesk/wadesk/netguard"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -73,9 +72,6 @@ const (
 	// problemHold is how long a channel rests after its delivery could not
 	// be recorded (a database error), instead of retrying at once.
 	problemHold = 30 * time.Second
-	// maxAnswer is how much of a failed answer's body is kept for the
-	// channel page.
-	maxAnswer = 200
 )
 
 // Config is what a Forwarder needs.
@@ -83,8 +79,11 @@ type Config struct {
 	DB     *store.DB
 	Logger *slog.Logger
 	// Client sends the requests; nil: a client with Timeout that does not
-	// follow redirects.
+	// follow redirects and refuses local addresses unless AllowPrivate.
 	Client *http.Client
+	// AllowPrivate lets deliveries go to loopback, link-local and private
+	// addresses (middleware on the admin's LAN); see package netguard.
+	AllowPrivate bool
 	// Timeout bounds one delivery (default DefaultTimeout); used when
 	// Client is nil, and in the words shown for a timeout.
 	Timeout time.Duration
@@ -132,7 +131,7 @@ func New(cfg Config) (*Forwarder, error) {
 		f.timeout = DefaultTimeout
 	}
 	if f.client == nil {
-		f.client = newClient(f.timeout)
+		f.client = newClient(f.timeout, netguard.Policy{AllowPrivate: cfg.AllowPrivate})
 	}
 	if f.workers <= 0 {
 		f.workers = DefaultWorkers
@@ -148,9 +147,12 @@ func New(cfg Config) (*Forwarder, error) {
 
 // newClient is an HTTP client for deliveries: bounded in time, and not
 // following redirects (a redirected POST would turn into a GET without the
-// body; a 3xx counts as a failure the admin can see).
-func newClient(timeout time.Duration) *http.Client {
+// body; a 3xx counts as a failure the admin can see), and connecting only
+// where policy allows, checked on the address dialled.
+func newClient(timeout time.Duration, policy netguard.Policy) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = policy.DialContext(timeout)
+	t.Proxy = nil // a proxy would dial the target for us, unchecked
 	t.ResponseHeaderTimeout = timeout
 	t.MaxIdleConnsPerHost = 2
 	return &http.Client{
@@ -399,35 +401,27 @@ func (f *Forwarder) post(ctx context.Context, a *store.ForwardAttempt, url, secr
 		return false
 	}
 	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
 	a.Duration = time.Since(start)
 	a.HTTPStatus = resp.StatusCode
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return true
 	}
-	a.Error = answerText(resp, answer)
+	a.Error = answerText(resp)
 	return false
 }
 
-// answerText describes a non-2xx answer for the channel page.
-func answerText(resp *http.Response, body []byte) string {
-	msg := "The middleware answered " + resp.Status + "."
-	if loc := resp.Header.Get("Location"); loc != "" && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		return msg + " Redirects are not followed: set the forward URL to " + clip(loc) + "."
+// answerText describes a non-2xx answer for the channel page: the status
+// code and its standard words, never the body or the server's own reason
+// phrase (which would let the console read what an address answers).
+func answerText(resp *http.Response) string {
+	msg := "The middleware answered " + strconv.Itoa(resp.StatusCode)
+	if t := http.StatusText(resp.StatusCode); t != "" {
+		msg += " " + t
 	}
-	if s := clip(string(body)); s != "" {
-		msg += " " + s
+	msg += "."
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		return msg + " Redirects are not followed: set the forward URL to the address it redirects to."
 	}
 	return msg
-}
-
-// clip makes s one line of at most maxAnswer characters of valid UTF-8.
-func clip(s string) string {
-	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ")
-	if utf8.RuneCountInString(s) <= maxAnswer {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:maxAnswer]) + "…"
 }

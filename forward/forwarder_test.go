@@ -220,7 +220,8 @@ type running struct {
 
 func start(t *testing.T, db *store.DB, c *clock) *running {
 	t.Helper()
-	f, err := forward.New(forward.Config{DB: db, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Now: c.Now, Timeout: 20 * time.Second})
+	f, err := forward.New(forward.Config{DB: db, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Now: c.Now, Timeout: 20 * time.Second,
+		AllowPrivate: true}) // the middleware runs on 127.0.0.1
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,7 +359,7 @@ func TestInOrderPerChannelUnderFailures(t *testing.T) {
 	if len(attempts) != 4 || statuses[0] != 200 || statuses[1] != 200 || statuses[2] != 500 || statuses[3] != 500 {
 		t.Fatalf("attempt statuses, newest first = %v", statuses)
 	}
-	if attempts[2].Error != "The middleware answered 500 Internal Server Error. try later" {
+	if attempts[2].Error != "The middleware answered 500 Internal Server Error." {
 		t.Errorf("failed attempt error = %q", attempts[2].Error)
 	}
 }
@@ -498,7 +499,7 @@ func TestFailuresWithoutAnAnswer(t *testing.T) {
 		err     string
 	}{
 		{refused, 0, "Connection refused: nothing accepts connections at that address."},
-		{redirected, 302, "The middleware answered 302 Found. Redirects are not followed: set the forward URL to /new."},
+		{redirected, 302, "The middleware answered 302 Found. Redirects are not followed: set the forward URL to the address it redirects to."},
 	} {
 		attempts, err := db.ListForwardAttempts(ctx, tc.channel, 0)
 		if err != nil || len(attempts) != 1 || attempts[0].HTTPStatus != tc.status || attempts[0].Error != tc.err {

@@ -31,6 +31,7 @@ func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		} else if !ok {
+			s.throttle.Fail(u.Email, clientIP(r))
 			errs["current"] = "This is not your current password."
 		}
 	}
@@ -56,7 +57,7 @@ func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.throttle.Forget(u.Email)
+	s.throttle.Forget(u.Email, clientIP(r))
 	s.log.Info("password changed", "user_id", u.ID)
 	s.flashSuccess(w, r, "Your password was changed. Other devices have been signed out.")
 	redirect(w, r, "/account")

@@ -37,8 +37,11 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		rerender(http.StatusUnprocessableEntity, errs)
 		return
 	}
-	if ok, wait := s.throttle.Allow(f.Email, clientIP(r)); !ok {
-		s.log.Warn("sign-in throttled", "email", f.Email, "remote", clientIP(r), "wait", wait)
+	addr := clientIP(r)
+	decision := s.throttle.Check(f.Email, addr)
+	if !decision.Allowed {
+		wait := decision.Wait
+		s.log.Warn("sign-in throttled", "email", f.Email, "remote", addr, "wait", wait)
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		s.renderError(w, r, views.ErrorInfo{
@@ -50,11 +53,21 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	if decision.Delay > 0 {
+		// The account is under attack from elsewhere: slowed down, never
+		// refused from an address that has not failed.
+		select {
+		case <-time.After(decision.Delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	u, err := s.db.UserByEmail(r.Context(), f.Email)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		auth.WasteTime(r.Context(), f.Password) // same cost as a wrong password
-		s.log.Info("sign-in failed", "reason", "unknown email", "remote", clientIP(r))
+		s.throttle.Fail(f.Email, addr)
+		s.log.Info("sign-in failed", "reason", "unknown email", "remote", addr)
 		rerender(http.StatusUnauthorized, wrongCredentials)
 		return
 	case err != nil:
@@ -67,7 +80,8 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		s.log.Info("sign-in failed", "reason", "wrong password", "user_id", u.ID, "remote", clientIP(r))
+		s.throttle.Fail(f.Email, addr)
+		s.log.Info("sign-in failed", "reason", "wrong password", "user_id", u.ID, "remote", addr)
 		rerender(http.StatusUnauthorized, wrongCredentials)
 		return
 	}
@@ -76,7 +90,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		rerender(http.StatusForbidden, views.Errors{"": "This account is disabled. Ask an administrator to enable it."})
 		return
 	}
-	s.throttle.Forget(f.Email)
+	s.throttle.Forget(f.Email, addr)
 	if err := s.startSession(r, &u); err != nil {
 		s.serverError(w, r, err)
 		return

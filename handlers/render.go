@@ -17,6 +17,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title, nav string)
 	p := views.Page{Title: title, Nav: nav, Flashes: s.flash.pop(w, r, s.log)}
 	if u := currentUser(r.Context()); u != nil {
 		p.User = &views.CurrentUser{ID: u.ID, Name: u.Name, Email: u.Email, IsAdmin: u.Role == "admin"}
+		if p.User.IsAdmin {
+			p.Alerts = s.adminAlerts(r.Context())
+		}
 	}
 	return p
 }

@@ -26,6 +26,7 @@ func (s *Server) Handler() http.Handler {
 	if s.metrics != nil {
 		mux.Handle("GET /metrics", s.metrics)
 	}
+	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /static/", static.Handler())
 
 	// Public browser routes.
@@ -85,6 +86,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /channels/{id}/check", s.adminOnly(s.channelCheck))
 	mux.Handle("POST /channels/{id}/delete", s.adminOnly(s.channelDelete))
 	mux.Handle("GET /channels/{id}/dead-letters", s.adminOnly(s.channelDeadLetters))
+	mux.Handle("POST /channels/{id}/dead-letters/reprocess", s.adminOnly(s.channelDeadLettersReprocess))
 	mux.Handle("GET /channels/{id}/profile", s.adminOnly(s.channelProfileShow))
 	mux.Handle("POST /channels/{id}/profile", s.adminOnly(s.channelProfileUpdate))
 	mux.Handle("POST /channels/{id}/profile/preview", s.adminOnly(s.channelProfilePreview))

@@ -19,6 +19,7 @@ import (
 
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/events"
+	"github.com/wadesk/wadesk/ingest"
 	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
@@ -76,6 +77,20 @@ type Config struct {
 	// Metrics, when set, is served at GET /metrics (it checks its own
 	// token). nil: no /metrics route on this listener.
 	Metrics http.Handler
+	// SetupCode is the one-time code the first-run setup asks for, so that
+	// only whoever can read wadesk's output creates the first admin. Empty:
+	// New makes one (see Server.SetupCode).
+	SetupCode string
+	// Ingest is the webhook processor: woken when dead letters are queued
+	// again, and asked whether it is stuck (admins' alert, readiness).
+	// nil: neither.
+	Ingest IngestProcessor
+}
+
+// IngestProcessor is what the handlers need of the webhook processor.
+type IngestProcessor interface {
+	Notify()
+	State() ingest.ProcessorState
 }
 
 // MediaSource returns the media API of a channel's provider.
@@ -146,6 +161,9 @@ type Server struct {
 	trusted       []netip.Prefix
 
 	hookProviders webhookProviders
+	ingest        IngestProcessor
+	// setupCode is asked for by /setup (see Config.SetupCode).
+	setupCode string
 	// streamsDone is closed by StopStreams: open event streams end so that
 	// a graceful shutdown need not wait for them.
 	streamsDone chan struct{}
@@ -187,12 +205,21 @@ func New(cfg Config) (*Server, error) {
 		auditKeepDays: cfg.AuditKeepDays,
 		retainDays:    cfg.RetainDays,
 		trusted:       cfg.TrustedProxies,
+		ingest:        cfg.Ingest,
+		setupCode:     cfg.SetupCode,
 		validate:      newValidator(),
 
 		streamsDone: make(chan struct{}),
 	}
 	if s.mail == nil {
 		s.mail = mailer.New(cfg.DB, cfg.Logger)
+	}
+	if s.setupCode == "" {
+		code, err := auth.NewSetupCode()
+		if err != nil {
+			return nil, err
+		}
+		s.setupCode = code
 	}
 	if s.vars == nil {
 		s.vars = templates.DefaultVariables()
@@ -249,6 +276,13 @@ func (s *Server) SweepSessions(ctx context.Context, every time.Duration) {
 }
 
 // needsSetup reports whether no user exists yet.
+// SetupCode is the code the first-run setup page asks for; the program
+// prints it when it starts with no user.
+func (s *Server) SetupCode() string { return s.setupCode }
+
+// NeedsSetup reports whether no user exists yet.
+func (s *Server) NeedsSetup(ctx context.Context) (bool, error) { return s.needsSetup(ctx) }
+
 func (s *Server) needsSetup(ctx context.Context) (bool, error) {
 	if s.setupDone.Load() {
 		return false, nil

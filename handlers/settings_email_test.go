@@ -19,6 +19,7 @@ import (
 
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/handlers"
+	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/mailer/mailtest"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
@@ -51,7 +52,10 @@ func startEmailSite(t *testing.T) *emailSite {
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
+	mail := mailer.New(db, logger)
+	mail.AllowPrivate = true // the test's mail server listens on 127.0.0.1
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1"},
+		Mail: mail,
 		Connect: func(providers.ProviderID, string) (handlers.ChannelProvider, error) {
 			return nil, errors.New("no provider in this test")
 		}})

@@ -11,6 +11,7 @@ import (
 )
 
 type setupForm struct {
+	Code     string `form:"code" validate:"required,max=64"`
 	Name     string `form:"name" validate:"required,max=100"`
 	Email    string `form:"email" validate:"required,email,max=254"`
 	Password string `form:"password" validate:"required"`
@@ -24,6 +25,7 @@ func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := setupForm{
+		Code:     strings.TrimSpace(r.PostFormValue("code")),
 		Name:     strings.TrimSpace(r.PostFormValue("name")),
 		Email:    strings.TrimSpace(r.PostFormValue("email")),
 		Password: r.PostFormValue("password"),
@@ -31,9 +33,13 @@ func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	errs := s.check(f)
 	checkPassword(errs, "password", f.Password)
+	if !errs.Has("code") && !auth.SetupCodeMatches(f.Code, s.setupCode) {
+		s.log.Warn("first-run setup with a wrong setup code", "remote", clientIP(r))
+		errs["code"] = "This is not the setup code. wadesk printed it in its output (and log) when it started."
+	}
 	rerender := func(status int) {
 		s.render(w, r, status, views.SetupPage(s.page(w, r, "Set up", ""),
-			views.SetupForm{Name: f.Name, Email: f.Email, Errors: errs}))
+			views.SetupForm{Code: f.Code, Name: f.Name, Email: f.Email, Errors: errs}))
 	}
 	if len(errs) > 0 {
 		rerender(http.StatusUnprocessableEntity)

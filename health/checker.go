@@ -133,6 +133,7 @@ func (c *Checker) CheckChannel(ctx context.Context, channelID int64) error {
 	}
 	now := c.now()
 	f := assess(providers.ProviderID(ch.Provider), ch.Title, pn, perr, now)
+	f = c.checkSubscription(ctx, client, ch, f)
 
 	if f.transient {
 		c.log.WarnContext(ctx, "channel check: provider not reachable; state kept", "channel_id", ch.ID, "state", ch.State, "err", perr)

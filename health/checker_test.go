@@ -101,12 +101,22 @@ func newEnv(t *testing.T, o envOptions) *env {
 		}
 		return c, nil
 	}
-	e.checker, err = health.New(health.Config{DB: db, Connect: connect, Mailer: mailer.New(db, logger), Logger: logger,
+	e.checker, err = health.New(health.Config{DB: db, Connect: connect, Mailer: localMailer(db, logger), Logger: logger,
 		BaseURL: baseURL, Now: func() time.Time { return checkTime }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// client calls the simulator as wadesk does.
+func (e *env) client() *cloudapi.Client {
+	e.t.Helper()
+	c, err := cloudapi.New(cloudapi.Config{BaseURL: e.graph.URL, Token: e.token, HTTPClient: &http.Client{Timeout: 10 * time.Second}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
 }
 
 // addChannel connects the simulator's number as a channel.
@@ -120,6 +130,10 @@ func (e *env) addChannel(title, provider string, alerts ...string) store.Channel
 		e.t.Fatal(err)
 	}
 	if err := e.db.ActivateChannel(ctx, ch.ID); err != nil {
+		e.t.Fatal(err)
+	}
+	// Subscribed to the account's webhooks, as the wizard leaves it.
+	if err := e.client().SubscribeApp(ctx, wabaID, "", ""); err != nil {
 		e.t.Fatal(err)
 	}
 	if err := e.db.UpdateChannel(ctx, ch.ID, store.ChannelUpdate{Title: title, AlertEmails: alerts}); err != nil {
@@ -496,5 +510,47 @@ func TestRunChecksEveryChannelDespiteFailures(t *testing.T) {
 	msgs := e.smtp.Messages()
 	if len(msgs) != 1 || strings.Join(msgs[0].To, ",") != "support@example.com" {
 		t.Fatalf("emails = %+v, want one to support@example.com", msgs)
+	}
+}
+
+// localMailer reads the test's settings; its SMTP server is on 127.0.0.1.
+func localMailer(db *store.DB, logger *slog.Logger) *mailer.SMTP {
+	m := mailer.New(db, logger)
+	m.AllowPrivate = true
+	return m
+}
+
+// TestLostWebhookSubscriptionNeedsAttention: the number answers, but the
+// account's webhook subscription is gone (Meta dropped it, or a simulator
+// forgot it): the check marks the channel as needing attention, with what
+// to do, instead of reading Connected while messages go nowhere.
+func TestLostWebhookSubscriptionNeedsAttention(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ch := e.addChannel("Sales", "meta_cloud")
+	ctx := context.Background()
+	if err := e.checker.CheckChannel(ctx, ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.channel(ch.ID); got.State != store.ChannelConnected {
+		t.Fatalf("subscribed channel: state %q (%s)", got.State, got.StateReason)
+	}
+	if err := e.client().UnsubscribeApp(ctx, wabaID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.checker.CheckChannel(ctx, ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	got := e.channel(ch.ID)
+	if got.State != store.ChannelNeedsAttention || !strings.Contains(got.StateReason, "subscription is gone") {
+		t.Fatalf("after the subscription was lost: state %q, reason %q", got.State, got.StateReason)
+	}
+	if err := e.client().SubscribeApp(ctx, wabaID, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.checker.CheckChannel(ctx, ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.channel(ch.ID); got.State != store.ChannelConnected {
+		t.Fatalf("subscribed again: state %q (%s)", got.State, got.StateReason)
 	}
 }

@@ -13,14 +13,17 @@ import (
 // inbound converts a parsed message into what the store keeps.
 func inbound(m providers.InboundMessage) store.InboundMessage {
 	out := store.InboundMessage{
-		WAMID:       m.ID,
-		Phone:       NormalizePhone(m.From),
-		WaID:        m.From,
-		ProfileName: m.ProfileName,
-		Type:        string(m.Type),
-		Text:        summary(m),
-		Payload:     string(m.Raw),
-		Timestamp:   m.Timestamp,
+		PhoneNumberID: m.Meta.PhoneNumberID,
+		WAMID:         m.ID,
+		Phone:         phoneOf(m.From),
+		WaID:          m.From,
+		BSUID:         m.FromUserID,
+		Username:      m.Username,
+		ProfileName:   m.ProfileName,
+		Type:          string(m.Type),
+		Text:          summary(m),
+		Payload:       string(m.Raw),
+		Timestamp:     m.Timestamp,
 	}
 	if out.Payload == "" {
 		out.Payload = "{}"
@@ -29,6 +32,15 @@ func inbound(m providers.InboundMessage) store.InboundMessage {
 		out.ContextWAMID = m.Context.ID
 	}
 	return out
+}
+
+// phoneOf is the sender's number in E.164, or "" when WhatsApp withheld
+// it (a user with a username, known by BSUID alone).
+func phoneOf(from string) string {
+	if from == "" {
+		return ""
+	}
+	return NormalizePhone(from)
 }
 
 // summary is the line a conversation list and the search show for a

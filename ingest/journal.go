@@ -41,6 +41,24 @@ type Journal struct {
 	done    chan struct{}
 	// lastCommit is when the last group committed (UnixNano).
 	lastCommit atomic.Int64
+	// failure is the last commit's error, nil once one succeeds again.
+	failure atomic.Pointer[commitFailure]
+}
+
+type commitFailure struct {
+	at  time.Time
+	err error
+}
+
+// Failing reports, when the last commit failed (the disk is full, say),
+// since when commits fail and why; webhooks are then answered 503. It
+// returns a nil error while commits work.
+func (j *Journal) Failing() (since time.Time, err error) {
+	f := j.failure.Load()
+	if f == nil {
+		return time.Time{}, nil
+	}
+	return f.at, f.err
 }
 
 type entry struct {
@@ -150,7 +168,10 @@ func (j *Journal) commit(ctx context.Context, group []*entry) {
 	}
 	if err == nil {
 		j.lastCommit.Store(time.Now().UnixNano())
+		j.failure.Store(nil)
 		j.onCommit()
+	} else if j.failure.Load() == nil {
+		j.failure.Store(&commitFailure{at: time.Now(), err: err})
 	}
 }
 

@@ -32,13 +32,15 @@ type Processor struct {
 	// Busy, when set, reports that webhooks are arriving; the processor
 	// then leaves half the time to the acknowledgements, which providers
 	// wait on, and catches up when the burst is over.
-	Busy func() bool
-	wake chan struct{}
+	Busy  func() bool
+	wake  chan struct{}
+	stall stall
+	now   func() time.Time
 }
 
 // NewProcessor returns a processor that publishes changes to hub.
 func NewProcessor(db *store.DB, log *slog.Logger, hub *events.Hub) *Processor {
-	return &Processor{db: db, log: log, hub: hub, wake: make(chan struct{}, 1)}
+	return &Processor{db: db, log: log, hub: hub, wake: make(chan struct{}, 1), now: time.Now}
 }
 
 // Notify wakes the processor (the journal calls it after each commit).
@@ -57,6 +59,16 @@ func (p *Processor) Run(ctx context.Context) {
 	for {
 		start := time.Now()
 		n, err := p.ProcessPending(ctx)
+		if errors.Is(err, ErrStalled) {
+			// The storage fails (disk full, busy, I/O): wait, then try the
+			// same events again. Webhooks still arriving wake nothing here.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(p.retryDelay()):
+			}
+			continue
+		}
 		if err != nil && ctx.Err() == nil {
 			p.log.Error("webhook processing failed; retrying", "err", err)
 		}
@@ -83,44 +95,93 @@ func (p *Processor) Run(ctx context.Context) {
 }
 
 // ProcessPending applies up to one batch of unprocessed events and returns
-// how many it handled.
+// how many it handled. When the storage fails for a reason that passes
+// (disk full, database busy, I/O error), it stops at the first event it
+// could not apply and returns an error wrapping ErrStalled: nothing is
+// marked dead, and the next call starts again from that event, so the
+// events of every conversation are applied in the order they came.
 func (p *Processor) ProcessPending(ctx context.Context) (int, error) {
 	evs, err := p.db.PendingWebhookEvents(ctx, processBatch)
 	if err != nil || len(evs) == 0 {
+		if err != nil && store.IsTransient(err) {
+			err = p.stalled(err)
+		}
 		return 0, err
 	}
 	processed := make([]store.ProcessedEvent, 0, len(evs))
 	for _, ev := range evs {
 		processed = append(processed, p.process(ctx, ev))
 	}
+	if err := p.fileByNumber(ctx, processed); err != nil {
+		return 0, err
+	}
 	applied, err := p.db.ApplyProcessedEvents(ctx, processed)
 	if err != nil {
 		if ctx.Err() != nil {
 			return 0, err
 		}
-		// One bad event must not hold up the others: apply them one by one,
-		// and keep any that still fails as a dead letter.
-		p.log.Warn("webhook batch failed; applying events one by one", "events", len(processed), "err", err)
-		applied = store.Applied{}
-		for _, pe := range processed {
-			a, err := p.db.ApplyProcessedEvents(ctx, []store.ProcessedEvent{pe})
-			if err != nil {
-				if ctx.Err() != nil {
-					return 0, err
-				}
-				p.log.Error("webhook event kept as dead letter", "event_id", pe.EventID, "channel_id", pe.ChannelID, "err", err)
-				if _, err := p.db.ApplyProcessedEvents(ctx, []store.ProcessedEvent{{EventID: pe.EventID, ChannelID: pe.ChannelID,
-					Dead: "wadesk could not store this event: " + err.Error()}}); err != nil {
-					return 0, err
-				}
-				continue
-			}
-			applied.NewMessages = append(applied.NewMessages, a.NewMessages...)
-			applied.StatusChanges = append(applied.StatusChanges, a.StatusChanges...)
+		if store.IsTransient(err) {
+			return 0, p.stalled(err)
+		}
+		var n int
+		applied, n, err = p.applyOneByOne(ctx, processed)
+		if err != nil {
+			p.publish(applied)
+			return n, err
 		}
 	}
+	p.recovered()
 	p.publish(applied)
 	return len(evs), nil
+}
+
+// fileByNumber sets the channel of every message from the number that
+// received it (see numberRouter).
+func (p *Processor) fileByNumber(ctx context.Context, processed []store.ProcessedEvent) error {
+	r := newNumberRouter(p.db)
+	for i := range processed {
+		if err := r.route(ctx, &processed[i]); err != nil {
+			if ctx.Err() == nil {
+				err = p.stalled(err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// applyOneByOne applies a batch that failed as a whole event by event, so
+// that one event the store refuses for good does not hold up the others:
+// that one is kept as a dead letter (an admin can reprocess it). A
+// transient failure stops here, with the events before it applied; n says
+// how many were handled.
+func (p *Processor) applyOneByOne(ctx context.Context, processed []store.ProcessedEvent) (applied store.Applied, n int, err error) {
+	p.log.Warn("webhook batch failed; applying events one by one", "events", len(processed))
+	for i, pe := range processed {
+		a, err := p.db.ApplyProcessedEvents(ctx, []store.ProcessedEvent{pe})
+		if err != nil {
+			if ctx.Err() != nil {
+				return applied, i, err
+			}
+			if store.IsTransient(err) {
+				return applied, i, p.stalled(err)
+			}
+			p.log.Error("webhook event kept as dead letter", "event_id", pe.EventID, "channel_id", pe.ChannelID, "err", err)
+			dead := store.ProcessedEvent{EventID: pe.EventID, ChannelID: pe.ChannelID,
+				Dead: "wadesk could not store this event: " + err.Error()}
+			if _, err := p.db.ApplyProcessedEvents(ctx, []store.ProcessedEvent{dead}); err != nil {
+				if store.IsTransient(err) {
+					err = p.stalled(err)
+				}
+				return applied, i, err
+			}
+			continue
+		}
+		applied.NewMessages = append(applied.NewMessages, a.NewMessages...)
+		applied.StatusChanges = append(applied.StatusChanges, a.StatusChanges...)
+		applied.ClosedWindows = append(applied.ClosedWindows, a.ClosedWindows...)
+	}
+	return applied, len(processed), nil
 }
 
 // process parses one journaled body. Template status updates are applied

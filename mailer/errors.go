@@ -15,6 +15,8 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/wadesk/wadesk/store"
+
+	"github.com/wadesk/wadesk/netguard"
 )
 
 // What the mailer was doing when it failed.
@@ -85,6 +87,11 @@ func (e *Error) Plain() string {
 
 func (e *Error) connectProblem() string {
 	err := e.Err
+	var refused *netguard.RefusedError
+	if errors.As(err, &refused) {
+		return fmt.Sprintf("Refused: the mail server %s is at %s, a %s address. wadesk only connects to the local network when it runs with --allow-private-targets.",
+			e.Host, refused.Addr, refused.Kind)
+	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
 		if dnsErr.IsNotFound {

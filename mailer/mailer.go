@@ -14,6 +14,7 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/wadesk/wadesk/netguard"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -56,6 +57,22 @@ type SMTP struct {
 	// TLSConfig, when set, is the base of the TLS configuration (for a
 	// private certificate authority, say); ServerName is always the host.
 	TLSConfig *tls.Config
+	// AllowPrivate lets the mail server be on a loopback, link-local or
+	// private address (see package netguard); refused otherwise.
+	AllowPrivate bool
+}
+
+// Option changes how SendWith connects.
+type Option func(*sendOptions)
+
+type sendOptions struct {
+	policy netguard.Policy
+}
+
+// AllowPrivateTargets lets SendWith connect to a mail server on a
+// loopback, link-local or private address (refused by default).
+func AllowPrivateTargets(allow bool) Option {
+	return func(o *sendOptions) { o.policy.AllowPrivate = allow }
 }
 
 // New returns a mailer reading its settings from db.
@@ -93,7 +110,7 @@ func (m *SMTP) Send(ctx context.Context, msg Message) error {
 		return err
 	}
 	start := time.Now()
-	err = SendWith(ctx, s, msg, m.Timeout, m.TLSConfig)
+	err = SendWith(ctx, s, msg, m.Timeout, m.TLSConfig, AllowPrivateTargets(m.AllowPrivate))
 	if err != nil {
 		m.log.WarnContext(ctx, "email not sent", "server", s.Addr(), "tls", s.TLSMode, "to", strings.Join(msg.To, ","), "err", err)
 		return err
@@ -104,10 +121,15 @@ func (m *SMTP) Send(ctx context.Context, msg Message) error {
 }
 
 // SendWith delivers msg with explicit settings. timeout 0 means
-// DefaultTimeout; base may be nil.
-func SendWith(ctx context.Context, s Settings, msg Message, timeout time.Duration, base *tls.Config) error {
+// DefaultTimeout; base may be nil. The server's address is checked when
+// it is dialled: a local one is refused unless AllowPrivateTargets.
+func SendWith(ctx context.Context, s Settings, msg Message, timeout time.Duration, base *tls.Config, opts ...Option) error {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
+	}
+	var o sendOptions
+	for _, opt := range opts {
+		opt(&o)
 	}
 	if len(msg.To) == 0 {
 		return errors.New("mailer: message has no recipients")
@@ -124,14 +146,24 @@ func SendWith(ctx context.Context, s Settings, msg Message, timeout time.Duratio
 		}
 	}
 	tlsConf.ServerName = s.Host
-	opts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(timeout), gomail.WithTLSConfig(tlsConf)}
+	// The server's address is checked here and go-mail connects to that
+	// very address (the certificate is still checked against the name).
+	ip, err := o.policy.Resolve(ctx, s.Host)
+	if err != nil {
+		return &Error{Op: opConnect, Addr: s.Addr(), Host: s.Host, Port: s.Port, TLSMode: s.TLSMode, Err: err}
+	}
+	dialHost := ip.String()
+	if ip.Is6() {
+		dialHost = "[" + dialHost + "]" // go-mail writes host:port itself
+	}
+	gopts := []gomail.Option{gomail.WithPort(s.Port), gomail.WithTimeout(timeout), gomail.WithTLSConfig(tlsConf)}
 	switch s.TLSMode {
 	case store.MailTLSImplicit:
-		opts = append(opts, gomail.WithSSL())
+		gopts = append(gopts, gomail.WithSSL())
 	case store.MailTLSNone:
-		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+		gopts = append(gopts, gomail.WithTLSPolicy(gomail.NoTLS))
 	case store.MailTLSStartTLS, "":
-		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+		gopts = append(gopts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	default:
 		return fmt.Errorf("mailer: unknown TLS mode %q", s.TLSMode)
 	}
@@ -139,10 +171,10 @@ func SendWith(ctx context.Context, s Settings, msg Message, timeout time.Duratio
 		// The strongest method the server offers; PLAIN and LOGIN only on an
 		// encrypted connection, so a password never crosses the network in
 		// clear.
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
+		gopts = append(gopts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
 			gomail.WithUsername(s.Username), gomail.WithPassword(s.Password))
 	}
-	client, err := gomail.NewClient(s.Host, opts...)
+	client, err := gomail.NewClient(dialHost, gopts...)
 	if err != nil {
 		return fmt.Errorf("mailer: %w", err)
 	}

@@ -8,11 +8,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wadesk/wadesk/store/storetest"
 
 	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/mailer/mailtest"
+	"github.com/wadesk/wadesk/netguard"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -47,7 +49,7 @@ func TestSendWithDelivers(t *testing.T) {
 			srv := mailtest.Start(t, tc.opts)
 			s := settingsFor(srv, tc.mode)
 			s.Username, s.Password = tc.user, tc.pw
-			if err := mailer.SendWith(context.Background(), s, sample, 0, clientTLS); err != nil {
+			if err := mailer.SendWith(context.Background(), s, sample, 0, clientTLS, localServer); err != nil {
 				t.Fatalf("send: %v\nplain: %s", err, mailer.Plain(err))
 			}
 			msgs := srv.Messages()
@@ -155,7 +157,7 @@ func TestSendWithPlainErrors(t *testing.T) {
 			if roots == nil {
 				roots = clientTLS
 			}
-			err := mailer.SendWith(context.Background(), tc.s, sample, 0, roots)
+			err := mailer.SendWith(context.Background(), tc.s, sample, 0, roots, localServer)
 			if err == nil {
 				t.Fatal("sent")
 			}
@@ -184,6 +186,7 @@ func TestSMTPReadsSettingsAtSendTime(t *testing.T) {
 	db := openDB(t)
 	serverTLS, clientTLS := mailtest.SelfSigned(t)
 	m := mailer.New(db, nil)
+	m.AllowPrivate = true // the test servers listen on 127.0.0.1
 	m.TLSConfig = clientTLS
 
 	err := m.Send(ctx, sample)
@@ -222,8 +225,29 @@ func TestSMTPReadsSettingsAtSendTime(t *testing.T) {
 
 func TestSendWithNoRecipients(t *testing.T) {
 	srv := mailtest.Start(t, mailtest.Options{})
-	err := mailer.SendWith(context.Background(), settingsFor(srv, store.MailTLSNone), mailer.Message{Subject: "x", Text: "y"}, 0, nil)
+	err := mailer.SendWith(context.Background(), settingsFor(srv, store.MailTLSNone), mailer.Message{Subject: "x", Text: "y"}, 0, nil, localServer)
 	if err == nil {
 		t.Fatal("a message without recipients was sent")
+	}
+}
+
+// localServer lets the tests reach their mail servers on 127.0.0.1.
+var localServer = mailer.AllowPrivateTargets(true)
+
+// TestSendWithRefusesLocalServersByDefault: without AllowPrivateTargets a
+// mail server on a loopback, link-local or private address is refused
+// before any connection is made, with plain words for the admin.
+func TestSendWithRefusesLocalServersByDefault(t *testing.T) {
+	for _, host := range []string{"127.0.0.1", "::1", "localhost", "169.254.169.254", "10.0.0.8", "0.0.0.0"} {
+		s := mailer.Settings{Host: host, Port: 2525, From: "alerts@example.com", TLSMode: store.MailTLSNone}
+		err := mailer.SendWith(context.Background(), s, sample, 2*time.Second, nil)
+		var me *mailer.Error
+		if !errors.As(err, &me) || !errors.Is(err, netguard.ErrPrivateTarget) {
+			t.Errorf("%s: %v; want a refusal", host, err)
+			continue
+		}
+		if p := me.Plain(); !strings.Contains(p, "--allow-private-targets") {
+			t.Errorf("%s: Plain = %q", host, p)
+		}
 	}
 }

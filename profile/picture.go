@@ -16,10 +16,19 @@ import (
 	"github.com/wadesk/wadesk/providers"
 )
 
-// maxPixels bounds the pictures wadesk decodes (a 50-megapixel picture
-// needs about 200 MB of memory); anything larger is refused before it is
-// decoded.
-const maxPixels = 50_000_000
+// maxPixels and maxSide bound the pictures wadesk decodes, read from the
+// file's header before any pixel is: WhatsApp shows a profile picture at
+// 640×640, so 16 megapixels (a 12-megapixel phone photo fits) is plenty,
+// and costs at most 64 MB while it is scaled down. A file whose header
+// claims more is refused, however small the file is.
+const (
+	maxPixels = 4096 * 4096
+	maxSide   = 8192
+)
+
+// decodeSlots bounds how many pictures are decoded at once, so that a few
+// admins uploading together cannot add up to more memory than that.
+var decodeSlots = make(chan struct{}, 2)
 
 // jpegQuality is used when a prepared JPEG is encoded again.
 const jpegQuality = 90
@@ -99,7 +108,7 @@ func PreparePicture(data []byte) (Picture, error) {
 	if width < minSide || height < minSide {
 		return Picture{}, problem("The picture is %d×%d pixels; WhatsApp needs at least %d×%d. Choose a larger picture.", width, height, minSide, minSide)
 	}
-	if width*height > maxPixels {
+	if width*height > maxPixels || width > maxSide || height > maxSide {
 		return Picture{}, problem("The picture is %d×%d pixels, more than wadesk can process. Save a smaller version (640×640 is plenty) and try again.", width, height)
 	}
 	ext := ".jpg"
@@ -112,6 +121,8 @@ func PreparePicture(data []byte) (Picture, error) {
 		Width:          width, Height: height, Side: min(square, MaxPictureSide),
 		Cropped: width != height, Scaled: square > MaxPictureSide, Turned: turn != OrientNormal,
 	}
+	decodeSlots <- struct{}{}
+	defer func() { <-decodeSlots }()
 	// Decode it all, so a damaged file is caught here rather than by
 	// WhatsApp.
 	img, _, err := image.Decode(bytes.NewReader(data))

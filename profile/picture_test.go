@@ -2,12 +2,16 @@ package profile
 
 import (
 	"bytes"
+	"compress/zlib"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -130,5 +134,56 @@ func TestPreparePictureRefuses(t *testing.T) {
 				t.Fatalf("PreparePicture = %v, want a picture error about %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// claimingPNG is a tiny PNG whose header claims width×height pixels; its
+// only data is a few zero bytes, so decoding it would allocate the whole
+// canvas before finding the data short.
+func claimingPNG(t *testing.T, width, height uint32) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, data []byte) {
+		binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		crc := crc32.NewIEEE()
+		b.WriteString(typ)
+		crc.Write([]byte(typ))
+		b.Write(data)
+		crc.Write(data)
+		binary.Write(&b, binary.BigEndian, crc.Sum32())
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], width)
+	binary.BigEndian.PutUint32(ihdr[4:], height)
+	ihdr[8], ihdr[9] = 8, 6 // 8-bit RGBA
+	chunk("IHDR", ihdr)
+	var z bytes.Buffer
+	w := zlib.NewWriter(&z)
+	w.Write(make([]byte, 64))
+	w.Close()
+	chunk("IDAT", z.Bytes())
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+// TestHugeClaimedPictureIsRefusedFromItsHeader: a few hundred bytes
+// claiming 7000×7000 pixels are refused from the header, in plain words,
+// without the ~200 MB a decode would allocate.
+func TestHugeClaimedPictureIsRefusedFromItsHeader(t *testing.T) {
+	for _, size := range [][2]uint32{{7000, 7000}, {5000, 4000}, {20000, 700}} {
+		data := claimingPNG(t, size[0], size[1])
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := PreparePicture(data)
+		runtime.ReadMemStats(&after)
+		var pe *PictureError
+		if !errors.As(err, &pe) || !strings.Contains(pe.Msg, "more than wadesk can process") {
+			t.Errorf("%d-byte PNG claiming %dx%d: %v; want it refused for its size", len(data), size[0], size[1], err)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 8<<20 {
+			t.Errorf("%dx%d: refusing it allocated %d MB", size[0], size[1], grew>>20)
+		}
 	}
 }

@@ -34,7 +34,9 @@ const (
 // the content fields (Text, Media, Template, Interactive, Reaction, Location,
 // Contacts) must be set.
 type OutboundMessage struct {
-	// To is the recipient's phone number or WhatsApp ID.
+	// To is the recipient's phone number or WhatsApp ID, or their
+	// business-scoped user ID when the number is not known (see
+	// IsBusinessScopedUserID).
 	To string
 	// ReplyTo quotes an earlier message (its provider message ID).
 	ReplyTo string

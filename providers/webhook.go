@@ -44,8 +44,15 @@ type WebhookMeta struct {
 type InboundMessage struct {
 	Meta WebhookMeta
 	// ID is the provider's message ID (Meta's wamid).
-	ID   string
+	ID string
+	// From is the sender's phone number (WhatsApp ID). It is empty when
+	// the sender uses a WhatsApp username and the number is withheld.
 	From string
+	// FromUserID is the sender's business-scoped user ID (BSUID), sent
+	// since April 2026 whether or not the user has a username; Username
+	// is the user's WhatsApp username, when they have one.
+	FromUserID string
+	Username   string
 	// ProfileName is the sender's WhatsApp profile name, when sent.
 	ProfileName string
 	// Timestamp is when WhatsApp received the message.

@@ -518,3 +518,32 @@ func (db *DB) ChannelAppSecret(ctx context.Context, id int64) (string, error) {
 	}
 	return s, nil
 }
+
+// ChannelNumber is a channel's phone number, for filing webhooks.
+type ChannelNumber struct {
+	ID            int64
+	PhoneNumberID string
+}
+
+// ChannelsSharingAccount returns the channels (not deleted) of the same
+// provider and WhatsApp Business Account as channelID, itself included:
+// Meta subscribes an app per account, so one callback receives the
+// webhooks of all its numbers.
+func (db *DB) ChannelsSharingAccount(ctx context.Context, channelID int64) ([]ChannelNumber, error) {
+	rows, err := db.R.QueryContext(ctx, `SELECT c.id, c.phone_number_id FROM channels c
+		JOIN channels o ON o.waba_id = c.waba_id AND o.provider = c.provider
+		WHERE o.id = ? AND c.deleted_at IS NULL ORDER BY c.id`, channelID)
+	if err != nil {
+		return nil, fmt.Errorf("store: channels sharing the account of channel %d: %w", channelID, err)
+	}
+	defer rows.Close()
+	var out []ChannelNumber
+	for rows.Next() {
+		var n ChannelNumber
+		if err := rows.Scan(&n.ID, &n.PhoneNumberID); err != nil {
+			return nil, fmt.Errorf("store: channels sharing the account of channel %d: %w", channelID, err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

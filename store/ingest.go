@@ -10,10 +10,22 @@ import (
 
 // InboundMessage is a customer's message as the processor stores it.
 type InboundMessage struct {
-	WAMID string
+	// ChannelID is the channel whose number received the message; 0 means
+	// the channel the webhook was delivered for.
+	ChannelID int64
+	// PhoneNumberID is the provider's id of the number that received it
+	// (the webhook's metadata), from which ChannelID is found.
+	PhoneNumberID string
+	WAMID         string
 	// Phone is the customer's number in E.164; WaID as WhatsApp sent it.
-	Phone       string
-	WaID        string
+	// Both are empty when the customer wrote with a username and WhatsApp
+	// withheld the number; BSUID then identifies them.
+	Phone string
+	WaID  string
+	// BSUID is the business-scoped user ID, Username the customer's
+	// WhatsApp username, when WhatsApp sent them.
+	BSUID       string
+	Username    string
 	ProfileName string
 	Type        string
 	// Text is what a list or a search shows: the body, a caption, a title.
@@ -77,8 +89,9 @@ type NumberUpdate struct {
 type ProcessedEvent struct {
 	EventID   int64
 	ChannelID int64
-	// Dead, when not empty, says why the body could not be read; nothing
-	// else is applied.
+	// Dead, when not empty, says why the body (or a part of it) could
+	// not be used; the event is kept as a dead letter for an admin to
+	// see and reprocess. What could be used is applied all the same.
 	Dead     string
 	Messages []InboundMessage
 	Statuses []StatusUpdate
@@ -124,21 +137,21 @@ func (db *DB) ApplyProcessedEvents(ctx context.Context, evs []ProcessedEvent) (A
 	err := db.txRelaxed(ctx, func(tx *sql.Tx) error {
 		out = Applied{}
 		now := formatTime(time.Now())
+		depts := map[int64]sql.NullInt64{}
 		for _, ev := range evs {
-			if ev.Dead != "" {
-				if _, err := tx.ExecContext(ctx, "UPDATE webhook_events SET state = 'dead', error = ?, processed_at = ? WHERE id = ?",
-					ev.Dead, now, ev.EventID); err != nil {
-					return err
-				}
-				continue
-			}
-			var dept sql.NullInt64
-			err := tx.QueryRowContext(ctx, "SELECT department_id FROM channels WHERE id = ?", ev.ChannelID).Scan(&dept)
-			if err != nil {
-				return fmt.Errorf("channel %d: %w", ev.ChannelID, err)
-			}
 			for _, m := range ev.Messages {
-				am, inserted, err := insertInbound(ctx, tx, ev.ChannelID, dept, m, now)
+				ch := ev.ChannelID
+				if m.ChannelID != 0 {
+					ch = m.ChannelID
+				}
+				dept, ok := depts[ch]
+				if !ok {
+					if err := tx.QueryRowContext(ctx, "SELECT department_id FROM channels WHERE id = ?", ch).Scan(&dept); err != nil {
+						return fmt.Errorf("channel %d: %w", ch, err)
+					}
+					depts[ch] = dept
+				}
+				am, inserted, err := insertInbound(ctx, tx, ch, dept, m, now)
 				if err != nil {
 					return fmt.Errorf("message %s: %w", m.WAMID, err)
 				}
@@ -164,6 +177,13 @@ func (db *DB) ApplyProcessedEvents(ctx context.Context, evs []ProcessedEvent) (A
 					return err
 				}
 			}
+			if ev.Dead != "" {
+				if _, err := tx.ExecContext(ctx, "UPDATE webhook_events SET state = 'dead', error = ?, processed_at = ? WHERE id = ?",
+					ev.Dead, now, ev.EventID); err != nil {
+					return err
+				}
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, "UPDATE webhook_events SET state = 'done', processed_at = ? WHERE id = ?", now, ev.EventID); err != nil {
 				return err
 			}
@@ -186,11 +206,7 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 	if exists {
 		return AppliedMessage{}, false, nil
 	}
-	var contactID int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO contacts (phone, wa_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (phone) DO UPDATE SET name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE contacts.name END,
-		wa_id = excluded.wa_id, updated_at = excluded.updated_at
-		RETURNING id`, m.Phone, m.WaID, m.ProfileName, now, now).Scan(&contactID)
+	contactID, err := upsertContact(ctx, tx, m, now)
 	if err != nil {
 		return AppliedMessage{}, false, err
 	}
@@ -240,6 +256,63 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 	}
 	return AppliedMessage{MessageID: id, ConversationID: convID, ChannelID: channelID, WAMID: m.WAMID,
 		WindowBefore: before, WindowAfter: after}, true, nil
+}
+
+// upsertContact finds or creates the contact who sent m and returns its
+// id. A contact is found by BSUID first, then by number; a contact known
+// by BSUID alone gets the number when a message brings both, and one
+// known by number gets the BSUID. contacts.phone is the number, or the
+// BSUID while no number is known (see migration 0030).
+func upsertContact(ctx context.Context, tx *sql.Tx, m InboundMessage, now string) (int64, error) {
+	if m.Phone == "" && m.BSUID == "" {
+		return 0, errors.New("the sender has neither a phone number nor a business-scoped user ID")
+	}
+	if m.BSUID != "" && m.Phone != "" {
+		// Seen first by BSUID alone: the number is known now.
+		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET phone = ?, wa_id = ?, updated_at = ?
+			WHERE bsuid = ? AND phone = bsuid AND NOT EXISTS (SELECT 1 FROM contacts o WHERE o.phone = ?)`,
+			m.Phone, m.WaID, now, m.BSUID, m.Phone); err != nil {
+			return 0, err
+		}
+	}
+	if m.Phone == "" {
+		// No number: the contact with this BSUID, whatever its address.
+		var id int64
+		err := tx.QueryRowContext(ctx, `UPDATE contacts SET
+			name = CASE WHEN ? <> '' THEN ? ELSE contacts.name END,
+			username = CASE WHEN ? <> '' THEN ? ELSE contacts.username END,
+			updated_at = ?
+			WHERE bsuid = ? RETURNING id`, m.ProfileName, m.ProfileName, m.Username, m.Username, now, m.BSUID).Scan(&id)
+		if err == nil {
+			return id, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
+	}
+	address, waID := m.Phone, m.WaID
+	if address == "" {
+		address, waID = m.BSUID, m.BSUID
+	}
+	var bsuid any
+	if m.BSUID != "" {
+		bsuid = m.BSUID
+	}
+	var id int64
+	// The BSUID is attached to a contact known by number unless another
+	// contact holds it already (a person first seen by BSUID alone, then
+	// by a number that another contact had: they stay two contacts).
+	err := tx.QueryRowContext(ctx, `INSERT INTO contacts (phone, wa_id, bsuid, username, name, created_at, updated_at)
+		VALUES (?, ?, CASE WHEN EXISTS (SELECT 1 FROM contacts o WHERE o.bsuid = ?) THEN NULL ELSE ? END, ?, ?, ?, ?)
+		ON CONFLICT (phone) DO UPDATE SET
+			name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE contacts.name END,
+			wa_id = excluded.wa_id,
+			bsuid = CASE WHEN contacts.bsuid IS NULL AND NOT EXISTS (SELECT 1 FROM contacts o WHERE o.bsuid = excluded.bsuid)
+				THEN excluded.bsuid ELSE contacts.bsuid END,
+			username = CASE WHEN excluded.username <> '' THEN excluded.username ELSE contacts.username END,
+			updated_at = excluded.updated_at
+		RETURNING id`, address, waID, bsuid, bsuid, m.Username, m.ProfileName, now, now).Scan(&id)
+	return id, err
 }
 
 // applyStatus records a status and raises the message's status if it is

@@ -146,3 +146,28 @@ func (db *DB) CountDeadWebhookEvents(ctx context.Context, channelID int64) (int,
 	}
 	return n, nil
 }
+
+// ReprocessDeadWebhookEvents puts a channel's dead letters back in the
+// queue, all of them when eventID is 0, else that one; the processor then
+// reads them again (a message already stored is not stored twice). It
+// returns how many were queued.
+func (db *DB) ReprocessDeadWebhookEvents(ctx context.Context, channelID, eventID int64) (int, error) {
+	res, err := db.W.ExecContext(ctx, `UPDATE webhook_events SET state = 'new', error = '', processed_at = NULL
+		WHERE state = 'dead' AND channel_id = ? AND (? = 0 OR id = ?)`, channelID, eventID, eventID)
+	if err != nil {
+		return 0, fmt.Errorf("store: reprocess dead webhook events of channel %d: %w", channelID, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// CountAllDeadWebhookEvents counts the dead letters of every channel that
+// is not deleted, for the admins' alert.
+func (db *DB) CountAllDeadWebhookEvents(ctx context.Context) (int, error) {
+	var n int
+	if err := db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM webhook_events e JOIN channels c ON c.id = e.channel_id
+		WHERE e.state = 'dead' AND c.deleted_at IS NULL`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count dead webhook events: %w", err)
+	}
+	return n, nil
+}

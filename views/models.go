@@ -10,6 +10,16 @@ type Page struct {
 	Nav     string
 	User    *CurrentUser
 	Flashes []Flash
+	// Alerts are standing problems an admin must act on, shown on every
+	// page until they are solved.
+	Alerts []Alert
+}
+
+// Alert is a standing problem with a link to where it is solved.
+type Alert struct {
+	Message   string
+	Link      string
+	LinkLabel string
 }
 
 // CurrentUser is the signed-in person as the layout shows them.

@@ -15,7 +15,8 @@ import (
 type wireSend struct {
 	MessagingProduct string           `json:"messaging_product"`
 	RecipientType    string           `json:"recipient_type"`
-	To               string           `json:"to"`
+	To               string           `json:"to,omitempty"`
+	Recipient        string           `json:"recipient,omitempty"`
 	Type             string           `json:"type"`
 	Context          *wireContext     `json:"context,omitempty"`
 	Text             *wireText        `json:"text,omitempty"`
@@ -294,6 +295,12 @@ func sendRequest(msg providers.OutboundMessage) wireSend {
 		RecipientType:    "individual",
 		To:               msg.To,
 		Type:             string(msg.Kind()),
+	}
+	// A customer known only by business-scoped user ID is addressed with
+	// "recipient" instead of "to" (Meta, "Business-scoped user IDs": to
+	// takes a phone number, recipient a BSUID or parent BSUID).
+	if providers.IsBusinessScopedUserID(msg.To) {
+		w.To, w.Recipient = "", msg.To
 	}
 	if msg.ReplyTo != "" {
 		w.Context = &wireContext{MessageID: msg.ReplyTo}

@@ -83,11 +83,18 @@ type whMessagesValue struct {
 		DisplayPhoneNumber flexString `json:"display_phone_number"`
 		PhoneNumberID      flexString `json:"phone_number_id"`
 	} `json:"metadata"`
+	// Since April 2026 a contact carries user_id (the business-scoped user
+	// ID, BSUID) and, for a user with a username, profile.username; wa_id
+	// is then omitted unless Meta may share the number ("Business-scoped
+	// user IDs", developers.facebook.com/documentation/business-messaging/
+	// whatsapp/business-scoped-user-ids, updated Nov 5, 2026).
 	Contacts []struct {
 		Profile struct {
-			Name string `json:"name"`
+			Name     string `json:"name"`
+			Username string `json:"username"`
 		} `json:"profile"`
-		WaID flexString `json:"wa_id"`
+		WaID   flexString `json:"wa_id"`
+		UserID flexString `json:"user_id"`
 	} `json:"contacts"`
 	Messages []json.RawMessage `json:"messages"`
 	Statuses []json.RawMessage `json:"statuses"`
@@ -137,11 +144,17 @@ type whMedia struct {
 }
 
 type whMessage struct {
-	From      flexString `json:"from"`
-	ID        flexString `json:"id"`
-	Timestamp flexString `json:"timestamp"`
-	Type      string     `json:"type"`
-	Text      *struct {
+	From flexString `json:"from"`
+	// FromUserID is the sender's BSUID (same page as above); from, the
+	// number, is omitted for a user whose number Meta withholds. The
+	// field name is as reported in Meta's changelog and partners' guides;
+	// the contacts entry's user_id is read too, in case it is not sent.
+	FromUserID       flexString `json:"from_user_id"`
+	FromParentUserID flexString `json:"from_parent_user_id"`
+	ID               flexString `json:"id"`
+	Timestamp        flexString `json:"timestamp"`
+	Type             string     `json:"type"`
+	Text             *struct {
 		Body string `json:"body"`
 	} `json:"text"`
 	Image    *whMedia `json:"image"`
@@ -424,9 +437,18 @@ func parseMessagesChange(b *providers.WebhookBatch, m providers.WebhookMeta, val
 	m.PhoneNumberID = string(v.Metadata.PhoneNumberID)
 	m.DisplayPhoneNumber = string(v.Metadata.DisplayPhoneNumber)
 
-	names := map[string]string{}
+	// The sender's contact entry: by number, else by BSUID, else the
+	// only one of a one-message change.
+	type contact = struct{ name, username, userID string }
+	byWaID, byUserID := map[string]contact{}, map[string]contact{}
 	for _, c := range v.Contacts {
-		names[string(c.WaID)] = c.Profile.Name
+		k := contact{c.Profile.Name, c.Profile.Username, string(c.UserID)}
+		if c.WaID != "" {
+			byWaID[string(c.WaID)] = k
+		}
+		if c.UserID != "" {
+			byUserID[string(c.UserID)] = k
+		}
 	}
 	for _, raw := range v.Messages {
 		msg, ok := parseMessage(m, raw)
@@ -434,9 +456,22 @@ func parseMessagesChange(b *providers.WebhookBatch, m providers.WebhookMeta, val
 			unknown(b, m, raw)
 			continue
 		}
-		msg.ProfileName = names[msg.From]
-		if msg.ProfileName == "" && len(v.Contacts) == 1 && len(v.Messages) == 1 {
-			msg.ProfileName = v.Contacts[0].Profile.Name
+		c, found := byWaID[msg.From]
+		if !found || msg.From == "" {
+			c, found = byUserID[msg.FromUserID]
+		}
+		if (!found || msg.FromUserID == "" && msg.From == "") && len(v.Contacts) == 1 && len(v.Messages) == 1 {
+			only := v.Contacts[0]
+			c, found = contact{only.Profile.Name, only.Profile.Username, string(only.UserID)}, true
+			if msg.From == "" {
+				msg.From = string(only.WaID)
+			}
+		}
+		if found {
+			msg.ProfileName, msg.Username = c.name, c.username
+			if msg.FromUserID == "" {
+				msg.FromUserID = c.userID
+			}
 		}
 		b.Messages = append(b.Messages, msg)
 	}
@@ -486,7 +521,7 @@ func parseMessage(m providers.WebhookMeta, raw json.RawMessage) (providers.Inbou
 		}, true
 	}
 	msg := providers.InboundMessage{
-		Meta: m, ID: string(w.ID), From: string(w.From), Timestamp: unixTime(w.Timestamp),
+		Meta: m, ID: string(w.ID), From: string(w.From), FromUserID: string(w.FromUserID), Timestamp: unixTime(w.Timestamp),
 		Type: providers.MessageKind(w.Type), Errors: neutralErrors(w.Errors), Raw: clone(raw),
 	}
 	if w.Text != nil {

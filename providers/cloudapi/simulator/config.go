@@ -16,6 +16,9 @@ import (
 type Config struct {
 	// Addr is the listen address used by Run (default 127.0.0.1:8790).
 	Addr string
+	// StateFile, when set, keeps what Meta would remember across restarts
+	// (webhook subscriptions, customers, the clock) in this JSON file.
+	StateFile string
 	// PublicURL is the base URL clients use to reach the simulator. It is used
 	// in paging.next links and media download URLs. Empty: derived from each
 	// request's Host header.

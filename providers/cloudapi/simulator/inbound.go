@@ -1,6 +1,8 @@
 package simulator
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/http"
@@ -61,16 +63,21 @@ type messageValue struct {
 	Messages         []inMessage `json:"messages"`
 }
 
+// Since April 2026 Meta adds the business-scoped user ID (user_id) to every
+// messages webhook, and a user with a username may come without wa_id.
 type inContact struct {
 	Profile struct {
-		Name string `json:"name"`
+		Name     string `json:"name"`
+		Username string `json:"username,omitempty"`
 	} `json:"profile"`
-	WaID string `json:"wa_id"`
+	WaID   string `json:"wa_id,omitempty"`
+	UserID string `json:"user_id,omitempty"`
 }
 
 type inMessage struct {
 	Context     *inContext     `json:"context,omitempty"`
-	From        string         `json:"from"`
+	From        string         `json:"from,omitempty"`
+	FromUserID  string         `json:"from_user_id,omitempty"`
 	ID          string         `json:"id"`
 	Timestamp   string         `json:"timestamp"`
 	Type        string         `json:"type"`
@@ -132,7 +139,10 @@ type Inbound struct {
 	PhoneNumberID string `json:"phone_number_id"`
 	From          string `json:"from"` // the customer's wa_id (digits)
 	Name          string `json:"name"` // profile name; defaults to the known customer's
-	Type          string `json:"type,omitempty"`
+	// Username makes the customer one who adopted a WhatsApp username and
+	// withholds the number: the webhook carries only the BSUID.
+	Username string `json:"username,omitempty"`
+	Type     string `json:"type,omitempty"`
 	// ContextID is the business message being replied to. Button and list
 	// replies default to the latest interactive or template message.
 	ContextID   string       `json:"context_id,omitempty"`
@@ -391,6 +401,12 @@ func (s *Sim) InjectInbound(in Inbound) (string, error) {
 	var contact inContact
 	contact.Profile.Name = cust.Name
 	contact.WaID = from
+	contact.UserID = userIDOf(from)
+	msg.FromUserID = contact.UserID
+	if in.Username != "" {
+		contact.Profile.Username = in.Username
+		contact.WaID, msg.From = "", ""
+	}
 	value := messageValue{MessagingProduct: "whatsapp", Metadata: phoneMetadata(p), Contacts: []inContact{contact}, Messages: []inMessage{msg}}
 	s.queues[p.waba.cfg.ID].push(&hookEvent{field: "messages", value: value, onDelivered: func() {
 		s.mu.Lock()
@@ -402,6 +418,25 @@ func (s *Sim) InjectInbound(in Inbound) (string, error) {
 	}})
 	s.log.Info("customer message", "phone", p.cfg.ID, "from", from, "type", typ, "id", msg.ID)
 	return msg.ID, nil
+}
+
+// userIDOf is the simulated business-scoped user ID of a customer: a
+// country code, a dot and digits, stable for the number (Meta's are
+// stable per business portfolio).
+func userIDOf(waID string) string {
+	sum := sha256.Sum256([]byte("wadesk simulator bsuid " + waID))
+	return "US." + strconv.FormatUint(binary.BigEndian.Uint64(sum[:8])%1e17+1e17, 10)
+}
+
+// waIDOfUserIDLocked finds the customer a business-scoped user ID belongs
+// to ("" when none).
+func (s *Sim) waIDOfUserIDLocked(userID string) string {
+	for k := range s.chats {
+		if userIDOf(k.waID) == userID {
+			return k.waID
+		}
+	}
+	return ""
 }
 
 func (s *Sim) product(retailerID string) (Product, bool) {

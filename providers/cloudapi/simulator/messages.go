@@ -165,10 +165,13 @@ type sendRequest struct {
 	MessagingProduct string `json:"messaging_product"`
 	RecipientType    string `json:"recipient_type"`
 	To               string `json:"to"`
-	Type             string `json:"type"`
-	Status           string `json:"status"`
-	MessageID        string `json:"message_id"`
-	TypingIndicator  *struct {
+	// Recipient is a business-scoped user ID (BSUID), for a customer
+	// whose number is withheld; to, when also sent, takes precedence.
+	Recipient       string `json:"recipient"`
+	Type            string `json:"type"`
+	Status          string `json:"status"`
+	MessageID       string `json:"message_id"`
+	TypingIndicator *struct {
 		Type string `json:"type"`
 	} `json:"typing_indicator"`
 	Context *struct {
@@ -244,8 +247,9 @@ type sendResponse struct {
 }
 
 type sendContact struct {
-	Input string `json:"input"`
-	WaID  string `json:"wa_id"`
+	Input  string `json:"input"`
+	WaID   string `json:"wa_id,omitempty"`
+	UserID string `json:"user_id,omitempty"`
 }
 
 type sendMessage struct {
@@ -312,13 +316,23 @@ func (s *Sim) postMessage(g *gctx) *graphError {
 		return s.markRead(g, &req)
 	}
 	req.inferType()
-	if req.To == "" {
+	if req.To == "" && req.Recipient == "" {
 		return paramError("The parameter to is required.")
 	}
 	if rt := strings.ToLower(req.RecipientType); rt != "" && rt != "individual" {
 		return invalidParam("Param recipient_type must be individual; groups are not simulated.")
 	}
+	input, byUserID := req.To, req.To == ""
 	waID := digitsOnly(req.To)
+	if byUserID {
+		input = req.Recipient
+		s.mu.Lock()
+		waID = s.waIDOfUserIDLocked(req.Recipient)
+		s.mu.Unlock()
+		if waID == "" {
+			return invalidParam("Param recipient must be the business-scoped user ID of a WhatsApp user.")
+		}
+	}
 	if len(waID) < 7 || len(waID) > 15 {
 		return invalidParam("Param to must be a phone number with country code, for example 16505551234.")
 	}
@@ -368,7 +382,7 @@ func (s *Sim) postMessage(g *gctx) *graphError {
 	}
 
 	s.seq++
-	m := &outMessage{seq: s.seq, phone: p, waID: waID, input: req.To, req: req, raw: append([]byte(nil), raw...), at: now}
+	m := &outMessage{seq: s.seq, phone: p, waID: waID, input: input, req: req, raw: append([]byte(nil), raw...), at: now}
 	m.id = s.newWamidLocked(waID)
 	if tmpl != nil {
 		cp := tmpl.Template
@@ -411,7 +425,11 @@ func (s *Sim) postMessage(g *gctx) *graphError {
 		}
 		s.log.Info("message accepted", "phone", p.cfg.ID, "to", waID, "type", req.Type, "id", m.id)
 	}
-	resp := sendResponse{MessagingProduct: "whatsapp", Contacts: []sendContact{{Input: req.To, WaID: waID}}, Messages: []sendMessage{{ID: m.id}}}
+	contact := sendContact{Input: input, WaID: waID}
+	if byUserID {
+		contact = sendContact{Input: input, UserID: input}
+	}
+	resp := sendResponse{MessagingProduct: "whatsapp", Contacts: []sendContact{contact}, Messages: []sendMessage{{ID: m.id}}}
 	if req.Type == "template" {
 		resp.Messages[0].MessageStatus = "accepted"
 	}

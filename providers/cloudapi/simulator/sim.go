@@ -194,6 +194,10 @@ func New(cfg Config) (*Sim, error) {
 		s.customers = append(s.customers, &cu)
 		s.custByID[cu.WaID] = &cu
 	}
+	if err := s.loadStateLocked(); err != nil {
+		cancel()
+		return nil, err
+	}
 	for _, q := range s.queues {
 		s.goAsync(func() { s.runQueue(q) })
 	}
@@ -278,6 +282,7 @@ func (s *Sim) AdvanceClock(d time.Duration) {
 	s.mu.Lock()
 	s.offset += d
 	s.version++
+	s.saveStateLocked()
 	s.mu.Unlock()
 	s.log.Info("simulator clock advanced", "by", d.String())
 }
@@ -287,6 +292,7 @@ func (s *Sim) AdvanceClock(d time.Duration) {
 func (s *Sim) RevokeToken() {
 	s.mu.Lock()
 	s.revoked = true
+	s.saveStateLocked()
 	s.mu.Unlock()
 	s.log.Info("simulator access token revoked")
 }
@@ -295,6 +301,7 @@ func (s *Sim) RevokeToken() {
 func (s *Sim) RestoreToken() {
 	s.mu.Lock()
 	s.revoked = false
+	s.saveStateLocked()
 	s.mu.Unlock()
 	s.log.Info("simulator access token restored")
 }
@@ -405,6 +412,7 @@ func (s *Sim) addCustomerLocked(c Customer) *Customer {
 	s.customers = append(s.customers, &cu)
 	s.custByID[cu.WaID] = &cu
 	s.version++
+	s.saveStateLocked()
 	return &cu
 }
 

@@ -65,6 +65,7 @@ func (s *Sim) postSubscribedApps(g *gctx) *graphError {
 	if callback == "" {
 		s.mu.Lock()
 		s.subs[g.id] = &subscription{}
+		s.saveStateLocked()
 		s.mu.Unlock()
 		s.log.Info("waba subscribed without callback override", "waba", g.id)
 		s.ok(g, subscribeResponse{Success: true})
@@ -84,6 +85,7 @@ func (s *Sim) postSubscribedApps(g *gctx) *graphError {
 	s.mu.Lock()
 	s.subs[g.id] = &subscription{callbackURL: callback, verifyToken: token, verified: true, verifiedAt: s.nowLocked()}
 	s.bumpLocked()
+	s.saveStateLocked()
 	s.mu.Unlock()
 	s.log.Info("waba subscribed", "waba", g.id, "callback", callback)
 	s.ok(g, subscribeResponse{Success: true, Data: []subscribedApp{{OverrideCallbackURI: callback, WhatsAppBusinessAPI: s.appData()}}})
@@ -94,6 +96,7 @@ func (s *Sim) deleteSubscribedApps(g *gctx) *graphError {
 	s.mu.Lock()
 	delete(s.subs, g.id)
 	s.bumpLocked()
+	s.saveStateLocked()
 	s.mu.Unlock()
 	s.log.Info("waba unsubscribed", "waba", g.id)
 	s.ok(g, successResponse{Success: true})
