@@ -34,10 +34,11 @@ func (s *Server) channelVerifyTokenRotate(w http.ResponseWriter, r *http.Request
 		s.serverError(w, r, err)
 		return
 	}
-	client, err := s.connect(providers.ProviderID(ch.Provider), old.AccessToken)
+	prov, _ := s.providerOf(ch)
+	client, err := s.providers.Connect(ch.Credentials(old))
 	if err == nil {
 		subCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		err = wizard.Subscribe(subCtx, client, ch.WABAID, wizard.WebhookURL(s.baseURL, ch.ID), fresh)
+		err = wizard.Subscribe(subCtx, prov, client, ch.WABAID, wizard.WebhookURL(s.baseURL, ch.ID), fresh)
 		cancel()
 	}
 	if err != nil {

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -20,7 +19,6 @@ import (
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/handlers"
 	"github.com/wadesk/wadesk/mailer/mailtest"
-	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -52,9 +50,7 @@ func startEmailSite(t *testing.T) *emailSite {
 	}
 	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1"},
-		Connect: func(providers.ProviderID, string) (handlers.ChannelProvider, error) {
-			return nil, errors.New("no provider in this test")
-		}})
+		Providers: testRegistry("http://127.0.0.1:1")})
 	if err != nil {
 		t.Fatal(err)
 	}
