@@ -57,8 +57,9 @@ const usage = `wadesk — a self-hosted console for WhatsApp Business API number
 
 Usage:
   wadesk serve [flags]          start the web console
-  wadesk demo [flags]           start the console and a simulated Meta Graph API,
-                                with a demo admin and agent, to try wadesk offline
+  wadesk demo [flags]           start the console and simulated providers (Meta's
+                                Cloud API, 360dialog), with a demo admin and agent,
+                                to try wadesk offline
   wadesk sim [flags]            start only the Meta Graph API simulator
   wadesk user create [flags]    create a user (e.g. the first admin)
   wadesk version                print the version
@@ -163,8 +164,9 @@ func purgeDrafts(ctx context.Context, db *store.DB, logger *slog.Logger) {
 }
 
 // serveConsole runs the web console until ctx is done. ready, when not
-// nil, is called with the store and public URL once the console listens.
-func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready func(*store.DB, *url.URL) error) error {
+// nil, is called with the store, public URL and listen address once the
+// console listens.
+func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready func(db *store.DB, base *url.URL, listen net.Addr) error) error {
 	logger, err := newLogger(stdout, c.logFormat, c.logLevel)
 	if err != nil {
 		return err
@@ -283,7 +285,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	go func() { served <- hs.Serve(ln) }()
 	logger.Info("wadesk started", "version", version, "listen", "http://"+ln.Addr().String(), "base_url", base.String(), "data", c.dataDir)
 	if ready != nil {
-		if err := ready(db, base); err != nil {
+		if err := ready(db, base, ln.Addr()); err != nil {
 			hs.Close()
 			return err
 		}

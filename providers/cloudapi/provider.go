@@ -31,7 +31,7 @@ func Provider(cfg ProviderConfig) providers.Provider {
 		Description: d,
 		Setup:       providers.SetupFetchNumbers,
 		SetupHelp:   "create a system user in Meta Business Settings, give it your WhatsApp account and app, and generate a token with the whatsapp_business_management and whatsapp_business_messaging permissions.",
-		WebhookHelp: "wadesk registers its webhook URL with Meta when the channel is connected. Meta checks the URL with the verify token and signs every delivery with your App Secret.",
+		WebhookHelp: "wadesk registered these with Meta when the channel was connected. If you configure the webhook yourself in the Meta app dashboard, use exactly these values.",
 		Fields: []providers.CredentialField{
 			{Name: providers.FieldToken, Label: "System user access token", Secret: true, Required: true, Autocomplete: "off",
 				Help:  "Paste the system user access token from Meta Business Settings → System users.",
