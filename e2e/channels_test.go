@@ -27,8 +27,8 @@ const (
 	demoAdmin     = "admin@demo.wadesk"
 	// demoBaseURL is the demo console's public (webhook) URL: a name
 	// without a port, which the simulators resolve to the console.
-	demoBaseURL = "http://wadesk-demo.localhost"
-	demoPassword  = "demo-password"
+	demoBaseURL  = "http://wadesk-demo.localhost"
+	demoPassword = "demo-password"
 )
 
 // fillCredentials walks the wizard to the credentials step and submits them.
