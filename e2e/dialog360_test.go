@@ -168,3 +168,80 @@ func TestDialog360ChannelEndToEnd(t *testing.T) {
 		t.Error("the forged message was stored")
 	}
 }
+
+// TestDialog360TemplateApprovedAndSentOutsideTheWindow: on a 360dialog
+// channel a template is created, 360dialog's approval arrives by webhook,
+// and once the customer's 24-hour window has closed the agent sends it.
+func TestDialog360TemplateApprovedAndSentOutsideTheWindow(t *testing.T) {
+	s := startDemo(t)
+	agent := newBrowser(t)
+	channelID := d360Connect(t, agent, s)
+
+	phone := newBrowser(t)
+	run(t, phone, "open the customer phone on the 360dialog number", chromedp.Navigate(s.SimURL+"/?n="+d360Phone))
+	customerWrites(t, phone, "Can I book a table for tonight?")
+
+	tplOpenNew(t, agent, s, channelID)
+	const name = "table_ready"
+	run(t, agent, "fill in the template",
+		chromedp.SendKeys(`input[name="name"]`, name, chromedp.ByQuery),
+		chromedp.Click(byTestID("category-UTILITY"), chromedp.ByQuery),
+		chromedp.SendKeys(`textarea[name="body"]`, "Hi {{1}}, your table is ready.", chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name="body_example_1"]`, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="body_example_1"]`, "Sheena", chromedp.ByQuery),
+		chromedp.Click(byTestID("template-submit"), chromedp.ByQuery),
+		chromedp.WaitVisible(tplRowStatus(name, "en_US", "PENDING"), chromedp.ByQuery),
+	)
+	// The WhatsApp side decides; 360dialog passes the status webhook on.
+	tplReview(t, s)
+	wait, cancel := context.WithTimeout(agent, 45*time.Second)
+	defer cancel()
+	if err := chromedp.Run(wait, chromedp.WaitVisible(tplRowStatus(name, "en_US", "APPROVED"), chromedp.ByQuery)); err != nil {
+		t.Fatalf("the approval did not arrive: %v", err)
+	}
+
+	// A day passes: the first free-form reply is refused by WhatsApp
+	// (131047) and the conversation offers only templates.
+	openFirstConversation(t, agent, s)
+	convURL := location(t, agent)
+	simAdvance(t, s, "25h")
+	run(t, agent, "agent tries a free-form reply",
+		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
+		chromedp.SendKeys(byTestID("composer-input"), "Still there?", chromedp.ByQuery),
+		chromedp.Click(byTestID("composer-send"), chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="message"][data-direction="out"]`, chromedp.ByQuery),
+	)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var closed bool
+		run(t, agent, "reload",
+			chromedp.Navigate(convURL),
+			chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
+			chromedp.Evaluate(`!!document.querySelector('[data-testid="composer-closed"]') && !document.querySelector('[data-testid="composer-input"]')`, &closed),
+		)
+		if closed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("after 360dialog refused the free-form reply for the closed window, the free-form composer is still offered")
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	const filled = "Hi Sheena Nelson, your table is ready."
+	run(t, agent, "send the approved template",
+		chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("template-choice-"+name+"-en_US"), chromedp.ByQuery),
+		chromedp.Click(byTestID("template-choice-"+name+"-en_US")+` input`, chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("template-value-body_1"), chromedp.ByQuery),
+		chromedp.Click(byTestID("template-value-body_1"), chromedp.ByQuery),
+		chromedp.Click(byTestID("insert-{contact_name}"), chromedp.ByQuery),
+		chromedp.Click(byTestID("template-send"), chromedp.ByQuery),
+		chromedp.WaitNotPresent(byTestID("template-send"), chromedp.ByQuery),
+		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)),
+	)
+	run(t, phone, "the customer gets the template",
+		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="in"][data-kind="template"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)),
+	)
+}
