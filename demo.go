@@ -15,6 +15,7 @@ import (
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	d360sim "github.com/wadesk/wadesk/providers/dialog360/simulator"
+	partnersim "github.com/wadesk/wadesk/providers/partner/simulator"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -40,6 +41,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.SetOutput(stdout)
 	addr := fs.String("addr", envDefault(getenv, "WADESK_ADDR", "127.0.0.1:8080"), "console address (env WADESK_ADDR)")
 	simAddr := fs.String("sim-addr", envDefault(getenv, "WADESK_SIM_ADDR", "127.0.0.1:8790"), "simulator address (env WADESK_SIM_ADDR)")
+	partnerAddr := fs.String("partner-sim-addr", envDefault(getenv, "WADESK_PARTNER_SIM_ADDR", "127.0.0.1:8792"), "Cloud API-compatible partner simulator address (env WADESK_PARTNER_SIM_ADDR)")
 	d360Addr := fs.String("360dialog-sim-addr", envDefault(getenv, "WADESK_360DIALOG_SIM_ADDR", "127.0.0.1:8791"), "360dialog simulator address (env WADESK_360DIALOG_SIM_ADDR)")
 	dataDir := fs.String("data", envDefault(getenv, "WADESK_DATA", "./demo-data"), "data directory (env WADESK_DATA)")
 	logLevel := fs.String("log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level")
@@ -49,6 +51,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 
 	cfg := simulator.DefaultConfig()
 	d360Number := d360sim.AddDemoNumber(&cfg)
+	partnerCfg := partnersim.AddDemoNumber(&cfg)
 	ln, err := net.Listen("tcp", *simAddr)
 	if err != nil {
 		return fmt.Errorf("simulator: listen on %s: %w", *simAddr, err)
@@ -83,10 +86,24 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 	defer d360ln.Close()
 	d360URL := "http://" + d360ln.Addr().String()
-	front.SetPublicURL(d360URL)
 	d360Srv := &http.Server{Handler: front.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go d360Srv.Serve(d360ln)
 	defer d360Srv.Close()
+
+	partnerCfg.Sim, partnerCfg.SimToken, partnerCfg.Logger = sim, cfg.AccessToken, cfg.Logger
+	partnerFront, err := partnersim.New(partnerCfg)
+	if err != nil {
+		return err
+	}
+	partnerLn, err := net.Listen("tcp", *partnerAddr)
+	if err != nil {
+		return fmt.Errorf("partner simulator: listen on %s: %w", *partnerAddr, err)
+	}
+	defer partnerLn.Close()
+	partnerURL := "http://" + partnerLn.Addr().String()
+	partnerSrv := &http.Server{Handler: partnerFront.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go partnerSrv.Serve(partnerLn)
+	defer partnerSrv.Close()
 
 	c := serveConfig{addr: *addr, dataDir: *dataDir, baseURL: demoBaseURL, logFormat: "text", logLevel: *logLevel,
 		graphURL: cfg.PublicURL, graphVersion: "v23.0", d360URL: d360URL, healthEvery: 5 * time.Minute}
@@ -96,6 +113,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		}
 		sim.SetResolve(base.Hostname(), listen.String())
 		front.SetResolve(base.Hostname(), listen.String())
+		partnerFront.SetResolve(base.Hostname(), listen.String())
 		sum := sim.Summary()
 		fmt.Fprintf(stdout, "\nwadesk demo\n")
 		fmt.Fprintf(stdout, "  Console           : http://%s  (admin %s / agent %s, password %q)\n", listen, demoAdminEmail, demoAgentEmail, demoPassword)
@@ -109,7 +127,12 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stdout, "    App Secret               : %s\n", cfg.AppSecret)
 		fmt.Fprintf(stdout, "    App ID (optional)        : %s  (lets wadesk change the profile picture)\n", cfg.AppID)
 		fmt.Fprintf(stdout, "  Or choose 360dialog and enter:\n")
-		fmt.Fprintf(stdout, "    360dialog API key        : %s  (number +351 21 555 0301, simulator %s)\n\n", d360Number.APIKey, d360URL)
+		fmt.Fprintf(stdout, "    360dialog API key        : %s  (number +351 21 555 0301, simulator %s)\n", d360Number.APIKey, d360URL)
+		fmt.Fprintf(stdout, "  Or choose Other Cloud API-compatible provider and enter:\n")
+		fmt.Fprintf(stdout, "    API URL                  : %s%s\n", partnerURL, partnerCfg.Prefix)
+		fmt.Fprintf(stdout, "    Token                    : %s  (sent in the header %s)\n", partnerCfg.Token, partnerCfg.Header)
+		fmt.Fprintf(stdout, "    Phone number ID          : %s  (WhatsApp Business Account ID %s)\n", partnerCfg.PhoneNumberID, partnerCfg.WABAID)
+		fmt.Fprintf(stdout, "    then paste the webhook URL into the partner's dashboard: %s/dashboard\n\n", partnerURL)
 		return nil
 	})
 }

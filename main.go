@@ -34,6 +34,7 @@ import (
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	"github.com/wadesk/wadesk/providers/dialog360"
+	"github.com/wadesk/wadesk/providers/partner"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/templates"
@@ -334,6 +335,7 @@ func registry(c serveConfig, logger *slog.Logger) *providers.Registry {
 	return providers.NewRegistry().MustRegister(
 		cloudapi.Provider(cloudapi.ProviderConfig{BaseURL: c.graphURL, Version: c.graphVersion, Logger: logger}),
 		dialog360.Provider(dialog360.ProviderConfig{BaseURL: c.d360URL, Logger: logger}),
+		partner.Provider(logger),
 	)
 }
 

@@ -32,8 +32,11 @@ func (s *Server) channelShow(w http.ResponseWriter, r *http.Request) {
 	}
 	if prov, ok := s.providerOf(ch); ok {
 		caps := prov.Capabilities
-		v.WebhookHelp, v.Handshake = prov.WebhookHelp, prov.Handshake != nil
+		v.WebhookHelp, v.Handshake, v.ManualWebhook = prov.WebhookHelp, prov.Handshake != nil, prov.ManualWebhook
 		v.CanProfile, v.CanCommerce = caps.Has(providers.CapBusinessProfile), caps.Has(providers.CapCommerce)
+		if prov.WebhookURL != nil {
+			v.WebhookURL = prov.WebhookURL(v.WebhookURL, ch.Credentials(sec))
+		}
 	}
 	if ch.LastHealthCheckAt != nil {
 		v.LastHealthCheck = *ch.LastHealthCheckAt

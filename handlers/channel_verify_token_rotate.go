@@ -37,6 +37,12 @@ func (s *Server) channelVerifyTokenRotate(w http.ResponseWriter, r *http.Request
 	s.forgetAppSecret(ch.ID)
 	prov, _ := s.providerOf(ch)
 	client, err := s.providers.Connect(ch.Credentials(old))
+	if err == nil && prov.ManualWebhook {
+		s.log.Info("webhook secret rotated; the admin sets the new URL at the provider", "channel_id", ch.ID, "by", currentUser(ctx).ID)
+		s.flashSuccess(w, r, "New "+secretName(prov)+" made. Paste the new webhook URL into "+prov.Name+"'s dashboard: deliveries with the old one are refused from now on.")
+		redirect(w, r, "/channels/"+itoa(ch.ID))
+		return
+	}
 	if err == nil {
 		subCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 		err = wizard.Subscribe(subCtx, prov, client, ch.WABAID, wizard.WebhookURL(s.baseURL, ch.ID), fresh)

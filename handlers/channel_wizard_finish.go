@@ -83,7 +83,11 @@ func (s *Server) channelWizardFinish(w http.ResponseWriter, r *http.Request) {
 	subCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	hook := wizard.WebhookURL(s.baseURL, ch.ID)
-	if err := wizard.Subscribe(subCtx, prov, client, ch.WABAID, hook, sec.VerifyToken); err != nil {
+	if prov.ManualWebhook {
+		// The admin pastes the webhook URL into the provider's dashboard;
+		// the number was read with these credentials a step ago.
+		s.log.Info("wizard: webhook set by the admin at the provider", "channel_id", ch.ID, "provider", ch.Provider)
+	} else if err := wizard.Subscribe(subCtx, prov, client, ch.WABAID, hook, sec.VerifyToken); err != nil {
 		s.log.Warn("wizard: webhook subscription failed", "channel_id", ch.ID, "waba_id", ch.WABAID, "callback", hook, "err", err)
 		fail(err)
 		return
@@ -100,9 +104,12 @@ func (s *Server) channelWizardFinish(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("wizard: remove finished draft", "err", err)
 	}
 	s.log.Info("channel connected", "channel_id", ch.ID, "waba_id", ch.WABAID, "phone_number_id", ch.PhoneNumberID, "by", d.UserID)
-	if prov.Handshake != nil {
+	switch {
+	case prov.ManualWebhook:
+		s.flashSuccess(w, r, "Connection successfully established. Now paste the webhook URL below into "+prov.Name+"'s dashboard, so that this number's messages reach wadesk.")
+	case prov.Handshake != nil:
 		s.flashSuccess(w, r, "Connection successfully established. Meta confirmed the webhook URL and will deliver this number's messages to wadesk.")
-	} else {
+	default:
 		s.flashSuccess(w, r, "Connection successfully established. "+prov.Name+" accepted the webhook URL and will deliver this number's messages to wadesk.")
 	}
 	redirect(w, r, "/channels/"+itoa(ch.ID))

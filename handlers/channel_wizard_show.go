@@ -54,6 +54,12 @@ func (s *Server) wizardView(r *http.Request, d store.ChannelDraft) (views.Wizard
 	v := views.WizardView{Step: d.Step, Title: d.Title, Errors: views.Errors{}}
 	if prov, ok := s.providers.Lookup(providers.ProviderID(d.Provider)); ok {
 		v.SetupHelp, v.TestConnection = prov.SetupHelp, prov.Setup == providers.SetupTestConnection
+		v.ConnectLabel = prov.ConnectLabel
+		if v.ConnectLabel == "" && v.TestConnection {
+			v.ConnectLabel = "Test connection"
+		} else if v.ConnectLabel == "" {
+			v.ConnectLabel = "Fetch numbers"
+		}
 		v.Fields = wizardFields(prov, d.Credentials())
 	}
 	cur := stepIndex(d.Step)

@@ -53,6 +53,15 @@ type Provider struct {
 	// CheckWebhookURL, when set, returns why the provider cannot deliver
 	// to callbackURL ("" when it can), before wadesk asks it to.
 	CheckWebhookURL func(callbackURL string) string
+	// ConnectLabel is the credentials step's button ("" for the default:
+	// Fetch numbers, or Test connection).
+	ConnectLabel string
+	// ManualWebhook: the admin sets the webhook URL in the provider's
+	// dashboard; Finish does not ask the provider to.
+	ManualWebhook bool
+	// WebhookURL, when set, is the URL the provider must deliver to, given
+	// wadesk's URL for the channel (e.g. with the secret as a parameter).
+	WebhookURL func(base string, c Credentials) string
 }
 
 // SetupKind is how the wizard finds the number to connect.

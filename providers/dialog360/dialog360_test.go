@@ -130,7 +130,6 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.api = httptest.NewServer(w.front.Handler())
-	w.front.SetPublicURL(w.api.URL)
 	w.hook = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		w.mu.Lock()

@@ -18,8 +18,9 @@
 //     headers and without Meta's signature; with a signing secret set for
 //     the number, x-360dialog-signature carries the hex HMAC-SHA256 of the
 //     body (hex is this simulator's choice: the encoding is not confirmed);
-//   - a failed delivery is retried (by the WhatsApp side) and may be
-//     delivered twice.
+//   - a failed delivery is retried (by the WhatsApp side, which hands the
+//     front every webhook of the number's account) and may be delivered
+//     twice.
 //
 // It shares no code with the product it tests.
 package simulator
@@ -28,7 +29,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -69,19 +69,16 @@ type Config struct {
 	Logger       *slog.Logger
 }
 
-// Front is a running 360dialog simulator. Serve Handler, then call
-// SetPublicURL with the address it is served at.
+// Front is a running 360dialog simulator: serve its Handler.
 type Front struct {
 	cfg    Config
 	log    *slog.Logger
 	client *http.Client
 
 	mu       sync.Mutex
-	public   string
 	resolve  map[string]string
 	byKey    map[string]Number
 	hooks    map[string]hook // by phone number ID
-	verify   map[string]string
 	attempts []Attempt
 }
 
@@ -109,7 +106,7 @@ func New(cfg Config) (*Front, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	f := &Front{cfg: cfg, log: cfg.Logger, byKey: map[string]Number{}, hooks: map[string]hook{}, verify: map[string]string{},
+	f := &Front{cfg: cfg, log: cfg.Logger, byKey: map[string]Number{}, hooks: map[string]hook{},
 		resolve: map[string]string{}}
 	for _, n := range cfg.Numbers {
 		if n.APIKey == "" || n.PhoneNumberID == "" || n.WABAID == "" {
@@ -132,14 +129,6 @@ func New(cfg Config) (*Front, error) {
 		},
 	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return f, nil
-}
-
-// SetPublicURL tells the front where it is served, so that the WhatsApp
-// side can hand it the webhooks to pass on.
-func (f *Front) SetPublicURL(u string) {
-	f.mu.Lock()
-	f.public = strings.TrimRight(u, "/")
-	f.mu.Unlock()
 }
 
 // SetResolve makes webhook deliveries to host go to addr (host:port), as
@@ -166,19 +155,12 @@ func (f *Front) Webhook(phoneNumberID string) (url string, headers map[string]st
 	return h.URL, h.Headers, ok
 }
 
-// Handler serves 360dialog's API and the relay the WhatsApp side delivers
-// webhooks to.
+// Handler serves 360dialog's API.
 func (f *Front) Handler() http.Handler {
 	return http.HandlerFunc(f.serve)
 }
 
-const relayPrefix = "/_relay/"
-
 func (f *Front) serve(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, relayPrefix) {
-		f.relay(w, r, strings.TrimPrefix(r.URL.Path, relayPrefix))
-		return
-	}
 	n, ok := f.number(r)
 	if !ok {
 		writeError(w, http.StatusUnauthorized, "Invalid api key")
@@ -329,54 +311,23 @@ func (f *Front) setWebhook(w http.ResponseWriter, r *http.Request, n Number) {
 		return
 	}
 	f.mu.Lock()
-	public := f.public
 	f.hooks[n.PhoneNumberID] = hook{URL: req.URL, Headers: req.Headers}
-	token := f.verify[n.WABAID]
-	if token == "" {
-		b := make([]byte, 16)
-		rand.Read(b)
-		token = hex.EncodeToString(b)
-		f.verify[n.WABAID] = token
-	}
 	f.mu.Unlock()
-	if public == "" {
-		writeError(w, http.StatusInternalServerError, "simulator: SetPublicURL was not called")
-		return
-	}
-	form := url.Values{"override_callback_uri": {public + relayPrefix + n.WABAID}, "verify_token": {token}}
-	rec := f.do(r.Context(), http.MethodPost, "/"+f.cfg.GraphVersion+"/"+n.WABAID+"/subscribed_apps", "",
-		[]byte(form.Encode()), "application/x-www-form-urlencoded")
-	if rec.Code != http.StatusOK {
-		f.log.Error("360dialog simulator: subscribe the relay", "waba", n.WABAID, "status", rec.Code, "body", rec.Body.String())
-		writeError(w, http.StatusBadGateway, "the webhook could not be set")
+	wabaID := n.WABAID
+	if err := f.cfg.Sim.SubscribeFront(wabaID, func(ctx context.Context, body []byte) (int, error) {
+		return f.pass(ctx, wabaID, body), nil
+	}); err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
 	f.log.Info("360dialog webhook set", "phone_number_id", n.PhoneNumberID, "url", req.URL)
 	writeJSON(w, http.StatusOK, map[string]string{"url": req.URL})
 }
 
-// relay receives a WABA's webhook from the WhatsApp side (Meta-signed)
-// and delivers it to the webhook of each of the WABA's 360dialog numbers
-// it concerns, 360dialog's way. The WhatsApp side's retries follow the
-// answer.
-func (f *Front) relay(w http.ResponseWriter, r *http.Request, wabaID string) {
-	if r.Method == http.MethodGet {
-		f.mu.Lock()
-		token := f.verify[wabaID]
-		f.mu.Unlock()
-		q := r.URL.Query()
-		if q.Get("hub.mode") != "subscribe" || token == "" || q.Get("hub.verify_token") != token {
-			http.Error(w, "forbidden", http.StatusForbidden)
-			return
-		}
-		io.WriteString(w, q.Get("hub.challenge"))
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
-	if err != nil {
-		http.Error(w, "body not read", http.StatusBadRequest)
-		return
-	}
+// pass delivers a WABA's webhook from the WhatsApp side to the webhook of
+// each of the WABA's 360dialog numbers it concerns, 360dialog's way. The
+// WhatsApp side's retries follow the answer.
+func (f *Front) pass(ctx context.Context, wabaID string, body []byte) int {
 	phones := phonesOf(body)
 	f.mu.Lock()
 	var targets []Number
@@ -394,11 +345,11 @@ func (f *Front) relay(w http.ResponseWriter, r *http.Request, wabaID string) {
 	f.mu.Unlock()
 	status := http.StatusOK
 	for _, n := range targets {
-		if st := f.deliver(r.Context(), n, body); st != http.StatusOK {
+		if st := f.deliver(ctx, n, body); st != http.StatusOK {
 			status = http.StatusBadGateway
 		}
 	}
-	w.WriteHeader(status)
+	return status
 }
 
 // phonesOf names the numbers a webhook body is about (its changes'

@@ -1,8 +1,6 @@
 package simulator
 
 import (
-	"strings"
-
 	wa "github.com/wadesk/wadesk/providers/cloudapi/simulator"
 )
 
@@ -15,21 +13,11 @@ const (
 )
 
 // AddDemoNumber adds a business with one number, reached through
-// 360dialog, to the WhatsApp side's configuration (with copies of the
-// first account's templates), and returns it with its API key.
+// 360dialog, to the WhatsApp side's configuration (with the demo's
+// templates), and returns it with its API key.
 func AddDemoNumber(cfg *wa.Config) Number {
-	var templates []wa.Template
-	if len(cfg.Businesses) > 0 && len(cfg.Businesses[0].OwnedWABAs) > 0 {
-		for _, t := range cfg.Businesses[0].OwnedWABAs[0].Templates {
-			if len(t.ID) > 4 {
-				t.ID = "7003" + t.ID[4:]
-			}
-			t.Components = append([]wa.TemplateComponent(nil), t.Components...)
-			templates = append(templates, t)
-		}
-	}
 	cfg.Businesses = append(cfg.Businesses, wa.Business{ID: DemoBusinessID, Name: "Casa Azul Café", OwnedWABAs: []wa.WABA{{
-		ID: DemoWABAID, Name: "Casa Azul Café", MessageTemplateNamespace: strings.Repeat("3", 8) + "_360d_4c3e_9a8f_360dialog000",
+		ID: DemoWABAID, Name: "Casa Azul Café", MessageTemplateNamespace: "33333333_360d_4c3e_9a8f_360dialog000",
 		TimezoneID: "1", Currency: "EUR", Country: "PT", AccountReviewStatus: "APPROVED", BusinessVerificationStatus: "VERIFIED",
 		OwnershipType: "SELF_OWNED",
 		PhoneNumbers: []wa.PhoneNumber{{
@@ -38,7 +26,7 @@ func AddDemoNumber(cfg *wa.Config) Number {
 			NameStatus: "APPROVED", AccountMode: "LIVE", CountryCode: "PT", CountryDialCode: "351",
 			Profile: wa.BusinessProfile{About: "Café and pastries in Lisbon", Vertical: "RESTAURANT"},
 		}},
-		Templates: templates,
+		Templates: wa.DefaultTemplates("7003"),
 	}}})
 	return Number{APIKey: DemoAPIKey, PhoneNumberID: DemoPhoneNumberID, WABAID: DemoWABAID}
 }
