@@ -3,11 +3,15 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
+	d360sim "github.com/wadesk/wadesk/providers/dialog360/simulator"
 )
 
 // The demo's 360dialog number (providers/dialog360/simulator.AddDemoNumber).
@@ -244,4 +248,57 @@ func TestDialog360TemplateApprovedAndSentOutsideTheWindow(t *testing.T) {
 		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="in"][data-kind="template"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
 			chromedp.WithPollingTimeout(20*time.Second)),
 	)
+}
+
+// TestDialog360WizardExplainsAWebhookURLWithAPort: 360dialog refuses
+// webhook URLs with a port (or "_"). A console whose public URL has one
+// says so at Finish, with how to fix it, and asks 360dialog for nothing.
+func TestDialog360WizardExplainsAWebhookURLWithAPort(t *testing.T) {
+	// The WhatsApp side and 360dialog's front, in this process.
+	cfg := simulator.DefaultConfig()
+	number := d360sim.AddDemoNumber(&cfg)
+	sim, err := simulator.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sim.Close)
+	front, err := d360sim.New(d360sim.Config{Sim: sim, SimToken: cfg.AccessToken, Numbers: []d360sim.Number{number}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httptest.NewServer(front.Handler())
+	t.Cleanup(api.Close)
+
+	// The console's public URL is its listen address, port and all.
+	s := startProgram(t, []string{"serve", "--addr", "127.0.0.1:0", "--360dialog-url", api.URL},
+		createUser("admin", "admin@example.com", "Ada Admin"))
+	ctx := newBrowser(t)
+	signIn(t, ctx, s, "admin@example.com", password)
+	run(t, ctx, "wizard: 360dialog, key, Test connection, Finish",
+		chromedp.WaitVisible(byTestID("nav-channels"), chromedp.ByQuery),
+		chromedp.Navigate(s.URL+"/channels/new"),
+		chromedp.WaitVisible(byTestID("wizard-step-provider"), chromedp.ByQuery),
+		chromedp.Click(`input[name="provider"][value="360dialog"]`, chromedp.ByQuery),
+		chromedp.Click(byTestID("wizard-next"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("wizard-step-credentials"), chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="title"]`, "Café", chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="access_token"]`, number.APIKey, chromedp.ByQuery),
+		chromedp.Click(byTestID("wizard-fetch"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("wizard-step-numbers"), chromedp.ByQuery),
+		chromedp.Click(byTestID("wizard-finish"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("wizard-problem"), chromedp.ByQuery),
+	)
+	got := textOf(t, ctx, byTestID("wizard-problem"))
+	for _, want := range []string{"does not deliver webhooks to an address with a port", "--base-url"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the problem %q does not say %q", got, want)
+		}
+	}
+	if u, _, ok := front.Webhook(number.PhoneNumberID); ok {
+		t.Errorf("360dialog was asked to deliver to %s", u)
+	}
+	run(t, ctx, "the channel is not listed", chromedp.Navigate(s.URL+"/channels"), chromedp.WaitReady("body", chromedp.ByQuery))
+	if n := countOf(t, ctx, `[data-testid="channels-table"] tbody tr`); n != 0 {
+		t.Errorf("%d channels listed after the refused Finish", n)
+	}
 }
