@@ -171,6 +171,47 @@ func TestDialog360ChannelEndToEnd(t *testing.T) {
 	if forged != 0 {
 		t.Error("the forged message was stored")
 	}
+
+	// The secret is rotated: 360dialog gets the new one at once, so the
+	// customer's next message arrives, and the old one is refused.
+	run(t, agent, "make a new webhook secret",
+		chromedp.Navigate(s.URL+"/channels/"+channelID),
+		chromedp.WaitVisible(byTestID("rotate-verify-token"), chromedp.ByQuery),
+		chromedp.Evaluate(`window.confirm = () => true`, nil),
+		chromedp.Click(byTestID("rotate-verify-token"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("flash-success"), chromedp.ByQuery),
+	)
+	if got := textOf(t, agent, byTestID("flash-success")); !strings.Contains(got, "New webhook secret made") {
+		t.Fatalf("after rotating the page says %q", got)
+	}
+	if fresh := strings.TrimSpace(textOf(t, agent, byTestID("verify-token"))); fresh == secret || len(fresh) < 22 {
+		t.Fatalf("the secret did not change: %q", fresh)
+	}
+	const again = "E para levar, também?"
+	customerWrites(t, phone, again)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var n int
+		db.QueryRow("SELECT COUNT(*) FROM messages WHERE direction = 'in' AND text = ?", again).Scan(&n)
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("after the rotation the customer's message did not arrive")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/webhooks/"+channelID, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Wadesk-Webhook-Token", secret)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the old secret after rotation: status %d, want 401", res.StatusCode)
+	}
 }
 
 // TestDialog360TemplateApprovedAndSentOutsideTheWindow: on a 360dialog
