@@ -52,7 +52,7 @@ func (s *Server) channelWizardCredentials(w http.ResponseWriter, r *http.Request
 		c.Values[f.Name] = v
 	}
 	d.Step, d.Title = wizard.StepCredentials, strings.TrimSpace(c.Title)
-	errs := c.Check(prov.Fields)
+	errs := c.CheckFor(prov)
 	// Keep only secrets that passed validation, so a typo is not stored.
 	settings := map[string]string{}
 	d.BusinessID, d.AppID = "", ""

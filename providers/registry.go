@@ -53,6 +53,9 @@ type Provider struct {
 	// CheckWebhookURL, when set, returns why the provider cannot deliver
 	// to callbackURL ("" when it can), before wadesk asks it to.
 	CheckWebhookURL func(callbackURL string) string
+	// CheckFields, when set, checks the credential fields together (one
+	// of two fields required, say) and returns problems by field name.
+	CheckFields func(values map[string]string) map[string]string
 	// ConnectLabel is the credentials step's button ("" for the default:
 	// Fetch numbers, or Test connection).
 	ConnectLabel string

@@ -66,6 +66,20 @@ type Credentials struct {
 	Values map[string]string
 }
 
+// CheckFor validates the credentials for provider p: each field, then
+// the fields together.
+func (c Credentials) CheckFor(p providers.Provider) FieldErrors {
+	errs := c.Check(p.Fields)
+	if p.CheckFields != nil {
+		for f, msg := range p.CheckFields(c.Values) {
+			if !errs.has(f) {
+				errs[f] = msg
+			}
+		}
+	}
+	return errs
+}
+
 // Check validates the credentials against the provider's fields, in
 // words an admin can act on.
 func (c Credentials) Check(fields []providers.CredentialField) FieldErrors {

@@ -57,10 +57,15 @@ func New(c providers.Credentials, logger *slog.Logger) (*Client, error) {
 	return &Client{Client: client, phoneNumberID: c.Setting(SettingPhoneNumberID, ""), wabaID: c.Setting(SettingWABAID, "")}, nil
 }
 
-// ListBusinessAccounts reads the number the channel names (GET
-// /{phone-number-id} in Meta's shape) as the one account's one number: the
-// wizard's Synchronize step. businessID is not used.
-func (c *Client) ListBusinessAccounts(ctx context.Context, _ string) ([]providers.BusinessAccount, error) {
+// ListBusinessAccounts is the wizard's Synchronize step. With a Business
+// Manager ID it lists every account and number the way Meta does (for
+// partners that pass Meta's listing through) to pick from; otherwise it
+// reads the number the channel names (GET /{phone-number-id}) as the one
+// account's one number.
+func (c *Client) ListBusinessAccounts(ctx context.Context, businessID string) ([]providers.BusinessAccount, error) {
+	if businessID != "" {
+		return c.Client.ListBusinessAccounts(ctx, businessID)
+	}
 	n, err := c.GetPhoneNumber(ctx, c.phoneNumberID)
 	if err != nil {
 		return nil, err
@@ -128,8 +133,8 @@ func Provider(logger *slog.Logger) providers.Provider {
 		Setup:         providers.SetupTestConnection,
 		ConnectLabel:  "Synchronize",
 		ManualWebhook: true,
-		SetupHelp: "enter the API URL and token your provider gave you, how the token is sent, and the number's ID. " +
-			"wadesk reads the number when you press Synchronize; then paste the webhook URL into your provider's dashboard.",
+		SetupHelp: "enter the API URL and token your provider gave you, how the token is sent, and the number's ID (or your Business Manager ID, " +
+			"if your provider lists accounts the way Meta does). wadesk reads the number when you press Synchronize; then paste the webhook URL into your provider's dashboard.",
 		WebhookHelp: "Paste this webhook URL into your provider's dashboard. Without an App Secret the URL carries the channel's secret, " +
 			"so keep it private; with one, wadesk checks Meta's signature the partner forwards. If the provider asks for a verify token, give the secret shown below.",
 		Fields: []providers.CredentialField{
@@ -159,11 +164,19 @@ func Provider(logger *slog.Logger) providers.Provider {
 					}
 					return ""
 				}},
-			{Name: SettingPhoneNumberID, Label: "Phone number ID", Required: true,
+			{Name: SettingPhoneNumberID, Label: "Phone number ID",
 				Help: "The ID of the WhatsApp number (Meta's phone number ID), from your provider's dashboard.",
 				Check: func(v string) string {
 					if !digitsOnly.MatchString(v) {
 						return "A phone number ID is 5 to 25 digits."
+					}
+					return ""
+				}},
+			{Name: providers.FieldBusinessID, Label: "Business Manager ID (optional)",
+				Help: "Only if your provider passes Meta's account listing through: wadesk then lists every number to pick from, and the phone number ID is not needed.",
+				Check: func(v string) string {
+					if !digitsOnly.MatchString(v) {
+						return "A Business Manager ID is 5 to 25 digits."
 					}
 					return ""
 				}},
@@ -177,6 +190,12 @@ func Provider(logger *slog.Logger) providers.Provider {
 				}},
 			{Name: providers.FieldAppSecret, Label: "App Secret (optional)", Secret: true, Autocomplete: "off",
 				Help: "Only if your provider forwards Meta's webhook signature (X-Hub-Signature-256): the App Secret it signs with."},
+		},
+		CheckFields: func(v map[string]string) map[string]string {
+			if v[SettingPhoneNumberID] == "" && v[providers.FieldBusinessID] == "" {
+				return map[string]string{SettingPhoneNumberID: "Enter the phone number ID (or, if your provider passes Meta's account listing through, the Business Manager ID)."}
+			}
+			return nil
 		},
 		Handshake: func(q url.Values, c providers.Credentials) (string, bool) {
 			return cloudapi.VerifyHandshake(q, c.WebhookSecret)

@@ -85,6 +85,11 @@ func TestClientAgainstThePartnerSimulator(t *testing.T) {
 			if err != nil || len(accts) != 1 || accts[0].ID != fc.WABAID || accts[0].PhoneNumbers[0].DisplayPhoneNumber != "+55 21 5555-0401" {
 				t.Fatalf("synchronize: %+v %v", accts, err)
 			}
+			// With a Business Manager ID, Meta's listing passed through.
+			byBusiness, err := c.ListBusinessAccounts(ctx, partnersim.DemoBusinessID)
+			if err != nil || len(byBusiness) != 1 || byBusiness[0].ID != fc.WABAID || len(byBusiness[0].PhoneNumbers) != 1 {
+				t.Fatalf("listing by business: %+v %v", byBusiness, err)
+			}
 			res, err := c.SendMessage(ctx, fc.PhoneNumberID, providers.OutboundMessage{To: "16505551234", Text: &providers.Text{Body: "Oi"}})
 			if err != nil || res.MessageID == "" {
 				t.Fatalf("send: %v", err)
@@ -102,5 +107,17 @@ func TestClientAgainstThePartnerSimulator(t *testing.T) {
 				t.Errorf("wrong header: %v", err)
 			}
 		})
+	}
+}
+
+func TestFieldsTogether(t *testing.T) {
+	p := partner.Provider(nil)
+	if errs := p.CheckFields(map[string]string{}); errs[partner.SettingPhoneNumberID] == "" {
+		t.Error("neither a phone number ID nor a Business Manager ID is accepted")
+	}
+	for _, v := range []map[string]string{{partner.SettingPhoneNumberID: "110200000000401"}, {providers.FieldBusinessID: "512300000000004"}} {
+		if errs := p.CheckFields(v); len(errs) != 0 {
+			t.Errorf("%v refused: %v", v, errs)
+		}
 	}
 }
