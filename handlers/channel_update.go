@@ -38,7 +38,10 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 		deptID = ids[0]
 	}
 	token := strings.TrimSpace(r.PostFormValue("access_token"))
-	appSecret := strings.ToLower(strings.TrimSpace(r.PostFormValue("app_secret")))
+	appSecret := strings.TrimSpace(r.PostFormValue("app_secret"))
+	if ch.Provider == string(providers.MetaCloud) {
+		appSecret = strings.ToLower(appSecret) // Meta shows App Secrets in lower case
+	}
 
 	if f.Title == "" {
 		f.Errors["title"] = "Give the channel a name."
@@ -74,6 +77,7 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.Departments = opts
+		s.credentialLabels(ch, &f)
 		s.render(w, r, http.StatusUnprocessableEntity, views.ChannelEditPage(s.page(w, r, "Edit "+ch.Title, views.NavChannels), f))
 	}
 	if len(f.Errors) > 0 {
