@@ -16,6 +16,8 @@ import (
 
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
+	d360sim "github.com/wadesk/wadesk/providers/dialog360/simulator"
+	partnersim "github.com/wadesk/wadesk/providers/partner/simulator"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -26,14 +28,23 @@ const (
 	demoPassword   = "demo-password"
 )
 
-// demo runs the console with the Meta Graph API simulator in the same
-// process: the console talks to the simulator instead of Meta, and the
-// simulator's customer phone page plays the customer.
+// demoBaseURL is the demo console's public URL: a name without a port, as
+// 360dialog requires of webhook URLs. The simulators resolve it to the
+// console's listen address; people open the listen address.
+const demoBaseURL = "http://wadesk-demo.localhost"
+
+// demo runs the console with the simulated providers in the same process:
+// one simulated WhatsApp side (customers and their phone page) with a
+// front per provider — Meta's Graph API and 360dialog's Messaging API.
+// The console talks to them instead of the real providers, and the phone
+// page plays the customer of any of the numbers.
 func demo(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	addr := fs.String("addr", envDefault(getenv, "WADESK_ADDR", "127.0.0.1:8080"), "console address (env WADESK_ADDR)")
 	simAddr := fs.String("sim-addr", envDefault(getenv, "WADESK_SIM_ADDR", "127.0.0.1:8790"), "simulator address (env WADESK_SIM_ADDR)")
+	partnerAddr := fs.String("partner-sim-addr", envDefault(getenv, "WADESK_PARTNER_SIM_ADDR", "127.0.0.1:8792"), "Cloud API-compatible partner simulator address (env WADESK_PARTNER_SIM_ADDR)")
+	d360Addr := fs.String("360dialog-sim-addr", envDefault(getenv, "WADESK_360DIALOG_SIM_ADDR", "127.0.0.1:8791"), "360dialog simulator address (env WADESK_360DIALOG_SIM_ADDR)")
 	dataDir := fs.String("data", envDefault(getenv, "WADESK_DATA", "./demo-data"), "data directory (env WADESK_DATA)")
 	logLevel := fs.String("log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level")
 	if err := fs.Parse(args); err != nil {
@@ -48,6 +59,8 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		return fmt.Errorf("demo data directory: %w", err)
 	}
 	cfg.StateFile = filepath.Join(*dataDir, "simulator.json")
+	d360Number := d360sim.AddDemoNumber(&cfg)
+	partnerCfg := partnersim.AddDemoNumber(&cfg)
 	ln, err := net.Listen("tcp", *simAddr)
 	if err != nil {
 		return fmt.Errorf("simulator: listen on %s: %w", *simAddr, err)
@@ -72,18 +85,51 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		}
 	}()
 
-	c := serveConfig{addr: *addr, dataDir: *dataDir, logFormat: "text", logLevel: *logLevel,
-		graphURL: cfg.PublicURL, graphVersion: "v23.0", healthEvery: 5 * time.Minute,
+	front, err := d360sim.New(d360sim.Config{Sim: sim, SimToken: cfg.AccessToken, Numbers: []d360sim.Number{d360Number}, Logger: cfg.Logger})
+	if err != nil {
+		return err
+	}
+	d360ln, err := net.Listen("tcp", *d360Addr)
+	if err != nil {
+		return fmt.Errorf("360dialog simulator: listen on %s: %w", *d360Addr, err)
+	}
+	defer d360ln.Close()
+	d360URL := "http://" + d360ln.Addr().String()
+	d360Srv := &http.Server{Handler: front.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go d360Srv.Serve(d360ln)
+	defer d360Srv.Close()
+
+	partnerCfg.Sim, partnerCfg.SimToken, partnerCfg.Logger = sim, cfg.AccessToken, cfg.Logger
+	partnerFront, err := partnersim.New(partnerCfg)
+	if err != nil {
+		return err
+	}
+	partnerLn, err := net.Listen("tcp", *partnerAddr)
+	if err != nil {
+		return fmt.Errorf("partner simulator: listen on %s: %w", *partnerAddr, err)
+	}
+	defer partnerLn.Close()
+	partnerURL := "http://" + partnerLn.Addr().String()
+	partnerSrv := &http.Server{Handler: partnerFront.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go partnerSrv.Serve(partnerLn)
+	defer partnerSrv.Close()
+
+	c := serveConfig{addr: *addr, dataDir: *dataDir, baseURL: demoBaseURL, logFormat: "text", logLevel: *logLevel,
+		graphURL: cfg.PublicURL, graphVersion: "v23.0", d360URL: d360URL, healthEvery: 5 * time.Minute,
 		// The demo runs offline on loopback: a forward URL or mail server
 		// next to it (a local middleware, a test SMTP server) is allowed.
 		allowPrivate: true}
-	return serveConsole(ctx, c, stdout, func(db *store.DB, base *url.URL) error {
+	return serveConsole(ctx, c, stdout, func(db *store.DB, base *url.URL, listen net.Addr) error {
 		if err := ensureDemoUsers(ctx, db); err != nil {
 			return err
 		}
+		sim.SetResolve(base.Hostname(), listen.String())
+		front.SetResolve(base.Hostname(), listen.String())
+		partnerFront.SetResolve(base.Hostname(), listen.String())
 		sum := sim.Summary()
 		fmt.Fprintf(stdout, "\nwadesk demo\n")
-		fmt.Fprintf(stdout, "  Console           : %s  (admin %s / agent %s, password %q)\n", base, demoAdminEmail, demoAgentEmail, demoPassword)
+		fmt.Fprintf(stdout, "  Console           : http://%s  (admin %s / agent %s, password %q)\n", listen, demoAdminEmail, demoAgentEmail, demoPassword)
+		fmt.Fprintf(stdout, "  Webhook base URL  : %s  (the simulators deliver it to the console)\n", base)
 		fmt.Fprintf(stdout, "  Customer phone    : %s/  (open it in a second tab and play the customer)\n", cfg.PublicURL)
 		fmt.Fprintf(stdout, "  To connect a channel, choose Meta Cloud API and enter:\n")
 		fmt.Fprintf(stdout, "    System User Access Token : %s\n", cfg.AccessToken)
@@ -91,7 +137,14 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 			fmt.Fprintf(stdout, "    Business Manager ID      : %s\n", sum.Businesses[0].ID)
 		}
 		fmt.Fprintf(stdout, "    App Secret               : %s\n", cfg.AppSecret)
-		fmt.Fprintf(stdout, "    App ID (optional)        : %s  (lets wadesk change the profile picture)\n\n", cfg.AppID)
+		fmt.Fprintf(stdout, "    App ID (optional)        : %s  (lets wadesk change the profile picture)\n", cfg.AppID)
+		fmt.Fprintf(stdout, "  Or choose 360dialog and enter:\n")
+		fmt.Fprintf(stdout, "    360dialog API key        : %s  (number +351 21 555 0301, simulator %s)\n", d360Number.APIKey, d360URL)
+		fmt.Fprintf(stdout, "  Or choose Other Cloud API-compatible provider and enter:\n")
+		fmt.Fprintf(stdout, "    API URL                  : %s%s\n", partnerURL, partnerCfg.Prefix)
+		fmt.Fprintf(stdout, "    Token                    : %s  (sent in the header %s)\n", partnerCfg.Token, partnerCfg.Header)
+		fmt.Fprintf(stdout, "    Phone number ID          : %s  (WhatsApp Business Account ID %s)\n", partnerCfg.PhoneNumberID, partnerCfg.WABAID)
+		fmt.Fprintf(stdout, "    then paste the webhook URL into the partner's dashboard: %s/dashboard\n\n", partnerURL)
 		return nil
 	})
 }

@@ -35,6 +35,8 @@ import (
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
+	"github.com/wadesk/wadesk/providers/dialog360"
+	"github.com/wadesk/wadesk/providers/partner"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/templates"
@@ -55,8 +57,9 @@ const usage = `wadesk — a self-hosted console for WhatsApp Business API number
 
 Usage:
   wadesk serve [flags]          start the web console
-  wadesk demo [flags]           start the console and a simulated Meta Graph API,
-                                with a demo admin and agent, to try wadesk offline
+  wadesk demo [flags]           start the console and simulated providers (Meta's
+                                Cloud API, 360dialog), with a demo admin and agent,
+                                to try wadesk offline
   wadesk sim [flags]            start only the Meta Graph API simulator
   wadesk user create [flags]    create a user (e.g. the first admin)
   wadesk user reset-password [flags]
@@ -130,6 +133,7 @@ type serveConfig struct {
 	logLevel     string
 	graphURL     string
 	graphVersion string
+	d360URL      string
 	healthEvery  time.Duration
 	backups      backupSchedule
 	metricsAddr  string
@@ -154,6 +158,7 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.logLevel, "log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env WADESK_LOG_LEVEL)")
 	fs.StringVar(&c.graphURL, "graph-url", envDefault(getenv, "WADESK_GRAPH_URL", cloudapi.DefaultBaseURL), "Meta Graph API base URL (env WADESK_GRAPH_URL)")
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
+	fs.StringVar(&c.d360URL, "360dialog-url", envDefault(getenv, "WADESK_360DIALOG_URL", dialog360.DefaultBaseURL), "360dialog Messaging API base URL (env WADESK_360DIALOG_URL)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
 	c.backups.flags(fs, getenv)
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long to finish requests and send queued messages before stopping")
@@ -224,8 +229,9 @@ func purgeDrafts(ctx context.Context, db *store.DB, logger *slog.Logger) {
 }
 
 // serveConsole runs the web console until ctx is done. ready, when not
-// nil, is called with the store and public URL once the console listens.
-func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready func(*store.DB, *url.URL) error) error {
+// nil, is called with the store, public URL and listen address once the
+// console listens.
+func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready func(db *store.DB, base *url.URL, listen net.Addr) error) error {
 	logger, err := newLogger(stdout, c.logFormat, c.logLevel)
 	if err != nil {
 		return err
@@ -250,14 +256,17 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	}
 	defer db.Close()
 
-	connect := connector(c.graphURL, c.graphVersion, logger)
+	reg := registry(c, logger)
+	if err := convertLegacyPayloads(ctx, db, reg, logger); err != nil {
+		return err
+	}
 	mail := mailer.New(db, logger)
 	mail.AllowPrivate = c.allowPrivate
 	checker, err := health.New(health.Config{DB: db, Logger: logger, BaseURL: base, Mailer: mail,
-		Connect: func(p providers.ProviderID, token string) (health.NumberGetter, error) {
-			client, err := connect(p, token)
+		Connect: func(cr providers.Credentials) (health.NumberGetter, error) {
+			client, err := reg.Connect(cr)
 			if err != nil {
-				return nil, err // never a nil *cloudapi.Client inside the interface
+				return nil, err // never a nil client inside the interface
 			}
 			return client, nil
 		}})
@@ -265,10 +274,10 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return err
 	}
 	syncer, err := templates.NewSyncer(templates.SyncConfig{DB: db, Logger: logger,
-		Connect: func(p providers.ProviderID, token string) (templates.Lister, error) {
-			client, err := connect(p, token)
+		Connect: func(cr providers.Credentials) (templates.Lister, error) {
+			client, err := reg.Connect(cr)
 			if err != nil {
-				return nil, err // never a nil *cloudapi.Client inside the interface
+				return nil, err // never a nil client inside the interface
 			}
 			return client, nil
 		}})
@@ -276,7 +285,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return err
 	}
 	hub := events.NewHub()
-	processor := ingest.NewProcessor(db, logger, hub)
+	processor := ingest.NewProcessor(db, logger, hub, reg)
 	processor.Templates = syncer.ApplyStatus
 	fwd, err := forward.New(forward.Config{DB: db, Logger: logger, AllowPrivate: c.allowPrivate})
 	if err != nil {
@@ -287,8 +296,8 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		fwd.Notify()
 	})
 	processor.Busy = journal.Busy
-	sender := outbox.NewSender(db, outboxConnector(db, connect), outbox.Config{Logger: logger})
-	receipts := outbox.NewReadReceipts(db, outboxConnector(db, connect), outbox.ReceiptsConfig{Logger: logger})
+	sender := outbox.NewSender(db, outboxConnector(db, reg), outbox.Config{Logger: logger})
+	receipts := outbox.NewReadReceipts(db, outboxConnector(db, reg), outbox.ReceiptsConfig{Logger: logger})
 	sender.OnChange = func(messageID, conversationID int64, status string) {
 		hub.Publish(events.Event{Kind: events.MessageStatus, ConversationID: conversationID, MessageID: messageID, Status: status})
 	}
@@ -306,14 +315,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return err
 	}
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal, Ingest: processor,
-		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, connect),
-		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
-			client, err := connect(p, token)
-			if err != nil {
-				return nil, err
-			}
-			return client, nil
-		},
+		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, reg), Providers: reg,
 		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted})
 	if err != nil {
 		return err
@@ -372,7 +374,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	}
 	logger.Info("wadesk started", "version", version, "listen", "http://"+ln.Addr().String(), "base_url", base.String(), "data", c.dataDir)
 	if ready != nil {
-		if err := ready(db, base); err != nil {
+		if err := ready(db, base, ln.Addr()); err != nil {
 			hs.Close()
 			return err
 		}
@@ -427,26 +429,45 @@ func openData(ctx context.Context, dir string, logger *slog.Logger) (*store.DB, 
 	return db, box, nil
 }
 
-// connector builds provider adapters for channel credentials.
-func connector(graphURL, graphVersion string, logger *slog.Logger) func(providers.ProviderID, string) (*cloudapi.Client, error) {
-	return func(p providers.ProviderID, token string) (*cloudapi.Client, error) {
-		switch p {
-		case providers.MetaCloud:
-			return cloudapi.New(cloudapi.Config{BaseURL: graphURL, Version: graphVersion, Token: token, Logger: logger})
-		}
-		return nil, fmt.Errorf("provider %q has no adapter in wadesk yet", p)
+// registry holds every provider wadesk has an adapter for: adding a
+// provider is adding its sub-package and one line here.
+func registry(c serveConfig, logger *slog.Logger) *providers.Registry {
+	return providers.NewRegistry().MustRegister(
+		cloudapi.Provider(cloudapi.ProviderConfig{BaseURL: c.graphURL, Version: c.graphVersion, Logger: logger}),
+		dialog360.Provider(dialog360.ProviderConfig{BaseURL: c.d360URL, Logger: logger}),
+		partner.Provider(logger),
+	)
+}
+
+// convertLegacyPayloads rewrites inbound messages stored before payloads
+// became provider-neutral (they all hold Meta's message object), once.
+func convertLegacyPayloads(ctx context.Context, db *store.DB, reg *providers.Registry, logger *slog.Logger) error {
+	meta, ok := reg.Lookup(providers.MetaCloud)
+	if !ok || meta.ParseMessage == nil {
+		return errors.New("convert stored messages: the Cloud API provider is not registered")
 	}
+	n, err := db.ConvertLegacyPayloads(ctx, func(payload string) (string, error) {
+		m, err := meta.ParseMessage([]byte(payload))
+		if err != nil {
+			return "", err
+		}
+		return providers.EncodeInbound(m)
+	})
+	if n > 0 {
+		logger.Info("stored messages converted to the provider-neutral form", "messages", n)
+	}
+	return err
 }
 
 // outboxConnector returns the client that sends a channel's messages,
 // built from the channel's stored credentials.
-func outboxConnector(db *store.DB, connect func(providers.ProviderID, string) (*cloudapi.Client, error)) outbox.Connector {
+func outboxConnector(db *store.DB, reg *providers.Registry) outbox.Connector {
 	return func(channelID int64) (providers.MessageSender, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		client, err := channelClient(ctx, db, connect, channelID)
+		client, err := channelClient(ctx, db, reg, channelID)
 		if err != nil {
-			return nil, err // never a nil *cloudapi.Client inside the interface
+			return nil, err // never a nil client inside the interface
 		}
 		return client, nil
 	}
@@ -454,11 +475,11 @@ func outboxConnector(db *store.DB, connect func(providers.ProviderID, string) (*
 
 // mediaSource returns the media API of a channel's provider, for the
 // inbox to show the files of messages.
-func mediaSource(db *store.DB, connect func(providers.ProviderID, string) (*cloudapi.Client, error)) handlers.MediaSource {
+func mediaSource(db *store.DB, reg *providers.Registry) handlers.MediaSource {
 	return func(ctx context.Context, channelID int64) (providers.MediaStore, error) {
-		client, err := channelClient(ctx, db, connect, channelID)
+		client, err := channelClient(ctx, db, reg, channelID)
 		if err != nil {
-			return nil, err // never a nil *cloudapi.Client inside the interface
+			return nil, err // never a nil client inside the interface
 		}
 		return client, nil
 	}
@@ -466,7 +487,7 @@ func mediaSource(db *store.DB, connect func(providers.ProviderID, string) (*clou
 
 // channelClient builds a channel's provider client from its stored
 // credentials; a removed channel is outbox.ErrNoChannel.
-func channelClient(ctx context.Context, db *store.DB, connect func(providers.ProviderID, string) (*cloudapi.Client, error), channelID int64) (*cloudapi.Client, error) {
+func channelClient(ctx context.Context, db *store.DB, reg *providers.Registry, channelID int64) (providers.Client, error) {
 	ch, err := db.ChannelByID(ctx, channelID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && ch.DeletedAt != nil) {
 		return nil, fmt.Errorf("channel %d: %w", channelID, outbox.ErrNoChannel)
@@ -478,7 +499,7 @@ func channelClient(ctx context.Context, db *store.DB, connect func(providers.Pro
 	if err != nil {
 		return nil, err
 	}
-	client, err := connect(providers.ProviderID(ch.Provider), sec.AccessToken)
+	client, err := reg.Connect(ch.Credentials(sec))
 	if err != nil {
 		return nil, fmt.Errorf("channel %d: %w", channelID, err)
 	}

@@ -273,13 +273,13 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if errors.Is(cfgErr, flag.ErrHelp) {
 		return cfgErr
 	}
-	connect := connector(c.graphURL, c.graphVersion, slog.New(slog.DiscardHandler))
+	reg := registry(c, slog.New(slog.DiscardHandler))
 	rs := doctor.Run(ctx, doctor.Config{
 		DataDir: c.dataDir, BaseURL: strings.TrimRight(c.baseURL, "/"), ConfigErr: cfgErr,
-		Connect: func(p providers.ProviderID, token string) (health.NumberGetter, error) {
-			client, err := connect(p, token)
+		Connect: func(cr providers.Credentials) (health.NumberGetter, error) {
+			client, err := reg.Connect(cr)
 			if err != nil {
-				return nil, err // never a nil *cloudapi.Client inside the interface
+				return nil, err // never a nil client inside the interface
 			}
 			return client, nil
 		},

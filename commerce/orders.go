@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -45,10 +46,15 @@ type wireOrder struct {
 	} `json:"order"`
 }
 
-// ParseOrder reads the order of a message's stored payload (the provider's
-// JSON of the message). Prices are read exactly from the JSON text, never
+// ParseOrder reads the order of a message's stored payload: the neutral
+// stored form, whose raw message object (Meta's order shape, which
+// 360dialog and Cloud API partners pass on unchanged) holds the prices, or
+// that object itself. Prices are read exactly from the JSON text, never
 // through a float.
 func ParseOrder(payload string) (ParsedOrder, error) {
+	if m, ok := providers.DecodeInbound(payload); ok {
+		payload = string(m.Raw)
+	}
 	var w wireOrder
 	if err := json.Unmarshal([]byte(payload), &w); err != nil {
 		return ParsedOrder{}, fmt.Errorf("commerce: read order: %w", err)

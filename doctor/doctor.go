@@ -161,7 +161,7 @@ func Run(ctx context.Context, c Config) []Result {
 			continue
 		}
 		name := "channel " + ch.Title
-		client, err := c.Connect(providers.ProviderID(ch.Provider), sec.AccessToken)
+		client, err := c.Connect(ch.Credentials(sec))
 		if err != nil {
 			add(name, Fail, "%v", err)
 			continue

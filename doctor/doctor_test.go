@@ -151,7 +151,7 @@ func TestDoctor(t *testing.T) {
 				n = connected
 			}
 			c := doctor.Config{DataDir: dir, BaseURL: site.URL, HTTP: site.Client(), MinFree: 1,
-				Connect: func(providers.ProviderID, string) (health.NumberGetter, error) { return n, nil }}
+				Connect: func(providers.Credentials) (health.NumberGetter, error) { return n, nil }}
 			if tt.cfg != nil {
 				tt.cfg(&c)
 			}

@@ -27,7 +27,9 @@ import (
 // already been acknowledged.
 //
 // The kill moments come from a seed printed at the start; set
-// WADESK_CRASH_SEED to replay one.
+// WADESK_CRASH_SEED to replay one. The rounds run for Cloud API webhooks
+// (Meta's signature) and for 360dialog's (the channel's secret header):
+// the journal is the durability boundary for every provider.
 func TestWebhookCrashSafety(t *testing.T) {
 	seed := time.Now().UnixNano()
 	if s := os.Getenv("WADESK_CRASH_SEED"); s != "" {
@@ -39,23 +41,29 @@ func TestWebhookCrashSafety(t *testing.T) {
 	}
 	t.Logf("seed %d (replay with WADESK_CRASH_SEED=%d)", seed, seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x77ade5c))
-	const rounds = 16
-	for round := range rounds {
-		// Mostly mid-load, sometimes right after the first requests.
-		killAfter := time.Duration(10+rng.IntN(1500)) * time.Millisecond
-		if rng.IntN(6) == 0 {
-			killAfter = time.Duration(1+rng.IntN(20)) * time.Millisecond
-		}
-		t.Run(fmt.Sprintf("round%02d", round), func(t *testing.T) {
-			crashRound(t, round, killAfter)
+	for _, pr := range []struct {
+		p      hookProvider
+		rounds int
+	}{{metaHooks, 16}, {dialog360Hooks, 8}} {
+		t.Run(pr.p.name, func(t *testing.T) {
+			for round := range pr.rounds {
+				// Mostly mid-load, sometimes right after the first requests.
+				killAfter := time.Duration(10+rng.IntN(1500)) * time.Millisecond
+				if rng.IntN(6) == 0 {
+					killAfter = time.Duration(1+rng.IntN(20)) * time.Millisecond
+				}
+				t.Run(fmt.Sprintf("round%02d", round), func(t *testing.T) {
+					crashRound(t, pr.p, round, killAfter)
+				})
+			}
 		})
 	}
 }
 
-func crashRound(t *testing.T, round int, killAfter time.Duration) {
+func crashRound(t *testing.T, p hookProvider, round int, killAfter time.Duration) {
 	const senders = 16
 	dir := t.TempDir()
-	channelID := createHookChannel(t, dir)
+	channelID := createHookChannelFor(t, dir, p)
 	first := launchWadesk(t, dir)
 	prefix := fmt.Sprintf("wamid.crash.%d", round)
 	path := "/webhooks/" + strconv.FormatInt(channelID, 10)
@@ -78,7 +86,7 @@ func crashRound(t *testing.T, round int, killAfter time.Duration) {
 				n := int(next.Add(1) - 1)
 				m := newInboundText(prefix, n)
 				sent.add(m.wamid, n)
-				code, err := postHook(context.Background(), client, first.URL+path, m.payload())
+				code, err := postHookAs(context.Background(), p, client, first.URL+path, m.payload())
 				switch {
 				case err == nil && code == 200:
 					acked.add(m.wamid, n)
@@ -134,7 +142,7 @@ func crashRound(t *testing.T, round int, killAfter time.Duration) {
 	client = hookClient(4)
 	for _, w := range retries {
 		m := newInboundText(prefix, sent.m[w])
-		code, err := postHook(context.Background(), client, second.URL+path, m.payload())
+		code, err := postHookAs(context.Background(), p, client, second.URL+path, m.payload())
 		if err != nil || code != 200 {
 			t.Errorf("re-delivering %s: status %d, err %v", w, code, err)
 			continue

@@ -54,12 +54,18 @@ type server struct {
 	Data string
 	// SimURL is the Meta simulator's address when started with startDemo.
 	SimURL string
-	log    *lockedBuffer
+	mu     sync.Mutex
+	// PartnerAPI is the Cloud API-compatible partner's API URL, and
+	// PartnerDashboard its dashboard page, when started with startDemo.
+	PartnerAPI, PartnerDashboard string
+	log                          *lockedBuffer
 }
 
 var (
 	listenLine   = regexp.MustCompile(`wadesk: listening on (http://\S+)`)
 	simPhoneLine = regexp.MustCompile(`Customer phone\s*:\s*(http://[^/\s]+)`)
+	partnerAPI   = regexp.MustCompile(`API URL\s*:\s*(http://\S+)`)
+	partnerDash  = regexp.MustCompile(`partner's dashboard: (http://\S+)`)
 )
 
 // startServer runs `wadesk serve` on a free loopback port with a new data
@@ -73,7 +79,8 @@ func startServer(t *testing.T, setup ...[]string) *server {
 // simulator, both on free loopback ports, with the demo users.
 func startDemo(t *testing.T) *server {
 	t.Helper()
-	return startProgram(t, []string{"demo", "--addr", "127.0.0.1:0", "--sim-addr", "127.0.0.1:0"})
+	return startProgram(t, []string{"demo", "--addr", "127.0.0.1:0", "--sim-addr", "127.0.0.1:0",
+		"--360dialog-sim-addr", "127.0.0.1:0", "--partner-sim-addr", "127.0.0.1:0"})
 }
 
 func startProgram(t *testing.T, command []string, setup ...[]string) *server {
@@ -105,6 +112,12 @@ func startProgram(t *testing.T, command []string, setup ...[]string) *server {
 		for sc.Scan() {
 			line := sc.Text()
 			s.log.Write([]byte(line + "\n"))
+			if m := partnerAPI.FindStringSubmatch(line); m != nil {
+				s.setPartner(m[1], "")
+			}
+			if m := partnerDash.FindStringSubmatch(line); m != nil {
+				s.setPartner("", m[1])
+			}
 			if m := simPhoneLine.FindStringSubmatch(line); m != nil {
 				select {
 				case simFound <- m[1]:
@@ -141,6 +154,19 @@ func startProgram(t *testing.T, command []string, setup ...[]string) *server {
 	default:
 	}
 	return s
+}
+
+// setPartner notes the partner simulator's addresses as they are printed
+// (the demo prints them before it says it listens).
+func (s *server) setPartner(api, dashboard string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if api != "" {
+		s.PartnerAPI = api
+	}
+	if dashboard != "" {
+		s.PartnerDashboard = dashboard
+	}
 }
 
 type lockedBuffer struct {

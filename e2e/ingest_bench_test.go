@@ -40,7 +40,9 @@ const (
 // and allocs/op with -benchmem describe the load generator, not wadesk.
 //
 // It prints ingest_rps=<wadesk acks/s> and ingest_ratio=<wadesk/bare> on
-// their own lines. It fails on any answer other than 200, and when the
+// their own lines for Cloud API webhooks, and ingest_360dialog_rps= and
+// ingest_360dialog_ratio= for 360dialog's (same envelope, authenticated by
+// the channel's secret header instead of a signature). It fails on any answer other than 200, and when the
 // journal does not hold exactly one row per 200.
 func BenchmarkIngest(b *testing.B) {
 	if ingestMeasured == nil {
@@ -70,25 +72,45 @@ func measureIngest(b *testing.B) ingestMetrics {
 	// Other work on the machine skews both numbers; the load average says
 	// how busy it was.
 	loadavg, _ := os.ReadFile("/proc/loadavg")
-	fmt.Printf("ingest: %d senders, %v warm-up, %v measured; single-message signed Meta webhooks on loopback; %d CPUs, load average %s\n",
+	fmt.Printf("ingest: %d senders, %v warm-up, %v measured; single-message webhooks (Meta-signed; then 360dialog's secret header) on loopback; %d CPUs, load average %s\n",
 		ingestSenders, ingestWarmUp, ingestMeasure, runtime.NumCPU(), bytes.Join(bytes.Fields(loadavg)[:min(3, len(bytes.Fields(loadavg)))], []byte(" ")))
 
 	// (b) the baseline, then (a) wadesk: one after the other, so that the
 	// two never compete for the CPU.
 	bare := launchBare(b)
-	bareRes := generateLoad(bare.cmd.Process.Pid, bare.URL+"/webhooks/1", "wamid.bare")
+	bareRes := generateLoad(bare.cmd.Process.Pid, bare.URL+"/webhooks/1", "wamid.bare", metaHooks)
 	bareRes.rss, _ = procStatus(bare.cmd.Process.Pid, "VmHWM")
 	if err := bare.stop(); err != nil {
 		b.Errorf("bare server: %v", err)
 	}
 	fmt.Println(bareRes.line("bare"))
 
-	// (a) wadesk, default settings (synchronous=FULL).
+	// (a) wadesk, default settings (synchronous=FULL), with Cloud API
+	// webhooks (Meta's signature), then with 360dialog's (the channel's
+	// secret header), each against the same baseline.
+	res, ratio := measureWadesk(b, metaHooks, "wamid.bench", bareRes)
+	fmt.Printf("ingest_rps=%.0f\n", res.rps())
+	fmt.Printf("ingest_ratio=%.3f\n", ratio)
+	res360, ratio360 := measureWadesk(b, dialog360Hooks, "wamid.bench360", bareRes)
+	fmt.Printf("ingest_360dialog_rps=%.0f\n", res360.rps())
+	fmt.Printf("ingest_360dialog_ratio=%.3f\n", ratio360)
+	return ingestMetrics{rps: res.rps(), bareRPS: bareRes.rps(), ratio: ratio,
+		p99ms: ms(res.pct(0.99)), rssMB: float64(res.rss) / (1 << 20)}
+}
+
+// measureWadesk runs wadesk on a fresh data directory with one channel of
+// provider p, loads it with p's webhooks, checks that the journal holds
+// one row per 200, and returns the load's result and its ratio to bare.
+func measureWadesk(b *testing.B, p hookProvider, prefix string, bareRes loadResult) (loadResult, float64) {
+	label := "wadesk"
+	if p.id != metaHooks.id {
+		label = p.name
+	}
 	dir := b.TempDir()
-	channelID := createHookChannel(b, dir)
+	channelID := createHookChannelFor(b, dir, p)
 	wd := launchWadesk(b, dir)
 	pid := wd.cmd.Process.Pid
-	res := generateLoad(pid, wd.URL+"/webhooks/"+strconv.FormatInt(channelID, 10), "wamid.bench")
+	res := generateLoad(pid, wd.URL+"/webhooks/"+strconv.FormatInt(channelID, 10), prefix, p)
 	// Durability: one journal row per 200, counted while wadesk still runs.
 	ro := openReadOnly(b, dir)
 	journaled := countRows(b, ro, `SELECT COUNT(*) FROM webhook_events`)
@@ -102,22 +124,20 @@ func measureIngest(b *testing.B) ingestMetrics {
 	if err := wd.stop(); err != nil {
 		b.Errorf("wadesk did not stop cleanly: %v\n%s", err, wd.log.String())
 	}
-	fmt.Println(res.line("wadesk"))
+	fmt.Println(res.line(label))
 
 	ratio := 0.0
 	if bareRes.rps() > 0 {
 		ratio = res.rps() / bareRes.rps()
 	}
-	fmt.Printf("ingest: journal: %d rows for %d 200s; %d still 'new' when the load stopped, processed in %v (%d left), %d messages, %d dead\n",
-		journaled, res.ok, backlog, drained.Round(time.Millisecond), left, messages, dead)
+	fmt.Printf("ingest: %s journal: %d rows for %d 200s; %d still 'new' when the load stopped, processed in %v (%d left), %d messages, %d dead\n",
+		p.name, journaled, res.ok, backlog, drained.Round(time.Millisecond), left, messages, dead)
 	if drained > 500*time.Millisecond && left == 0 {
 		fmt.Printf("ingest: processor catching up after the load: %.0f events/s (%v CPU from the end of the load to the stop)\n",
 			float64(backlog)/drained.Seconds(), (procCPUAfter - res.cpuEnd).Round(10*time.Millisecond))
 	}
 	fmt.Printf("ingest: targets (reported, not asserted): >= 5000 acks/s: %v; ratio >= 0.20: %v; p99 <= 20ms: %v; peak RSS <= 150 MB: %v\n",
 		res.rps() >= 5000, ratio >= 0.20, res.pct(0.99) <= 20*time.Millisecond, res.rss <= 150<<20)
-	fmt.Printf("ingest_rps=%.0f\n", res.rps())
-	fmt.Printf("ingest_ratio=%.3f\n", ratio)
 
 	if res.failed > 0 || bareRes.failed > 0 {
 		b.Fatalf("non-200 answers: wadesk %d (e.g. %s), bare %d (e.g. %s)\n%s",
@@ -129,8 +149,7 @@ func measureIngest(b *testing.B) ingestMetrics {
 	if left == 0 && messages != res.ok {
 		b.Errorf("%d messages stored for %d acknowledged single-message webhooks", messages, res.ok)
 	}
-	return ingestMetrics{rps: res.rps(), bareRPS: bareRes.rps(), ratio: ratio,
-		p99ms: ms(res.pct(0.99)), rssMB: float64(res.rss) / (1 << 20)}
+	return res, ratio
 }
 
 // loadResult is what one server did under generateLoad.
@@ -165,7 +184,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // generateLoad sends signed single-message webhooks to url from
 // ingestSenders workers for the warm-up and then the measured window.
-func generateLoad(pid int, url, prefix string) loadResult {
+func generateLoad(pid int, url, prefix string, p hookProvider) loadResult {
 	tmpl := newBenchBodies(prefix)
 	client := hookClient(ingestSenders)
 	defer client.CloseIdleConnections()
@@ -188,7 +207,7 @@ func generateLoad(pid int, url, prefix string) loadResult {
 					break
 				}
 				body := tmpl.body(int(next.Add(1)))
-				code, err := postHook(context.Background(), client, url, body)
+				code, err := postHookAs(context.Background(), p, client, url, body)
 				t1 := time.Now()
 				if err != nil || code != 200 {
 					failed++

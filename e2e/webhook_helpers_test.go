@@ -38,10 +38,44 @@ const (
 	hookWABAID        = "300000000000001"
 )
 
+// hookProvider is how one provider's webhooks are authenticated, for the
+// tests that fire webhooks straight at wadesk.
+type hookProvider struct {
+	name string
+	id   string // the channel's provider
+	// secrets are the channel's, as the wizard would have stored them.
+	secrets store.ChannelSecrets
+	// sign adds the provider's authentication to a delivery of body.
+	sign func(h http.Header, body []byte)
+}
+
+// hook360Secret is the 360dialog test channel's webhook secret.
+const hook360Secret = "webhook-load-360dialog-secret-0123456789"
+
+var (
+	metaHooks = hookProvider{name: "Cloud API", id: "meta_cloud",
+		secrets: store.ChannelSecrets{AccessToken: "EAAwebhookload", AppSecret: hookAppSecret, VerifyToken: "webhook-load-verify"},
+		sign: func(h http.Header, body []byte) {
+			h.Set("X-Hub-Signature-256", signature(hookAppSecret, body))
+		}}
+	// dialog360Hooks: Meta's envelope, authenticated by the channel's
+	// secret in the header wadesk asks 360dialog to send.
+	dialog360Hooks = hookProvider{name: "360dialog", id: "360dialog",
+		secrets: store.ChannelSecrets{AccessToken: "d360webhookloadkey", VerifyToken: hook360Secret},
+		sign: func(h http.Header, body []byte) {
+			h.Set("X-Wadesk-Webhook-Token", hook360Secret)
+		}}
+)
+
 // createHookChannel creates a connected Meta Cloud API channel with a known
 // app secret in dir's database, before wadesk runs there, and closes the
 // store again. It returns the channel's id.
 func createHookChannel(tb testing.TB, dir string) int64 {
+	return createHookChannelFor(tb, dir, metaHooks)
+}
+
+// createHookChannelFor is createHookChannel for the provider p.
+func createHookChannelFor(tb testing.TB, dir string, p hookProvider) int64 {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(dir, "wadesk.db"))
@@ -59,9 +93,9 @@ func createHookChannel(tb testing.TB, dir string) int64 {
 	}
 	db.UseBox(box)
 	ch, err := db.CreatePendingChannel(ctx, store.NewChannel{
-		Title: "Webhook load", Provider: "meta_cloud", BusinessID: "100000000000001",
+		Title: "Webhook load", Provider: p.id, BusinessID: "100000000000001",
 		WABAID: hookWABAID, PhoneNumberID: hookPhoneNumberID, DisplayPhoneNumber: hookDisplayPhone,
-		Secrets: store.ChannelSecrets{AccessToken: "EAAwebhookload", AppSecret: hookAppSecret, VerifyToken: "webhook-load-verify"},
+		Secrets: p.secrets,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -185,15 +219,20 @@ func signature(secret string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
 
-// postHook delivers a signed body and returns the status code; the
-// response body is read to the end so the connection is reused.
+// postHook delivers a signed Cloud API body and returns the status code;
+// the response body is read to the end so the connection is reused.
 func postHook(ctx context.Context, c *http.Client, url string, body []byte) (int, error) {
+	return postHookAs(ctx, metaHooks, c, url, body)
+}
+
+// postHookAs is postHook with provider p's authentication.
+func postHookAs(ctx context.Context, p hookProvider, c *http.Client, url string, body []byte) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Hub-Signature-256", signature(hookAppSecret, body))
+	p.sign(req.Header, body)
 	resp, err := c.Do(req)
 	if err != nil {
 		return 0, err

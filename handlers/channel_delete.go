@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/store"
 )
 
 // channelDelete retires a channel. Its conversations stay readable; its
@@ -29,7 +29,7 @@ func (s *Server) channelDelete(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !shared {
-		s.unsubscribe(ctx, ch.ID, ch.Provider, ch.WABAID)
+		s.unsubscribe(ctx, ch)
 	}
 	err = s.db.DeleteChannel(ctx, ch.ID)
 	s.forgetAppSecret(ch.ID)
@@ -45,25 +45,20 @@ func (s *Server) channelDelete(w http.ResponseWriter, r *http.Request) {
 
 // unsubscribe asks the provider to stop sending the account's webhooks. It
 // is best effort: deleting must work even with a revoked token.
-func (s *Server) unsubscribe(ctx context.Context, channelID int64, provider, wabaID string) {
+func (s *Server) unsubscribe(ctx context.Context, ch store.Channel) {
+	channelID, wabaID := ch.ID, ch.WABAID
 	sec, err := s.db.ChannelSecrets(ctx, channelID)
 	if err != nil {
 		s.log.Warn("delete channel: read secrets", "channel_id", channelID, "err", err)
 		return
 	}
-	client, err := s.connect(providers.ProviderID(provider), sec.AccessToken)
+	client, err := s.providers.Connect(ch.Credentials(sec))
 	if err != nil {
-		return
-	}
-	unsub, ok := client.(interface {
-		UnsubscribeApp(ctx context.Context, wabaID string) error
-	})
-	if !ok {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	if err := unsub.UnsubscribeApp(ctx, wabaID); err != nil {
+	if err := client.UnsubscribeApp(ctx, wabaID); err != nil {
 		s.log.Warn("delete channel: unsubscribe webhooks", "channel_id", channelID, "waba_id", wabaID, "err", err)
 	}
 }

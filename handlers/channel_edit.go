@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
 )
 
@@ -18,8 +20,28 @@ func (s *Server) channelEdit(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, views.ChannelEditPage(s.page(w, r, "Edit "+ch.Title, views.NavChannels), views.ChannelEditForm{
+	f := views.ChannelEditForm{
 		ID: ch.ID, Title: ch.Title, Departments: opts, AppID: ch.AppID, ForwardURL: ch.ForwardURL,
 		AlertEmails: strings.Join(ch.AlertEmails, ", "),
-	}))
+	}
+	s.credentialLabels(ch, &f)
+	s.render(w, r, http.StatusOK, views.ChannelEditPage(s.page(w, r, "Edit "+ch.Title, views.NavChannels), f))
+}
+
+// credentialLabels names the replaceable credentials of the channel's
+// provider on the edit form, and leaves out those it does not have.
+func (s *Server) credentialLabels(ch store.Channel, f *views.ChannelEditForm) {
+	f.TokenLabel = "access token"
+	prov, _ := s.providerOf(ch)
+	for _, fl := range prov.Fields {
+		label := strings.TrimSuffix(fl.Label, " (optional)")
+		switch fl.Name {
+		case providers.FieldToken:
+			f.TokenLabel = label
+		case providers.FieldAppSecret:
+			f.SecretLabel = label
+		case providers.FieldAppID:
+			f.HasAppID = true
+		}
+	}
 }

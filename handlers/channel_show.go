@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
 	"github.com/wadesk/wadesk/wizard"
@@ -28,6 +29,14 @@ func (s *Server) channelShow(w http.ResponseWriter, r *http.Request) {
 		Tier: tierLabel(ch.MessagingLimitTier), NumberStatus: ch.NumberStatus, CodeVerification: ch.CodeVerificationStatus,
 		IsDefault: ch.IsDefault, InboxVisible: ch.InboxVisible, WebhookURL: wizard.WebhookURL(s.baseURL, ch.ID),
 		VerifyToken: sec.VerifyToken, ForwardURL: ch.ForwardURL, AlertEmails: ch.AlertEmails,
+	}
+	if prov, ok := s.providerOf(ch); ok {
+		caps := prov.Capabilities
+		v.WebhookHelp, v.Handshake, v.ManualWebhook = prov.WebhookHelp, prov.Handshake != nil, prov.ManualWebhook
+		v.CanProfile, v.CanCommerce = caps.Has(providers.CapBusinessProfile), caps.Has(providers.CapCommerce)
+		if prov.WebhookURL != nil {
+			v.WebhookURL = prov.WebhookURL(v.WebhookURL, ch.Credentials(sec))
+		}
 	}
 	if ch.LastHealthCheckAt != nil {
 		v.LastHealthCheck = *ch.LastHealthCheckAt

@@ -103,7 +103,7 @@ func (s *Server) canEditTemplates(ctx context.Context, ch store.Channel) bool {
 		return false
 	}
 	_, ok := client.(templateEditor)
-	return ok
+	return ok && client.Capabilities().Has(providers.CapEditTemplates)
 }
 
 // describeParams says which values a template takes when it is sent.

@@ -12,7 +12,6 @@ import (
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
-	"github.com/wadesk/wadesk/wizard"
 )
 
 // channelUpdate saves a channel's settings. A new access token is tried
@@ -39,7 +38,10 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 		deptID = ids[0]
 	}
 	token := strings.TrimSpace(r.PostFormValue("access_token"))
-	appSecret := strings.ToLower(strings.TrimSpace(r.PostFormValue("app_secret")))
+	appSecret := strings.TrimSpace(r.PostFormValue("app_secret"))
+	if ch.Provider == string(providers.MetaCloud) {
+		appSecret = strings.ToLower(appSecret) // Meta shows App Secrets in lower case
+	}
 
 	if f.Title == "" {
 		f.Errors["title"] = "Give the channel a name."
@@ -55,17 +57,13 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 	if msg != "" {
 		f.Errors["alert_emails"] = msg
 	}
-	// Reuse the wizard's rules for the write-only fields.
-	probe := wizard.Credentials{Title: "x", AccessToken: token, BusinessID: "12345", AppSecret: appSecret, AppID: f.AppID}
-	cerrs := probe.Check()
-	if cerrs["app_id"] != "" {
-		f.Errors["app_id"] = cerrs["app_id"]
-	}
-	if token != "" && cerrs["access_token"] != "" {
-		f.Errors["access_token"] = cerrs["access_token"]
-	}
-	if appSecret != "" && cerrs["app_secret"] != "" {
-		f.Errors["app_secret"] = cerrs["app_secret"]
+	// Reuse the provider's wizard rules for the write-only fields; an
+	// empty secret keeps the stored one.
+	prov, _ := s.providerOf(ch)
+	for name, v := range map[string]string{providers.FieldAppID: f.AppID, providers.FieldToken: token, providers.FieldAppSecret: appSecret} {
+		if msg := fieldProblem(prov, name, v); v != "" && msg != "" {
+			f.Errors[name] = msg
+		}
 	}
 	if token != "" && !f.Errors.Has("access_token") {
 		if p := s.tryToken(r.Context(), ch, token); p != "" {
@@ -79,6 +77,7 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.Departments = opts
+		s.credentialLabels(ch, &f)
 		s.render(w, r, http.StatusUnprocessableEntity, views.ChannelEditPage(s.page(w, r, "Edit "+ch.Title, views.NavChannels), f))
 	}
 	if len(f.Errors) > 0 {
@@ -120,7 +119,13 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 // tryToken checks that a replacement token can read the channel's number,
 // returning a plain-words problem or "".
 func (s *Server) tryToken(ctx context.Context, ch store.Channel, token string) string {
-	client, err := s.connect(providers.ProviderID(ch.Provider), token)
+	sec, err := s.db.ChannelSecrets(ctx, ch.ID)
+	if err != nil {
+		return "The stored credentials could not be read; try again."
+	}
+	creds := ch.Credentials(sec)
+	creds.Token = token
+	client, err := s.providers.Connect(creds)
 	if err != nil {
 		return "This token cannot be used with " + providerName(ch.Provider) + "."
 	}
@@ -169,4 +174,15 @@ func parseEmailList(raw string) ([]string, string) {
 		return nil, "Use at most 10 addresses."
 	}
 	return out, ""
+}
+
+// fieldProblem checks v with the provider's rules for the credential field
+// name; "" when it is fine or the provider has no such field.
+func fieldProblem(p providers.Provider, name, v string) string {
+	for _, f := range p.Fields {
+		if f.Name == name {
+			return f.Validate(f.Normalize(v))
+		}
+	}
+	return ""
 }

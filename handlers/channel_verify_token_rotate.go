@@ -34,25 +34,35 @@ func (s *Server) channelVerifyTokenRotate(w http.ResponseWriter, r *http.Request
 		s.serverError(w, r, err)
 		return
 	}
-	client, err := s.connect(providers.ProviderID(ch.Provider), old.AccessToken)
+	s.forgetAppSecret(ch.ID)
+	prov, _ := s.providerOf(ch)
+	client, err := s.providers.Connect(ch.Credentials(old))
+	if err == nil && prov.ManualWebhook {
+		s.log.Info("webhook secret rotated; the admin sets the new URL at the provider", "channel_id", ch.ID, "by", currentUser(ctx).ID)
+		s.flashSuccess(w, r, "New "+secretName(prov)+" made. Paste the new webhook URL into "+prov.Name+"'s dashboard: deliveries with the old one are refused from now on.")
+		redirect(w, r, "/channels/"+itoa(ch.ID))
+		return
+	}
 	if err == nil {
 		subCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		err = wizard.Subscribe(subCtx, client, ch.WABAID, wizard.WebhookURL(s.baseURL, ch.ID), fresh)
+		err = wizard.Subscribe(subCtx, prov, client, ch.WABAID, wizard.WebhookURL(s.baseURL, ch.ID), fresh)
 		cancel()
 	}
 	if err != nil {
 		s.log.Warn("rotate verify token: resubscribe failed", "channel_id", ch.ID, "err", err)
+		s.forgetAppSecret(ch.ID)
 		if rerr := s.db.SetChannelSecrets(ctx, ch.ID, store.ChannelSecrets{VerifyToken: old.VerifyToken}); rerr != nil {
 			s.serverError(w, r, rerr)
 			return
 		}
-		s.flashError(w, r, "The verify token was not changed: "+problemText(err))
+		s.flashError(w, r, "The "+secretName(prov)+" was not changed: "+problemText(err))
 		redirect(w, r, "/channels/"+itoa(ch.ID))
 		return
 	}
 	s.audit(r, auditVerifyTokenRotated, "channel", ch.ID, ch.Title, changes{}.secret("verify_token", true))
-	s.log.Info("verify token rotated", "channel_id", ch.ID, "by", currentUser(ctx).ID)
-	s.flashSuccess(w, r, "New verify token made, and the webhook registered with it.")
+	s.forgetAppSecret(ch.ID)
+	s.log.Info("webhook secret rotated", "channel_id", ch.ID, "by", currentUser(ctx).ID)
+	s.flashSuccess(w, r, "New "+secretName(prov)+" made, and the webhook registered with it.")
 	redirect(w, r, "/channels/"+itoa(ch.ID))
 }
 
@@ -66,4 +76,14 @@ func problemText(err error) string {
 		return p.Message + " (error code " + itoa(int64(p.Code)) + ")"
 	}
 	return p.Message
+}
+
+// secretName is what the channel's generated webhook token is called: a
+// verify token where the provider checks the URL with it (Meta), else a
+// webhook secret.
+func secretName(p providers.Provider) string {
+	if p.Handshake != nil {
+		return "verify token"
+	}
+	return "webhook secret"
 }

@@ -1,11 +1,10 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
-
-	"context"
 
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/views"
@@ -15,10 +14,12 @@ import (
 // fetchTimeout bounds the Fetch numbers call, paging included.
 const fetchTimeout = 45 * time.Second
 
-// channelWizardCredentials saves step 2 and fetches the accounts and
-// numbers the credentials reach. Secrets typed here are kept (encrypted)
-// in the draft and never written back into the page; on any problem the
-// step is shown again with everything else the admin typed.
+// channelWizardCredentials saves step 2 — the provider's credential
+// fields — and fetches the accounts and numbers the credentials reach (or,
+// for a provider whose key belongs to one number, tests the connection and
+// reads that number). Secrets typed here are kept (encrypted) in the draft
+// and never written back into the page; on any problem the step is shown
+// again with everything else the admin typed.
 func (s *Server) channelWizardCredentials(w http.ResponseWriter, r *http.Request) {
 	if err := parseForm(w, r); err != nil {
 		s.badRequest(w, r, err)
@@ -33,29 +34,49 @@ func (s *Server) channelWizardCredentials(w http.ResponseWriter, r *http.Request
 		redirect(w, r, "/channels/new")
 		return
 	}
-	c := wizard.Credentials{
-		Title:       strings.TrimSpace(r.PostFormValue("title")),
-		AccessToken: strings.TrimSpace(r.PostFormValue("access_token")),
-		BusinessID:  strings.TrimSpace(r.PostFormValue("business_id")),
-		AppSecret:   strings.ToLower(strings.TrimSpace(r.PostFormValue("app_secret"))),
-		AppID:       strings.TrimSpace(r.PostFormValue("app_id")),
+	prov, ok := s.providers.Lookup(providers.ProviderID(d.Provider))
+	if !ok {
+		redirect(w, r, "/channels/new?step="+wizard.StepProvider)
+		return
 	}
-	// Empty secret fields keep what the draft already holds.
-	if c.AccessToken == "" {
-		c.AccessToken = d.AccessToken
+	c := wizard.Credentials{Title: r.PostFormValue("title"), Values: map[string]string{}}
+	for _, f := range prov.Fields {
+		v := f.Normalize(r.PostFormValue(f.Name))
+		if f.Name == providers.FieldAppSecret && prov.ID == providers.MetaCloud {
+			v = strings.ToLower(v) // Meta shows App Secrets in lower case
+		}
+		// Empty secret fields keep what the draft already holds.
+		if v == "" && f.Secret {
+			v = draftValue(d.Credentials(), f.Name)
+		}
+		c.Values[f.Name] = v
 	}
-	if c.AppSecret == "" {
-		c.AppSecret = d.AppSecret
-	}
-	d.Step, d.Title, d.BusinessID, d.AppID = wizard.StepCredentials, c.Title, c.BusinessID, c.AppID
-	errs := c.Check()
+	d.Step, d.Title = wizard.StepCredentials, strings.TrimSpace(c.Title)
+	errs := c.CheckFor(prov)
 	// Keep only secrets that passed validation, so a typo is not stored.
-	if _, bad := errs["access_token"]; !bad {
-		d.AccessToken = c.AccessToken
+	settings := map[string]string{}
+	d.BusinessID, d.AppID = "", ""
+	for _, f := range prov.Fields {
+		v := c.Values[f.Name]
+		if _, bad := errs[f.Name]; f.Secret && bad {
+			continue
+		}
+		switch f.Name {
+		case providers.FieldToken:
+			d.AccessToken = v
+		case providers.FieldAppSecret:
+			d.AppSecret = v
+		case providers.FieldBusinessID:
+			d.BusinessID = v
+		case providers.FieldAppID:
+			d.AppID = v
+		default:
+			if v != "" {
+				settings[f.Name] = v
+			}
+		}
 	}
-	if _, bad := errs["app_secret"]; !bad {
-		d.AppSecret = c.AppSecret
-	}
+	d.Settings = settings
 	rerender := func(v views.WizardView) {
 		s.renderWizard(w, r, http.StatusUnprocessableEntity, v)
 	}
@@ -74,16 +95,20 @@ func (s *Server) channelWizardCredentials(w http.ResponseWriter, r *http.Request
 		return
 	}
 
-	client, err := s.connect(providers.ProviderID(d.Provider), d.AccessToken)
+	client, err := s.providers.Connect(d.Credentials())
 	if err != nil {
-		s.serverError(w, r, err)
+		if !wizardProblem(&v, &wizard.Problem{Message: "These credentials cannot be used: " + providers.Plain(err), Err: err}) {
+			s.serverError(w, r, err)
+			return
+		}
+		rerender(v)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), fetchTimeout)
 	defer cancel()
-	accts, err := wizard.FetchNumbers(ctx, client, d.BusinessID)
+	accts, err := wizard.FetchNumbers(ctx, prov, client, d.BusinessID)
 	if err != nil {
-		s.log.Warn("wizard: fetch numbers failed", "user_id", d.UserID, "business_id", d.BusinessID, "err", err)
+		s.log.Warn("wizard: fetch numbers failed", "user_id", d.UserID, "provider", d.Provider, "business_id", d.BusinessID, "err", err)
 		if !wizardProblem(&v, err) {
 			s.serverError(w, r, err)
 			return
@@ -97,10 +122,28 @@ func (s *Server) channelWizardCredentials(w http.ResponseWriter, r *http.Request
 	}
 	total, usable := accts.NumberCount()
 	d.Step, d.LastError = wizard.StepNumbers, ""
+	if prov.Setup == providers.SetupTestConnection && total == 1 {
+		d.PhoneNumberID = accts[0].PhoneNumbers[0].ID
+	}
 	if _, err := s.db.SaveChannelDraft(r.Context(), d); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.log.Info("wizard: numbers fetched", "user_id", d.UserID, "accounts", len(accts), "numbers", total, "usable", usable)
+	s.log.Info("wizard: numbers fetched", "user_id", d.UserID, "provider", d.Provider, "accounts", len(accts), "numbers", total, "usable", usable)
 	redirect(w, r, "/channels/new")
+}
+
+// draftValue is the draft's value of a credential field.
+func draftValue(c providers.Credentials, name string) string {
+	switch name {
+	case providers.FieldToken:
+		return c.Token
+	case providers.FieldAppSecret:
+		return c.AppSecret
+	case providers.FieldBusinessID:
+		return c.BusinessID
+	case providers.FieldAppID:
+		return c.AppID
+	}
+	return c.Settings[name]
 }

@@ -62,7 +62,7 @@ func (s *Server) channelWizardFinish(w http.ResponseWriter, r *http.Request) {
 
 	ch, err := s.pendingChannelFor(ctx, &d, acct, num)
 	if errors.Is(err, store.ErrConflict) {
-		fail(&wizard.Problem{Field: "phone_number_id", Message: num.DisplayPhoneNumber + " is already connected to wadesk. Open it under Channels, or choose another number."})
+		fail(&wizard.Problem{Field: "phone_number_id", Message: numberLabel(num) + " is already connected to wadesk. Open it under Channels, or choose another number."})
 		return
 	}
 	if err != nil {
@@ -74,7 +74,8 @@ func (s *Server) channelWizardFinish(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	client, err := s.connect(providers.ProviderID(ch.Provider), sec.AccessToken)
+	prov, _ := s.providerOf(ch)
+	client, err := s.providers.Connect(ch.Credentials(sec))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -82,7 +83,11 @@ func (s *Server) channelWizardFinish(w http.ResponseWriter, r *http.Request) {
 	subCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	hook := wizard.WebhookURL(s.baseURL, ch.ID)
-	if err := wizard.Subscribe(subCtx, client, ch.WABAID, hook, sec.VerifyToken); err != nil {
+	if prov.ManualWebhook {
+		// The admin pastes the webhook URL into the provider's dashboard;
+		// the number was read with these credentials a step ago.
+		s.log.Info("wizard: webhook set by the admin at the provider", "channel_id", ch.ID, "provider", ch.Provider)
+	} else if err := wizard.Subscribe(subCtx, prov, client, ch.WABAID, hook, sec.VerifyToken); err != nil {
 		s.log.Warn("wizard: webhook subscription failed", "channel_id", ch.ID, "waba_id", ch.WABAID, "callback", hook, "err", err)
 		fail(err)
 		return
@@ -100,7 +105,14 @@ func (s *Server) channelWizardFinish(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, auditChannelCreated, "channel", ch.ID, ch.Title, changes{"provider": ch.Provider, "phone_number_id": ch.PhoneNumberID, "waba_id": ch.WABAID})
 	s.log.Info("channel connected", "channel_id", ch.ID, "waba_id", ch.WABAID, "phone_number_id", ch.PhoneNumberID, "by", d.UserID)
-	s.flashSuccess(w, r, "Connection successfully established. Meta confirmed the webhook URL and will deliver this number's messages to wadesk.")
+	switch {
+	case prov.ManualWebhook:
+		s.flashSuccess(w, r, "Connection successfully established. Now paste the webhook URL below into "+prov.Name+"'s dashboard, so that this number's messages reach wadesk.")
+	case prov.Handshake != nil:
+		s.flashSuccess(w, r, "Connection successfully established. Meta confirmed the webhook URL and will deliver this number's messages to wadesk.")
+	default:
+		s.flashSuccess(w, r, "Connection successfully established. "+prov.Name+" accepted the webhook URL and will deliver this number's messages to wadesk.")
+	}
 	redirect(w, r, "/channels/"+itoa(ch.ID))
 }
 
@@ -131,7 +143,7 @@ func (s *Server) pendingChannelFor(ctx context.Context, d *store.ChannelDraft, a
 		return store.Channel{}, err
 	}
 	ch, err := s.db.CreatePendingChannel(ctx, store.NewChannel{
-		Title: d.Title, Provider: d.Provider, DepartmentID: d.DepartmentID, BusinessID: d.BusinessID, AppID: d.AppID,
+		Title: d.Title, Provider: d.Provider, DepartmentID: d.DepartmentID, BusinessID: d.BusinessID, AppID: d.AppID, Settings: d.Settings,
 		WABAID: acct.ID, WABAName: acct.Name, PhoneNumberID: num.ID, DisplayPhoneNumber: num.DisplayPhoneNumber,
 		VerifiedName: num.VerifiedName, QualityRating: num.QualityRating, MessagingLimitTier: num.MessagingLimitTier,
 		NumberStatus: num.Status, CodeVerificationStatus: num.CodeVerificationStatus,

@@ -25,7 +25,7 @@ func (s *Server) channelWizardProvider(w http.ResponseWriter, r *http.Request) {
 		choice.DepartmentID = ids[0]
 	}
 	d.Provider, d.DepartmentID = choice.Provider, choice.DepartmentID
-	if errs := choice.Check(); len(errs) > 0 {
+	if errs := choice.Check(s.providers); len(errs) > 0 {
 		d.Step = wizard.StepProvider
 		v, err := s.wizardView(r, d)
 		if err != nil {

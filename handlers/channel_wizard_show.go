@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
@@ -50,8 +51,17 @@ func stepIndex(step string) int {
 
 // wizardView builds the page for the draft's current step.
 func (s *Server) wizardView(r *http.Request, d store.ChannelDraft) (views.WizardView, error) {
-	v := views.WizardView{Step: d.Step, Title: d.Title, BusinessID: d.BusinessID, AppID: d.AppID,
-		HasToken: d.AccessToken != "", HasAppSecret: d.AppSecret != "", Errors: views.Errors{}}
+	v := views.WizardView{Step: d.Step, Title: d.Title, Errors: views.Errors{}}
+	if prov, ok := s.providers.Lookup(providers.ProviderID(d.Provider)); ok {
+		v.SetupHelp, v.TestConnection = prov.SetupHelp, prov.Setup == providers.SetupTestConnection
+		v.ConnectLabel = prov.ConnectLabel
+		if v.ConnectLabel == "" && v.TestConnection {
+			v.ConnectLabel = "Test connection"
+		} else if v.ConnectLabel == "" {
+			v.ConnectLabel = "Fetch numbers"
+		}
+		v.Fields = wizardFields(prov, d.Credentials())
+	}
 	cur := stepIndex(d.Step)
 	for i, st := range wizard.Steps {
 		ws := views.WizardStep{Label: st.Label, Done: i < cur, Current: i == cur}
@@ -60,7 +70,7 @@ func (s *Server) wizardView(r *http.Request, d store.ChannelDraft) (views.Wizard
 		}
 		v.Steps = append(v.Steps, ws)
 	}
-	for _, p := range providers.Catalog() {
+	for _, p := range s.providers.Catalog() {
 		v.Providers = append(v.Providers, views.ProviderCard{
 			ID: string(p.ID), Name: p.Name, Official: p.Official, MonthlyFee: p.MonthlyFee,
 			MessagingPricing: p.MessagingPricing, MessagingLimit: p.MessagingLimit, Summary: p.Summary,
@@ -91,7 +101,7 @@ func wizardAccounts(accts wizard.Accounts, chosen string) []views.WizardAccount 
 		for _, n := range a.PhoneNumbers {
 			ok, note := n.Usable()
 			va.Numbers = append(va.Numbers, views.WizardNumber{
-				ID: n.ID, WABAID: a.ID, Display: n.DisplayPhoneNumber, VerifiedName: n.VerifiedName,
+				ID: n.ID, WABAID: a.ID, Display: numberLabel(n), VerifiedName: n.VerifiedName,
 				Quality: n.QualityRating, Tier: tierLabel(n.MessagingLimitTier), Status: n.Status,
 				CodeVerification: n.CodeVerificationStatus, Usable: ok, Note: note, Checked: ok && n.ID == chosen,
 			})
@@ -142,4 +152,40 @@ func wizardProblem(v *views.WizardView, err error) bool {
 	}
 	v.Problem, v.ProblemCode = p.Message, p.Code
 	return true
+}
+
+// numberLabel is how a number is named where its display number is not
+// known (360dialog's key tells only the number's ID).
+func numberLabel(n providers.PhoneNumber) string {
+	if n.DisplayPhoneNumber != "" {
+		return n.DisplayPhoneNumber
+	}
+	return "Phone number ID " + n.ID
+}
+
+// wizardFields are the provider's credential inputs, with what the draft
+// holds: values of plain fields, "saved" for secrets.
+func wizardFields(p providers.Provider, c providers.Credentials) []views.WizardField {
+	out := make([]views.WizardField, 0, len(p.Fields))
+	for _, f := range p.Fields {
+		val := draftValue(c, f.Name)
+		wf := views.WizardField{Name: f.Name, Label: f.Label, Help: f.Help, Kind: string(f.Kind), Secret: f.Secret,
+			Required: f.Required, SavedTestID: strings.ReplaceAll(f.Name, "_", "-") + "-saved"}
+		if f.Name == providers.FieldToken {
+			wf.SavedTestID = "token-saved"
+		}
+		if f.Secret {
+			wf.Saved = val != ""
+		} else {
+			wf.Value = val
+			if wf.Value == "" {
+				wf.Value = f.Default
+			}
+		}
+		for _, o := range f.Options {
+			wf.Options = append(wf.Options, views.WizardOption{Value: o.Value, Label: o.Label, Checked: o.Value == wf.Value})
+		}
+		out = append(out, wf)
+	}
+	return out
 }

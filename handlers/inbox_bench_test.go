@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -23,7 +22,6 @@ import (
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/handlers"
-	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/store/storetest"
 )
@@ -102,9 +100,7 @@ func measureInbox(b *testing.B) inboxMetrics {
 
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1"}, Events: events.NewHub(),
-		Connect: func(providers.ProviderID, string) (handlers.ChannelProvider, error) {
-			return nil, errors.New("no provider in this benchmark")
-		}})
+		Providers: testRegistry("http://127.0.0.1:1")})
 	if err != nil {
 		b.Fatal(err)
 	}

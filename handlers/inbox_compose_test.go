@@ -164,13 +164,7 @@ func startComposeSite(t *testing.T) *composeSite {
 
 	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1"},
-		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
-			c, err := cloudapi.New(cloudapi.Config{BaseURL: graph.URL, Token: token, HTTPClient: &http.Client{Timeout: 10 * time.Second}})
-			if err != nil {
-				return nil, err
-			}
-			return c, nil
-		}, Outbox: s.queue})
+		Providers: testRegistry(graph.URL), Outbox: s.queue})
 	if err != nil {
 		t.Fatal(err)
 	}

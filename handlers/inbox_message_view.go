@@ -11,7 +11,6 @@ import (
 
 	"github.com/wadesk/wadesk/commerce"
 	"github.com/wadesk/wadesk/providers"
-	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
 )
@@ -39,7 +38,7 @@ type decodedMessage struct {
 func decodeMessage(m store.Message) decodedMessage {
 	d := decodedMessage{Message: m}
 	if m.Direction == "in" {
-		if in, err := cloudapi.ParseMessage([]byte(m.Payload)); err == nil {
+		if in, ok := providers.DecodeInbound(m.Payload); ok {
 			d.in = &in
 		}
 		return d

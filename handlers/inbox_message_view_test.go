@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
 )
@@ -42,7 +43,7 @@ func inbound(t *testing.T, id int64, fixtureName, text string) store.Message {
 		t.Fatalf("%s: %v", fixtureName, err)
 	}
 	m := store.Message{ID: id, ConversationID: testConv, WAMID: head.ID, Direction: "in", Type: head.Type, Text: text,
-		Payload: payload, Timestamp: testAt}
+		Payload: storedPayload(t, payload), Timestamp: testAt}
 	if head.Context != nil {
 		m.ContextWAMID = head.Context.ID
 	}
@@ -274,7 +275,7 @@ func TestMessageBubblesEveryInboundKind(t *testing.T) {
 		},
 		{
 			name: "unknown type without text",
-			msg:  store.Message{ID: 19, ConversationID: testConv, WAMID: "wamid.Y", Direction: "in", Type: "ephemeral", Payload: `{"type":"ephemeral"}`, Timestamp: testAt},
+			msg:  store.Message{ID: 19, ConversationID: testConv, WAMID: "wamid.Y", Direction: "in", Type: "ephemeral", Payload: storedPayload(t, `{"type":"ephemeral"}`), Timestamp: testAt},
 			want: views.MessageRow{ID: 19, In: true, Kind: views.BubbleUnsupported, At: testAt, Snippet: "Ephemeral message", CanReply: true,
 				Unsupported: "This ephemeral message cannot be shown in wadesk."},
 		},
@@ -559,4 +560,20 @@ func TestOrderTotalsAndMoney(t *testing.T) {
 	if got := humanSize(15_400); got != "15 kB" {
 		t.Errorf("humanSize(15400) = %q", got)
 	}
+}
+
+// storedPayload is a Cloud API message object as wadesk stores it: in the
+// provider-neutral form that ingest writes and migration 0021's conversion
+// rewrites old messages to.
+func storedPayload(t *testing.T, meta string) string {
+	t.Helper()
+	m, err := cloudapi.ParseMessage([]byte(meta))
+	if err != nil {
+		t.Fatalf("parse %s: %v", meta, err)
+	}
+	p, err := providers.EncodeInbound(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/wadesk/wadesk/handlers"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/store/storetest"
 )
@@ -100,7 +101,7 @@ type renderSite struct {
 func storedInbound(t *testing.T, db *store.DB, channelID int64, waID, wamid, typ, text, payload string, at time.Time) store.AppliedMessage {
 	t.Helper()
 	a, err := db.ApplyProcessedEvents(context.Background(), []store.ProcessedEvent{{ChannelID: channelID, Messages: []store.InboundMessage{{
-		WAMID: wamid, Phone: "+" + waID, WaID: waID, ProfileName: "Ana", Type: typ, Text: text, Payload: payload, Timestamp: at,
+		WAMID: wamid, Phone: "+" + waID, WaID: waID, ProfileName: "Ana", Type: typ, Text: text, Payload: metaStored(t, payload), Timestamp: at,
 	}}}})
 	if err != nil || len(a.NewMessages) != 1 {
 		t.Fatalf("inbound %s: %+v %v", wamid, a, err)
@@ -188,10 +189,8 @@ func startRenderSite(t *testing.T) *renderSite {
 		return nil, errors.New("not sending in this test")
 	}, outbox.Config{})
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)),
-		BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1"},
-		Connect: func(providers.ProviderID, string) (handlers.ChannelProvider, error) {
-			return nil, errors.New("no provider in this test")
-		}, Outbox: sender, ReadReceipts: s.receipts,
+		BaseURL:   &url.URL{Scheme: "http", Host: "127.0.0.1"},
+		Providers: testRegistry("http://127.0.0.1:1"), Outbox: sender, ReadReceipts: s.receipts,
 		Media: func(_ context.Context, channelID int64) (providers.MediaStore, error) {
 			if channelID != ch.ID {
 				return nil, fmt.Errorf("unknown channel %d", channelID)
@@ -427,4 +426,23 @@ func TestInboxQueuesReadReceiptOncePerMessage(t *testing.T) {
 	if _, err := s.db.ReadReceiptOf(ctx, s.hidden); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a conversation the agent may not see was marked read: %v", err)
 	}
+}
+
+// metaStored is a Cloud API message object as wadesk stores it: in the
+// provider-neutral form ingest writes (and the start-up conversion turns
+// older messages into). "{}" (no object) stays as it is.
+func metaStored(t testing.TB, meta string) string {
+	t.Helper()
+	if meta == "{}" {
+		return meta
+	}
+	m, err := cloudapi.ParseMessage([]byte(meta))
+	if err != nil {
+		t.Fatalf("parse %s: %v", meta, err)
+	}
+	p, err := providers.EncodeInbound(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -89,9 +89,7 @@ func startInboxSite(t *testing.T) *inboxSite {
 	}, outbox.Config{})
 	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
 	s.srv, err = handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1"},
-		Connect: func(providers.ProviderID, string) (handlers.ChannelProvider, error) {
-			return nil, errors.New("no provider in this test")
-		}, Outbox: sender, Events: s.hub})
+		Providers: testRegistry("http://127.0.0.1:1"), Outbox: sender, Events: s.hub})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/wadesk/wadesk/handlers"
 	"github.com/wadesk/wadesk/ingest"
-	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/store/storetest"
 )
@@ -41,7 +39,7 @@ func TestReadinessReportsStuckWork(t *testing.T) {
 	serve := func(ingestState handlers.IngestProcessor) (int, string) {
 		srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1"}, Ingest: ingestState,
-			Connect: func(providers.ProviderID, string) (handlers.ChannelProvider, error) { return nil, errors.New("none") }})
+			Providers: testRegistry("http://127.0.0.1:1")})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,27 +4,31 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/wadesk/wadesk/providers"
 )
 
-// appSecretTTL is how long a channel's app secret is reused between
-// webhooks before it is read (and decrypted) again. Edits that change or
-// remove it forget it at once.
+// appSecretTTL is how long a channel's webhook credentials are reused
+// between webhooks before they are read (and decrypted) again. Edits that
+// change them forget them at once.
 const appSecretTTL = 30 * time.Second
 
-// appSecrets caches decrypted app secrets for the webhook path, which runs
-// thousands of times a second under load.
+// appSecrets caches decrypted webhook credentials (provider, app secret,
+// webhook secret) for the webhook path, which runs thousands of times a
+// second under load.
 type appSecrets struct {
 	mu sync.Mutex
 	m  map[int64]cachedSecret
 }
 
 type cachedSecret struct {
-	secret  string
+	secret  providers.Credentials
 	expires time.Time
 }
 
-// appSecret returns the channel's app secret, from the cache when fresh.
-func (s *Server) appSecret(ctx context.Context, channelID int64) (string, error) {
+// webhookCredentials returns what checks a channel's webhooks, from the
+// cache when fresh.
+func (s *Server) webhookCredentials(ctx context.Context, channelID int64) (providers.Credentials, error) {
 	now := time.Now()
 	s.secrets.mu.Lock()
 	c, ok := s.secrets.m[channelID]
@@ -32,9 +36,9 @@ func (s *Server) appSecret(ctx context.Context, channelID int64) (string, error)
 	if ok && now.Before(c.expires) {
 		return c.secret, nil
 	}
-	secret, err := s.db.ChannelAppSecret(ctx, channelID)
+	secret, err := s.db.ChannelWebhookCredentials(ctx, channelID)
 	if err != nil {
-		return "", err
+		return providers.Credentials{}, err
 	}
 	s.secrets.mu.Lock()
 	if s.secrets.m == nil || len(s.secrets.m) > 10000 {

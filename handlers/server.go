@@ -26,7 +26,6 @@ import (
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/templates"
-	"github.com/wadesk/wadesk/wizard"
 )
 
 // Config is what the HTTP layer needs from the program.
@@ -39,8 +38,9 @@ type Config struct {
 	Version string
 	// Throttle limits sign-in attempts; nil uses the defaults.
 	Throttle *auth.Throttle
-	// Connect returns a provider adapter for a channel's credentials.
-	Connect Connector
+	// Providers are the providers the program supports: how each one's
+	// webhooks are checked and its clients built.
+	Providers *providers.Registry
 	// Health checks channels on demand (the details page's Check now).
 	Health HealthChecker
 	// Journal durably accepts webhook bodies.
@@ -112,20 +112,6 @@ type MailSender interface {
 	Send(ctx context.Context, m mailer.Message) error
 }
 
-// ChannelProvider is what the channel pages need from a provider adapter.
-type ChannelProvider interface {
-	wizard.Lister
-	wizard.Subscriber
-	GetPhoneNumber(ctx context.Context, phoneNumberID string) (providers.PhoneNumber, error)
-	// Message templates: list, create and delete (the Manage templates pages).
-	providers.TemplateManager
-	// Cart and catalog switches (the Store settings page).
-	providers.CommerceManager
-}
-
-// Connector returns an adapter for a provider and access token.
-type Connector func(provider providers.ProviderID, accessToken string) (ChannelProvider, error)
-
 // Journal commits an accepted webhook body and returns once it is durable.
 type Journal interface {
 	Append(ctx context.Context, channelID int64, body []byte) error
@@ -138,23 +124,23 @@ type HealthChecker interface {
 
 // Server holds the handlers' shared state.
 type Server struct {
-	db       *store.DB
-	box      *secrets.Box
-	log      *slog.Logger
-	baseURL  *url.URL
-	version  string
-	throttle *auth.Throttle
-	connect  Connector
-	health   HealthChecker
-	journal  Journal
-	mail     MailSender
-	outbox   MessageQueue
-	events   *events.Hub
-	vars     *templates.Variables
-	media    MediaSource
-	receipts Notifier
-	observer WebhookObserver
-	metrics  http.Handler
+	db        *store.DB
+	box       *secrets.Box
+	log       *slog.Logger
+	baseURL   *url.URL
+	version   string
+	throttle  *auth.Throttle
+	providers *providers.Registry
+	health    HealthChecker
+	journal   Journal
+	mail      MailSender
+	outbox    MessageQueue
+	events    *events.Hub
+	vars      *templates.Variables
+	media     MediaSource
+	receipts  Notifier
+	observer  WebhookObserver
+	metrics   http.Handler
 
 	auditKeepDays int
 	retainDays    int
@@ -180,27 +166,27 @@ type Server struct {
 
 // New builds the HTTP layer.
 func New(cfg Config) (*Server, error) {
-	if cfg.DB == nil || cfg.Box == nil || cfg.Logger == nil || cfg.BaseURL == nil || cfg.Connect == nil {
-		return nil, fmt.Errorf("handlers: DB, Box, Logger, BaseURL and Connect are required")
+	if cfg.DB == nil || cfg.Box == nil || cfg.Logger == nil || cfg.BaseURL == nil || cfg.Providers == nil {
+		return nil, fmt.Errorf("handlers: DB, Box, Logger, BaseURL and Providers are required")
 	}
 	s := &Server{
-		db:       cfg.DB,
-		box:      cfg.Box,
-		log:      cfg.Logger,
-		baseURL:  cfg.BaseURL,
-		version:  cfg.Version,
-		throttle: cfg.Throttle,
-		connect:  cfg.Connect,
-		health:   cfg.Health,
-		journal:  cfg.Journal,
-		mail:     cfg.Mail,
-		outbox:   cfg.Outbox,
-		events:   cfg.Events,
-		vars:     cfg.Variables,
-		media:    cfg.Media,
-		receipts: cfg.ReadReceipts,
-		observer: cfg.Webhooks,
-		metrics:  cfg.Metrics,
+		db:        cfg.DB,
+		box:       cfg.Box,
+		log:       cfg.Logger,
+		baseURL:   cfg.BaseURL,
+		version:   cfg.Version,
+		throttle:  cfg.Throttle,
+		providers: cfg.Providers,
+		health:    cfg.Health,
+		journal:   cfg.Journal,
+		mail:      cfg.Mail,
+		outbox:    cfg.Outbox,
+		events:    cfg.Events,
+		vars:      cfg.Variables,
+		media:     cfg.Media,
+		receipts:  cfg.ReadReceipts,
+		observer:  cfg.Webhooks,
+		metrics:   cfg.Metrics,
 
 		auditKeepDays: cfg.AuditKeepDays,
 		retainDays:    cfg.RetainDays,

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -21,7 +20,6 @@ import (
 	"github.com/wadesk/wadesk/handlers"
 	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/mailer/mailtest"
-	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -55,10 +53,8 @@ func startEmailSite(t *testing.T) *emailSite {
 	mail := mailer.New(db, logger)
 	mail.AllowPrivate = true // the test's mail server listens on 127.0.0.1
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1"},
-		Mail: mail,
-		Connect: func(providers.ProviderID, string) (handlers.ChannelProvider, error) {
-			return nil, errors.New("no provider in this test")
-		}})
+		Mail:      mail,
+		Providers: testRegistry("http://127.0.0.1:1")})
 	if err != nil {
 		t.Fatal(err)
 	}

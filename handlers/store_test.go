@@ -282,7 +282,7 @@ func (s *inboxSite) orderIn(waID, wamid string, at time.Time, items string) {
 	s.t.Helper()
 	payload := `{"from":"` + waID + `","id":"` + wamid + `","type":"order","order":{"catalog_id":"194800000000001","text":"Pickup at 5","product_items":[` + items + `]}}`
 	a, err := s.db.ApplyProcessedEvents(context.Background(), []store.ProcessedEvent{{ChannelID: s.channelID(), Messages: []store.InboundMessage{{
-		WAMID: wamid, Phone: "+" + waID, WaID: waID, Type: "order", Text: "Order", Payload: payload, Timestamp: at,
+		WAMID: wamid, Phone: "+" + waID, WaID: waID, Type: "order", Text: "Order", Payload: metaStored(s.t, payload), Timestamp: at,
 	}}}})
 	if err != nil || len(a.NewMessages) != 1 {
 		s.t.Fatalf("order: %+v %v", a, err)

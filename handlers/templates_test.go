@@ -89,13 +89,7 @@ func startTemplateSite(t *testing.T) *tplSite {
 	// call the webhook URL back when the channel wizard subscribes it.
 	ts := httptest.NewUnstartedServer(nil)
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: &url.URL{Scheme: "http", Host: ts.Listener.Addr().String()},
-		Connect: func(p providers.ProviderID, token string) (handlers.ChannelProvider, error) {
-			c, err := cloudapi.New(cloudapi.Config{BaseURL: graph.URL, Token: token, HTTPClient: &http.Client{Timeout: 10 * time.Second}})
-			if err != nil {
-				return nil, err
-			}
-			return c, nil
-		}})
+		Providers: testRegistry(graph.URL)})
 	if err != nil {
 		t.Fatal(err)
 	}

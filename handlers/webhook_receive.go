@@ -7,15 +7,16 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/wadesk/wadesk/providers/cloudapi"
+	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 )
 
 // maxWebhookBytes is the largest webhook body accepted (Meta sends up to 3 MB).
 const maxWebhookBytes = 4 << 20
 
-// webhookReceive accepts a provider webhook. The body is authenticated with
-// the channel's app secret before anything else, then committed to the
+// webhookReceive accepts a provider webhook. The body is authenticated the
+// way the channel's provider authenticates its webhooks (Meta's signature,
+// a per-channel secret, …) before anything else, then committed to the
 // journal; only when the commit is durable does the provider get its 200.
 // Everything else — parsing, deduplication, storing messages — happens
 // after, from the journal.
@@ -26,14 +27,14 @@ func (s *Server) webhookReceive(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown channel", http.StatusNotFound)
 		return
 	}
-	secret, err := s.appSecret(r.Context(), id)
+	creds, err := s.webhookCredentials(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.log.Warn("webhook for unknown channel", "channel_id", id, "remote", clientIP(r))
 		http.Error(w, "unknown channel", http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		s.log.Error("webhook: read channel secret", "channel_id", id, "err", err)
+		s.log.Error("webhook: read channel credentials", "channel_id", id, "err", err)
 		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
 		return
 	}
@@ -49,9 +50,14 @@ func (s *Server) webhookReceive(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "body not read", http.StatusBadRequest)
 		return
 	}
-	if !cloudapi.VerifySignature(secret, body, r.Header.Get(cloudapi.SignatureHeader)) {
-		s.log.Warn("webhook signature invalid; nothing stored", "channel_id", id, "remote", clientIP(r),
-			"signature_present", r.Header.Get(cloudapi.SignatureHeader) != "")
+	prov, ok := s.providers.Lookup(creds.Provider)
+	if !ok {
+		s.log.Error("webhook for a channel whose provider has no adapter; nothing stored", "channel_id", id, "provider", creds.Provider)
+		http.Error(w, "provider not available", http.StatusServiceUnavailable)
+		return
+	}
+	if err := prov.Authenticate(providers.WebhookRequest{Header: r.Header, Query: r.URL.Query(), Body: body}, creds); err != nil {
+		s.log.Warn("webhook authentication failed; nothing stored", "channel_id", id, "provider", creds.Provider, "remote", clientIP(r), "err", err)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
 	}

@@ -5,13 +5,14 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/wadesk/wadesk/providers/cloudapi"
+	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 )
 
-// webhookVerify answers Meta's subscription handshake for a channel:
-// hub.mode=subscribe with the channel's verify token gets the challenge
-// back; anything else gets 403.
+// webhookVerify answers a provider's subscription handshake for a channel
+// (Meta's: hub.mode=subscribe with the channel's verify token gets the
+// challenge back); anything else, and any GET for a provider without a
+// handshake, gets 403.
 func (s *Server) webhookVerify(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	id, err := strconv.ParseInt(r.PathValue("channel"), 10, 64)
@@ -35,7 +36,13 @@ func (s *Server) webhookVerify(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	challenge, ok := cloudapi.VerifyHandshake(r.URL.Query(), sec.VerifyToken)
+	var challenge string
+	prov, ok := s.providers.Lookup(providers.ProviderID(ch.Provider))
+	if ok && prov.Handshake != nil {
+		challenge, ok = prov.Handshake(r.URL.Query(), ch.Credentials(sec))
+	} else {
+		ok = false
+	}
 	if !ok {
 		s.log.Warn("webhook verification refused", "channel_id", id, "mode", r.URL.Query().Get("hub.mode"), "remote", clientIP(r))
 		http.Error(w, "verification failed", http.StatusForbidden)

@@ -81,7 +81,7 @@ func TestAssess(t *testing.T) {
 }
 
 func TestAlertMessageEscapesHTML(t *testing.T) {
-	c, err := New(Config{DB: &store.DB{}, Connect: func(providers.ProviderID, string) (NumberGetter, error) { return nil, nil },
+	c, err := New(Config{DB: &store.DB{}, Connect: func(providers.Credentials) (NumberGetter, error) { return nil, nil },
 		BaseURL: &url.URL{Scheme: "https", Host: "desk.example.com", Path: "/wa"}})
 	if err != nil {
 		t.Fatal(err)

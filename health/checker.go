@@ -21,8 +21,8 @@ type NumberGetter interface {
 	GetPhoneNumber(ctx context.Context, phoneNumberID string) (providers.PhoneNumber, error)
 }
 
-// Connector returns a provider adapter for a channel's access token.
-type Connector func(provider providers.ProviderID, accessToken string) (NumberGetter, error)
+// Connector returns a provider adapter for a channel's credentials.
+type Connector func(c providers.Credentials) (NumberGetter, error)
 
 // Mailer sends one email; *mailer.SMTP is the real one. It returns
 // mailer.ErrNotConfigured when outgoing email is not set up.
@@ -118,7 +118,7 @@ func (c *Checker) CheckChannel(ctx context.Context, channelID int64) error {
 	if err != nil {
 		return fmt.Errorf("health: check channel %d: %w", channelID, err)
 	}
-	client, err := c.connect(providers.ProviderID(ch.Provider), sec.AccessToken)
+	client, err := c.connect(ch.Credentials(sec))
 	if err != nil {
 		return fmt.Errorf("health: check channel %d: connect to %s: %w", channelID, ch.Provider, err)
 	}

@@ -91,11 +91,11 @@ func newEnv(t *testing.T, o envOptions) *env {
 			t.Fatal(err)
 		}
 	}
-	connect := func(p providers.ProviderID, token string) (health.NumberGetter, error) {
-		if p != providers.MetaCloud {
-			return nil, errors.New("no adapter for " + string(p))
+	connect := func(cr providers.Credentials) (health.NumberGetter, error) {
+		if cr.Provider != providers.MetaCloud {
+			return nil, errors.New("no adapter for " + string(cr.Provider))
 		}
-		c, err := cloudapi.New(cloudapi.Config{BaseURL: graphURL, Token: token, HTTPClient: &http.Client{Timeout: 10 * time.Second}})
+		c, err := cloudapi.New(cloudapi.Config{BaseURL: graphURL, Token: cr.Token, HTTPClient: &http.Client{Timeout: 10 * time.Second}})
 		if err != nil {
 			return nil, err
 		}

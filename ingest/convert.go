@@ -22,8 +22,13 @@ func inbound(m providers.InboundMessage) store.InboundMessage {
 		ProfileName:   m.ProfileName,
 		Type:          string(m.Type),
 		Text:          summary(m),
-		Payload:       string(m.Raw),
 		Timestamp:     m.Timestamp,
+	}
+	if p, err := providers.EncodeInbound(m); err == nil {
+		out.Payload = p
+	} else {
+		// Not reachable for parsed messages; keep the provider's object.
+		out.Payload = string(m.Raw)
 	}
 	if out.Payload == "" {
 		out.Payload = "{}"

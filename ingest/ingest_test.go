@@ -16,6 +16,9 @@ import (
 	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/ingest"
 	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/providers/cloudapi"
+	"github.com/wadesk/wadesk/providers/dialog360"
+	"github.com/wadesk/wadesk/providers/partner"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 )
@@ -51,7 +54,10 @@ func start(t *testing.T) *fixture {
 	db.ActivateChannel(context.Background(), ch.ID)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f := &fixture{db: db, hub: events.NewHub(), channel: ch.ID}
-	f.proc = ingest.NewProcessor(db, log, f.hub)
+	f.proc = ingest.NewProcessor(db, log, f.hub, providers.NewRegistry().MustRegister(
+		cloudapi.Provider(cloudapi.ProviderConfig{BaseURL: "http://127.0.0.1:1"}),
+		dialog360.Provider(dialog360.ProviderConfig{BaseURL: "http://127.0.0.1:1"}),
+		partner.Provider(nil)))
 	f.journal = ingest.NewJournal(db, log, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	f.cancel = cancel

@@ -8,7 +8,6 @@ import (
 
 	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/providers"
-	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/window"
 )
@@ -36,11 +35,14 @@ type Processor struct {
 	wake  chan struct{}
 	stall stall
 	now   func() time.Time
+	// parsers read each channel's bodies with its provider's parser.
+	parsers parsers
 }
 
-// NewProcessor returns a processor that publishes changes to hub.
-func NewProcessor(db *store.DB, log *slog.Logger, hub *events.Hub) *Processor {
-	return &Processor{db: db, log: log, hub: hub, wake: make(chan struct{}, 1), now: time.Now}
+// NewProcessor returns a processor that reads webhook bodies with the
+// providers of reg and publishes changes to hub.
+func NewProcessor(db *store.DB, log *slog.Logger, hub *events.Hub, reg *providers.Registry) *Processor {
+	return &Processor{db: db, log: log, hub: hub, wake: make(chan struct{}, 1), now: time.Now, parsers: parsers{reg: reg}}
 }
 
 // Notify wakes the processor (the journal calls it after each commit).
@@ -108,9 +110,16 @@ func (p *Processor) ProcessPending(ctx context.Context) (int, error) {
 		}
 		return 0, err
 	}
+	parse, err := p.parsers.forEvents(ctx, p.db, evs)
+	if err != nil {
+		if store.IsTransient(err) {
+			err = p.stalled(err)
+		}
+		return 0, err
+	}
 	processed := make([]store.ProcessedEvent, 0, len(evs))
 	for _, ev := range evs {
-		processed = append(processed, p.process(ctx, ev))
+		processed = append(processed, p.process(ctx, ev, parse[ev.ChannelID]))
 	}
 	if err := p.fileByNumber(ctx, processed); err != nil {
 		return 0, err
@@ -187,9 +196,9 @@ func (p *Processor) applyOneByOne(ctx context.Context, processed []store.Process
 // process parses one journaled body. Template status updates are applied
 // here, before the event is marked done, so a crash re-applies them
 // (harmlessly) rather than losing them.
-func (p *Processor) process(ctx context.Context, ev store.WebhookEvent) store.ProcessedEvent {
+func (p *Processor) process(ctx context.Context, ev store.WebhookEvent, parse func([]byte) (*providers.WebhookBatch, error)) store.ProcessedEvent {
 	out := store.ProcessedEvent{EventID: ev.ID, ChannelID: ev.ChannelID}
-	batch, err := cloudapi.ParseWebhook(ev.Body)
+	batch, err := parse(ev.Body)
 	if err != nil {
 		out.Dead = deadReason(err)
 		p.log.Warn("webhook kept as dead letter", "event_id", ev.ID, "channel_id", ev.ChannelID, "reason", out.Dead)
@@ -225,7 +234,7 @@ func (p *Processor) process(ctx context.Context, ev store.WebhookEvent) store.Pr
 }
 
 func deadReason(err error) string {
-	if errors.Is(err, cloudapi.ErrNotWebhook) {
+	if errors.Is(err, providers.ErrNotWebhook) {
 		return "Not a WhatsApp Business Account webhook: " + err.Error()
 	}
 	return "Could not read the webhook body: " + err.Error()

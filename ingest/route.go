@@ -38,7 +38,7 @@ func (r *numberRouter) numbers(ctx context.Context, channelID int64) (map[string
 		return m, nil
 	}
 	m := map[string]int64{}
-	secret, err := r.db.ChannelAppSecret(ctx, channelID)
+	own, err := r.db.ChannelWebhookCredentials(ctx, channelID)
 	if errors.Is(err, store.ErrNotFound) {
 		r.byURL[channelID] = m // deleted since: it speaks for no number
 		return m, nil
@@ -46,20 +46,28 @@ func (r *numberRouter) numbers(ctx context.Context, channelID int64) (map[string
 	if err != nil {
 		return nil, err
 	}
+	secret := own.AppSecret
+	if secret == "" {
+		// Authenticated by the channel's own secret (360dialog, a partner
+		// without Meta's signature): the request speaks for that channel's
+		// number alone, so its messages stay there.
+		r.byURL[channelID] = nil
+		return nil, nil
+	}
 	siblings, err := r.db.ChannelsSharingAccount(ctx, channelID)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range siblings {
 		if c.ID != channelID {
-			s, err := r.db.ChannelAppSecret(ctx, c.ID)
+			cr, err := r.db.ChannelWebhookCredentials(ctx, c.ID)
 			if errors.Is(err, store.ErrNotFound) {
 				continue
 			}
 			if err != nil {
 				return nil, err
 			}
-			if subtle.ConstantTimeCompare([]byte(s), []byte(secret)) != 1 {
+			if subtle.ConstantTimeCompare([]byte(cr.AppSecret), []byte(secret)) != 1 {
 				continue
 			}
 		}
@@ -81,6 +89,9 @@ func (r *numberRouter) route(ctx context.Context, pe *store.ProcessedEvent) erro
 	nums, err := r.numbers(ctx, pe.ChannelID)
 	if err != nil {
 		return fmt.Errorf("ingest: file webhook event %d by number: %w", pe.EventID, err)
+	}
+	if nums == nil {
+		return nil // the channel's own secret: its messages are its own
 	}
 	kept := pe.Messages[:0]
 	var unknown []string

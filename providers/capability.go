@@ -22,6 +22,7 @@ const (
 	CapBusinessProfile  Capability = "business_profile"  // read and edit the WhatsApp business profile
 	CapProfilePicture   Capability = "profile_picture"   // upload a new business profile picture
 	CapTemplates        Capability = "templates"         // list, create and delete message templates
+	CapEditTemplates    Capability = "edit_templates"    // change an approved or rejected template's content
 	CapSendText         Capability = "send_text"
 	CapSendMedia        Capability = "send_media"
 	CapSendTemplate     Capability = "send_template"
@@ -38,7 +39,7 @@ const (
 // AllCapabilities lists every capability in a stable order.
 func AllCapabilities() []Capability {
 	return []Capability{
-		CapListNumbers, CapSubscribeWebhook, CapWebhookHandshake, CapBusinessProfile, CapProfilePicture, CapTemplates,
+		CapListNumbers, CapSubscribeWebhook, CapWebhookHandshake, CapBusinessProfile, CapProfilePicture, CapTemplates, CapEditTemplates,
 		CapSendText, CapSendMedia, CapSendTemplate, CapSendInteractive, CapSendProduct,
 		CapSendLocation, CapSendContacts, CapReactions, CapMarkRead, CapMedia, CapCommerce,
 	}
@@ -51,6 +52,7 @@ var capabilityLabels = map[Capability]string{
 	CapBusinessProfile:  "Business profile",
 	CapProfilePicture:   "Business profile picture",
 	CapTemplates:        "Message templates",
+	CapEditTemplates:    "Editing message templates",
 	CapSendText:         "Text messages",
 	CapSendMedia:        "Photos, videos, audio and documents",
 	CapSendTemplate:     "Template messages",

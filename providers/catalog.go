@@ -26,7 +26,8 @@ type Description struct {
 	MessagingPricing string
 	MessagingLimit   string
 	Summary          string
-	// Available is true when wadesk ships an adapter for the provider.
+	// Available is true when the program registered an adapter for the
+	// provider (Registry.Catalog); the bare catalog marks none available.
 	Available bool
 	// Availability is the card's status line ("Available" or "Not available yet").
 	Availability string
@@ -50,8 +51,9 @@ func CloudAPICapabilities() Capabilities {
 	return NewCapabilities(AllCapabilities()...)
 }
 
-// Catalog returns the providers shown in the channel wizard, Meta's Cloud API
-// first. Each call returns a fresh slice.
+// Catalog returns every provider the channel wizard shows, Meta's Cloud
+// API first, none marked available: Registry.Catalog marks the ones the
+// program has an adapter for. Each call returns a fresh slice.
 func Catalog() []Description {
 	return []Description{
 		{
@@ -63,9 +65,7 @@ func Catalog() []Description {
 			MessagingLimit:   metaLimit,
 			Summary: "Meta's own official API, hosted by Meta. You connect your Meta app with a " +
 				"system-user access token and your Business Manager ID; no middleman.",
-			Available:    true,
-			Availability: "Available",
-			Capabilities: CloudAPICapabilities(),
+			Availability: notAvailable,
 		},
 		{
 			ID:               Dialog360,

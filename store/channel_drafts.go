@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/wadesk/wadesk/providers"
 )
 
 // ChannelDraft is the channel wizard's progress for one admin. It lives
@@ -20,6 +22,8 @@ type ChannelDraft struct {
 	Title        string
 	BusinessID   string
 	AppID        string
+	// Settings are the provider's non-secret settings typed so far.
+	Settings map[string]string
 	// AccessToken and AppSecret are decrypted; empty when not entered yet.
 	AccessToken   string
 	AppSecret     string
@@ -36,12 +40,12 @@ type ChannelDraft struct {
 func (db *DB) ChannelDraftOf(ctx context.Context, userID int64) (ChannelDraft, error) {
 	var d ChannelDraft
 	var tok, app []byte
-	var created, updated string
+	var created, updated, settings string
 	err := db.R.QueryRowContext(ctx, `SELECT id, user_id, step, provider, COALESCE(department_id, 0), title,
-		business_id, app_id, access_token_enc, app_secret_enc, accounts_json, waba_id, phone_number_id,
+		business_id, app_id, provider_settings, access_token_enc, app_secret_enc, accounts_json, waba_id, phone_number_id,
 		COALESCE(channel_id, 0), last_error, created_at, updated_at
 		FROM channel_drafts WHERE user_id = ?`, userID).Scan(&d.ID, &d.UserID, &d.Step, &d.Provider, &d.DepartmentID,
-		&d.Title, &d.BusinessID, &d.AppID, &tok, &app, &d.AccountsJSON, &d.WABAID, &d.PhoneNumberID, &d.ChannelID,
+		&d.Title, &d.BusinessID, &d.AppID, &settings, &tok, &app, &d.AccountsJSON, &d.WABAID, &d.PhoneNumberID, &d.ChannelID,
 		&d.LastError, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
@@ -51,6 +55,9 @@ func (db *DB) ChannelDraftOf(ctx context.Context, userID int64) (ChannelDraft, e
 	}
 	if err == nil {
 		d.UpdatedAt, err = parseTime(updated)
+	}
+	if err == nil {
+		d.Settings, err = decodeSettings(settings)
 	}
 	if err == nil && len(tok) > 0 {
 		d.AccessToken, err = db.open(tok, "channel_draft", d.ID, "access token")
@@ -69,15 +76,15 @@ func (db *DB) SaveChannelDraft(ctx context.Context, d ChannelDraft) (ChannelDraf
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		now := formatTime(time.Now())
 		err := tx.QueryRowContext(ctx, `INSERT INTO channel_drafts (user_id, step, provider, department_id, title,
-			business_id, app_id, accounts_json, waba_id, phone_number_id, channel_id, last_error, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			business_id, app_id, provider_settings, accounts_json, waba_id, phone_number_id, channel_id, last_error, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET step = excluded.step, provider = excluded.provider,
 			department_id = excluded.department_id, title = excluded.title, business_id = excluded.business_id,
-			app_id = excluded.app_id, accounts_json = excluded.accounts_json, waba_id = excluded.waba_id,
+			app_id = excluded.app_id, provider_settings = excluded.provider_settings, accounts_json = excluded.accounts_json, waba_id = excluded.waba_id,
 			phone_number_id = excluded.phone_number_id, channel_id = excluded.channel_id,
 			last_error = excluded.last_error, updated_at = excluded.updated_at
 			RETURNING id`,
-			d.UserID, d.Step, d.Provider, nullID(d.DepartmentID), d.Title, d.BusinessID, d.AppID, d.AccountsJSON,
+			d.UserID, d.Step, d.Provider, nullID(d.DepartmentID), d.Title, d.BusinessID, d.AppID, encodeSettings(d.Settings), d.AccountsJSON,
 			d.WABAID, d.PhoneNumberID, nullID(d.ChannelID), d.LastError, now, now).Scan(&d.ID)
 		if err != nil {
 			return translate(err)
@@ -145,4 +152,10 @@ func (db *DB) PurgeStaleChannelDrafts(ctx context.Context, before time.Time) (in
 		return 0, fmt.Errorf("store: purge stale channel drafts: %w", err)
 	}
 	return n, nil
+}
+
+// Credentials are what a client for the draft's provider is built from.
+func (d ChannelDraft) Credentials() providers.Credentials {
+	return providers.Credentials{Provider: providers.ProviderID(d.Provider), Token: d.AccessToken, AppSecret: d.AppSecret,
+		BusinessID: d.BusinessID, AppID: d.AppID, Settings: d.Settings}
 }

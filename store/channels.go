@@ -3,12 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/secrets"
 )
 
@@ -41,19 +43,21 @@ type Channel struct {
 	MessagingLimitTier     string
 	NumberStatus           string
 	CodeVerificationStatus string
-	ForwardURL             string
-	HasForwardSecret       bool
-	AlertEmails            []string
-	IsDefault              bool
-	InboxVisible           bool
-	State                  string
-	StateReason            string
-	SubscribedAt           *time.Time
-	LastHealthCheckAt      *time.Time
-	LastWebhookAt          *time.Time
-	DeletedAt              *time.Time
-	CreatedAt              time.Time
-	UpdatedAt              time.Time
+	// Settings are the provider's non-secret settings (providers.Credentials.Settings).
+	Settings          map[string]string
+	ForwardURL        string
+	HasForwardSecret  bool
+	AlertEmails       []string
+	IsDefault         bool
+	InboxVisible      bool
+	State             string
+	StateReason       string
+	SubscribedAt      *time.Time
+	LastHealthCheckAt *time.Time
+	LastWebhookAt     *time.Time
+	DeletedAt         *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // ChannelSecrets are a channel's credentials, decrypted.
@@ -82,6 +86,7 @@ type NewChannel struct {
 	MessagingLimitTier     string
 	NumberStatus           string
 	CodeVerificationStatus string
+	Settings               map[string]string
 	Secrets                ChannelSecrets
 }
 
@@ -119,7 +124,7 @@ func (db *DB) open(sealed []byte, table string, id int64, what string) (string, 
 const channelColumns = `c.id, c.title, c.provider, COALESCE(c.department_id, 0), COALESCE(d.name, ''),
 	c.business_id, c.app_id, c.waba_id, c.waba_name, c.phone_number_id, c.display_phone_number, c.verified_name,
 	c.quality_rating, c.messaging_limit_tier, c.number_status, c.code_verification_status,
-	c.forward_url, c.forward_secret_enc IS NOT NULL, c.alert_emails, c.is_default, c.inbox_visible,
+	c.provider_settings, c.forward_url, c.forward_secret_enc IS NOT NULL, c.alert_emails, c.is_default, c.inbox_visible,
 	c.state, c.state_reason, c.subscribed_at, c.last_health_check_at, c.last_webhook_at, c.deleted_at,
 	c.created_at, c.updated_at`
 
@@ -127,12 +132,12 @@ const channelFrom = ` FROM channels c LEFT JOIN departments d ON d.id = c.depart
 
 func scanChannel(s scanner) (Channel, error) {
 	var c Channel
-	var alerts, created, updated string
+	var alerts, created, updated, settings string
 	var subscribed, checked, webhook, deleted sql.NullString
 	err := s.Scan(&c.ID, &c.Title, &c.Provider, &c.DepartmentID, &c.DepartmentName,
 		&c.BusinessID, &c.AppID, &c.WABAID, &c.WABAName, &c.PhoneNumberID, &c.DisplayPhoneNumber, &c.VerifiedName,
 		&c.QualityRating, &c.MessagingLimitTier, &c.NumberStatus, &c.CodeVerificationStatus,
-		&c.ForwardURL, &c.HasForwardSecret, &alerts, &c.IsDefault, &c.InboxVisible,
+		&settings, &c.ForwardURL, &c.HasForwardSecret, &alerts, &c.IsDefault, &c.InboxVisible,
 		&c.State, &c.StateReason, &subscribed, &checked, &webhook, &deleted, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Channel{}, ErrNotFound
@@ -141,6 +146,9 @@ func scanChannel(s scanner) (Channel, error) {
 		return Channel{}, err
 	}
 	c.AlertEmails = splitList(alerts)
+	if c.Settings, err = decodeSettings(settings); err != nil {
+		return Channel{}, fmt.Errorf("provider settings of channel %d: %w", c.ID, err)
+	}
 	for _, f := range []struct {
 		dst **time.Time
 		src sql.NullString
@@ -184,12 +192,12 @@ func (db *DB) CreatePendingChannel(ctx context.Context, nc NewChannel) (Channel,
 		now := formatTime(time.Now())
 		res, err := tx.ExecContext(ctx, `INSERT INTO channels (title, provider, department_id, business_id, app_id,
 			waba_id, waba_name, phone_number_id, display_phone_number, verified_name, quality_rating,
-			messaging_limit_tier, number_status, code_verification_status,
+			messaging_limit_tier, number_status, code_verification_status, provider_settings,
 			access_token_enc, app_secret_enc, verify_token_enc, state, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'', x'', x'', 'pending', ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'', x'', x'', 'pending', ?, ?)`,
 			strings.TrimSpace(nc.Title), nc.Provider, nullID(nc.DepartmentID), nc.BusinessID, strings.TrimSpace(nc.AppID),
 			nc.WABAID, nc.WABAName, nc.PhoneNumberID, nc.DisplayPhoneNumber, nc.VerifiedName, nc.QualityRating,
-			nc.MessagingLimitTier, nc.NumberStatus, nc.CodeVerificationStatus, now, now)
+			nc.MessagingLimitTier, nc.NumberStatus, nc.CodeVerificationStatus, encodeSettings(nc.Settings), now, now)
 		if err != nil {
 			return translate(err)
 		}
@@ -500,23 +508,63 @@ func (db *DB) DeletePendingChannel(ctx context.Context, id int64) error {
 	return nil
 }
 
-// ChannelAppSecret returns what a webhook request needs to be checked: the
-// channel's app secret, decrypted. ErrNotFound for unknown and deleted
-// channels.
-func (db *DB) ChannelAppSecret(ctx context.Context, id int64) (string, error) {
-	var sealed []byte
-	err := db.R.QueryRowContext(ctx, "SELECT app_secret_enc FROM channels WHERE id = ? AND deleted_at IS NULL", id).Scan(&sealed)
+// ChannelWebhookCredentials returns what a webhook request needs to be
+// checked: the channel's provider, settings, app secret and webhook
+// secret (verify token), decrypted; no access token. ErrNotFound for
+// unknown and deleted channels.
+func (db *DB) ChannelWebhookCredentials(ctx context.Context, id int64) (providers.Credentials, error) {
+	var c providers.Credentials
+	var provider, settings string
+	var app, verify []byte
+	err := db.R.QueryRowContext(ctx, `SELECT provider, business_id, app_id, provider_settings, app_secret_enc, verify_token_enc
+		FROM channels WHERE id = ? AND deleted_at IS NULL`, id).Scan(&provider, &c.BusinessID, &c.AppID, &settings, &app, &verify)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}
-	if err != nil {
-		return "", fmt.Errorf("store: app secret of channel %d: %w", id, err)
+	if err == nil {
+		c.Provider = providers.ProviderID(provider)
+		c.Settings, err = decodeSettings(settings)
 	}
-	s, err := db.open(sealed, "channel", id, "app secret")
-	if err != nil {
-		return "", fmt.Errorf("store: app secret of channel %d: %w", id, err)
+	if err == nil && len(app) > 0 {
+		c.AppSecret, err = db.open(app, "channel", id, "app secret")
 	}
-	return s, nil
+	if err == nil && len(verify) > 0 {
+		c.WebhookSecret, err = db.open(verify, "channel", id, "verify token")
+	}
+	if err != nil {
+		return providers.Credentials{}, fmt.Errorf("store: webhook credentials of channel %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// encodeSettings stores provider settings as a JSON object (” for none).
+func encodeSettings(m map[string]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "" // a map of strings always encodes
+	}
+	return string(b)
+}
+
+func decodeSettings(s string) (map[string]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Credentials are what the channel's provider client is built from and
+// its webhooks are checked with.
+func (c Channel) Credentials(sec ChannelSecrets) providers.Credentials {
+	return providers.Credentials{Provider: providers.ProviderID(c.Provider), Token: sec.AccessToken, AppSecret: sec.AppSecret,
+		WebhookSecret: sec.VerifyToken, BusinessID: c.BusinessID, AppID: c.AppID, Settings: c.Settings}
 }
 
 // ChannelNumber is a channel's phone number, for filing webhooks.

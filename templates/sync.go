@@ -17,8 +17,8 @@ type Lister interface {
 	ListTemplates(ctx context.Context, wabaID string) ([]providers.Template, error)
 }
 
-// Connector returns a template lister for a provider and access token.
-type Connector func(provider providers.ProviderID, accessToken string) (Lister, error)
+// Connector returns a template lister for a channel's credentials.
+type Connector func(c providers.Credentials) (Lister, error)
 
 // Defaults for SyncConfig and Run.
 const (
@@ -116,7 +116,7 @@ func (s *Syncer) SyncChannel(ctx context.Context, channelID int64) (store.Templa
 	if err != nil {
 		return store.TemplateSyncResult{}, fmt.Errorf("templates: sync channel %d: %w", channelID, err)
 	}
-	l, err := s.connect(providers.ProviderID(ch.Provider), sec.AccessToken)
+	l, err := s.connect(ch.Credentials(sec))
 	if err != nil {
 		return store.TemplateSyncResult{}, fmt.Errorf("templates: sync channel %d: connect to %s: %w", channelID, ch.Provider, err)
 	}

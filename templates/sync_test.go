@@ -61,11 +61,11 @@ func newSyncEnv(t *testing.T) *syncEnv {
 	}
 	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
 	syncer, err := templates.NewSyncer(templates.SyncConfig{DB: db, Logger: logger,
-		Connect: func(p providers.ProviderID, token string) (templates.Lister, error) {
-			if p != providers.MetaCloud {
-				return nil, errors.New("no adapter for " + string(p))
+		Connect: func(cr providers.Credentials) (templates.Lister, error) {
+			if cr.Provider != providers.MetaCloud {
+				return nil, errors.New("no adapter for " + string(cr.Provider))
 			}
-			c, err := newClient(token)
+			c, err := newClient(cr.Token)
 			if err != nil {
 				return nil, err
 			}

@@ -118,7 +118,11 @@ func TestWizardNumbersStep(t *testing.T) {
 }
 
 func TestCredentialsStepNeverEchoesSecrets(t *testing.T) {
-	v := views.WizardView{Step: "credentials", Title: "Sales", BusinessID: "123456", HasToken: true, HasAppSecret: true, Errors: views.Errors{}}
+	v := views.WizardView{Step: "credentials", Title: "Sales", Errors: views.Errors{}, Fields: []views.WizardField{
+		{Name: "access_token", Label: "System user access token", Secret: true, Required: true, Saved: true},
+		{Name: "business_id", Label: "Business Manager ID", Required: true, Value: "123456"},
+		{Name: "app_secret", Label: "App Secret", Secret: true, Required: true, Saved: true},
+	}}
 	doc, _ := render(t, views.WizardPage(views.Page{Title: "Add", User: &views.CurrentUser{Name: "A", IsAdmin: true}}, v))
 	for _, name := range []string{"access_token", "app_secret"} {
 		in := doc.Find(`input[name="` + name + `"]`)

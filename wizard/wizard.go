@@ -9,15 +9,11 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
-	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/go-playground/validator/v10"
+	"unicode/utf8"
 
 	"github.com/wadesk/wadesk/providers"
 )
@@ -39,89 +35,70 @@ var Steps = []struct{ ID, Label string }{
 // FieldErrors maps a form field to a plain-words problem with it.
 type FieldErrors map[string]string
 
-var validate = func() *validator.Validate {
-	v := validator.New(validator.WithRequiredStructEnabled())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string { return f.Tag.Get("field") })
-	return v
-}()
-
 // ProviderChoice is step 1.
 type ProviderChoice struct {
-	Provider     string `field:"provider" validate:"required"`
-	DepartmentID int64  `field:"department_id" validate:"gte=0"`
+	Provider     string
+	DepartmentID int64
 }
 
-// Check validates the choice: the provider must exist and have an adapter.
-func (c ProviderChoice) Check() FieldErrors {
+// Check validates the choice against the providers the program has: the
+// provider must exist and have an adapter.
+func (c ProviderChoice) Check(reg *providers.Registry) FieldErrors {
 	errs := FieldErrors{}
 	if c.Provider == "" {
 		errs["provider"] = "Choose a provider."
 		return errs
 	}
-	d, ok := providers.Describe(providers.ProviderID(c.Provider))
+	d, known := providers.Describe(providers.ProviderID(c.Provider))
+	_, available := reg.Lookup(providers.ProviderID(c.Provider))
 	switch {
-	case !ok:
+	case !known:
 		errs["provider"] = "Choose one of the providers shown."
-	case !d.Available:
+	case !available:
 		errs["provider"] = d.Name + " is not available in wadesk yet. Choose an available provider."
 	}
 	return errs
 }
 
-// Credentials is step 2 for Meta's Cloud API.
+// Credentials is step 2: the channel's name and the provider's fields.
 type Credentials struct {
-	Title       string `field:"title" validate:"required,max=80"`
-	AccessToken string `field:"access_token" validate:"required,min=20,max=2048"`
-	BusinessID  string `field:"business_id" validate:"required,numeric,min=5,max=25"`
-	AppSecret   string `field:"app_secret" validate:"required,hexadecimal,len=32"`
-	// AppID is optional: only uploads (a new profile picture) need it.
-	AppID string `field:"app_id" validate:"omitempty,number,min=5,max=20"`
+	Title  string
+	Values map[string]string
 }
 
-var tokenChars = regexp.MustCompile(`^[A-Za-z0-9_\-.|]+$`)
-
-// Check validates the credentials, in words an admin can act on.
-func (c Credentials) Check() FieldErrors {
-	errs := FieldErrors{}
-	var verrs validator.ValidationErrors
-	if errors.As(validate.Struct(c), &verrs) {
-		for _, fe := range verrs {
-			if _, seen := errs[fe.Field()]; !seen {
-				errs[fe.Field()] = credentialMessage(fe)
+// CheckFor validates the credentials for provider p: each field, then
+// the fields together.
+func (c Credentials) CheckFor(p providers.Provider) FieldErrors {
+	errs := c.Check(p.Fields)
+	if p.CheckFields != nil {
+		for f, msg := range p.CheckFields(c.Values) {
+			if !errs.has(f) {
+				errs[f] = msg
 			}
 		}
 	}
-	if !errs.has("access_token") && !tokenChars.MatchString(c.AccessToken) {
-		errs["access_token"] = "The token contains spaces or characters a Meta access token never has. Copy it again from Business Settings → System users."
+	return errs
+}
+
+// Check validates the credentials against the provider's fields, in
+// words an admin can act on.
+func (c Credentials) Check(fields []providers.CredentialField) FieldErrors {
+	errs := FieldErrors{}
+	switch title := strings.TrimSpace(c.Title); {
+	case title == "":
+		errs["title"] = "Give the channel a name your team will recognise, such as \"Sales WhatsApp\"."
+	case utf8.RuneCountInString(title) > 80:
+		errs["title"] = "Use at most 80 characters."
+	}
+	for _, f := range fields {
+		if msg := f.Validate(c.Values[f.Name]); msg != "" {
+			errs[f.Name] = msg
+		}
 	}
 	return errs
 }
 
 func (e FieldErrors) has(f string) bool { _, ok := e[f]; return ok }
-
-func credentialMessage(fe validator.FieldError) string {
-	switch fe.Field() + ":" + fe.Tag() {
-	case "title:required":
-		return "Give the channel a name your team will recognise, such as \"Sales WhatsApp\"."
-	case "title:max":
-		return "Use at most 80 characters."
-	case "access_token:required":
-		return "Paste the system user access token from Meta Business Settings → System users."
-	case "access_token:min", "access_token:max":
-		return "This does not look like a complete access token. Copy it again; it is usually over 100 characters long."
-	case "business_id:required":
-		return "Enter the Business Manager ID (Business Settings → Business info)."
-	case "business_id:numeric", "business_id:min", "business_id:max":
-		return "A Business Manager ID is a number of 5 to 25 digits, such as 1234567890123456."
-	case "app_secret:required":
-		return "Paste the App Secret from your Meta app (App settings → Basic). wadesk uses it to check that webhooks really come from Meta."
-	case "app_secret:hexadecimal", "app_secret:len":
-		return "An App Secret is 32 characters of 0–9 and a–f. Copy it again from App settings → Basic."
-	case "app_id:number", "app_id:min", "app_id:max":
-		return "A Meta App ID is 5 to 20 digits and nothing else, such as 908070605040302. Copy it from your Meta app → App settings → Basic, or leave it empty."
-	}
-	return "This value is not valid."
-}
 
 // Accounts are the WhatsApp Business Accounts a token and Business
 // Manager ID reach, owned ones first.
@@ -169,10 +146,13 @@ type Lister interface {
 
 // FetchNumbers asks the provider for every account and number reachable
 // with the credentials. Errors come back as a *Problem, in plain words.
-func FetchNumbers(ctx context.Context, l Lister, businessID string) (Accounts, error) {
+func FetchNumbers(ctx context.Context, prov providers.Provider, l Lister, businessID string) (Accounts, error) {
 	accts, err := l.ListBusinessAccounts(ctx, businessID)
 	if err != nil {
-		return nil, explain(err, "fetch")
+		return nil, explain(prov, err, "fetch")
+	}
+	if len(accts) == 0 && prov.Setup == providers.SetupTestConnection {
+		return nil, &Problem{Field: providers.FieldToken, Message: "The provider answered, but no phone number is behind this key. Check that the number's setup is finished at the provider."}
 	}
 	if len(accts) == 0 {
 		return nil, &Problem{Field: "business_id", Message: "This Business Manager has no WhatsApp Business Account that the token can see. " +
@@ -211,9 +191,14 @@ type Subscriber interface {
 }
 
 // Subscribe points the account's webhooks at wadesk.
-func Subscribe(ctx context.Context, s Subscriber, wabaID, callbackURL, verifyToken string) error {
+func Subscribe(ctx context.Context, prov providers.Provider, s Subscriber, wabaID, callbackURL, verifyToken string) error {
+	if prov.CheckWebhookURL != nil {
+		if msg := prov.CheckWebhookURL(callbackURL); msg != "" {
+			return &Problem{Message: msg}
+		}
+	}
 	if err := s.SubscribeApp(ctx, wabaID, callbackURL, verifyToken); err != nil {
-		return explain(err, "subscribe")
+		return explain(prov, err, "subscribe")
 	}
 	return nil
 }
@@ -256,12 +241,18 @@ func (p *Problem) Unwrap() error { return p.Err }
 
 // explain turns a provider error into a Problem for the step in which it
 // happened.
-func explain(err error, during string) *Problem {
+func explain(prov providers.Provider, err error, during string) *Problem {
 	pe, ok := providers.AsError(err)
 	if !ok {
 		return &Problem{Message: "Something unexpected went wrong while talking to the provider. Try again; if it keeps happening, check the server log.", Err: err}
 	}
 	p := &Problem{Code: pe.Code, Err: err, Message: pe.Plain()}
+	if prov.Explain != nil {
+		if field, msg, ok := prov.Explain(pe, during); ok {
+			p.Field, p.Message = field, msg
+			return p
+		}
+	}
 	switch pe.Kind {
 	case providers.ErrorKindAuth:
 		p.Field = "access_token"

@@ -8,9 +8,16 @@ import (
 	"testing"
 
 	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/providers/cloudapi"
 )
 
+// metaProvider is Meta's Cloud API as the program registers it.
+func metaProvider() providers.Provider {
+	return cloudapi.Provider(cloudapi.ProviderConfig{BaseURL: "http://127.0.0.1:1"})
+}
+
 func TestProviderChoice(t *testing.T) {
+	reg := providers.NewRegistry().MustRegister(metaProvider())
 	for _, tc := range []struct {
 		provider string
 		field    bool
@@ -18,9 +25,10 @@ func TestProviderChoice(t *testing.T) {
 		{"meta_cloud", false},
 		{"", true},
 		{"carrier_pigeon", true},
-		{"maytapi", true}, // shown, but no adapter yet
+		{"maytapi", true},   // shown, but no adapter yet
+		{"360dialog", true}, // has an adapter, but not registered here
 	} {
-		errs := ProviderChoice{Provider: tc.provider}.Check()
+		errs := ProviderChoice{Provider: tc.provider}.Check(reg)
 		if got := errs.has("provider"); got != tc.field {
 			t.Errorf("provider %q: error = %v (%q), want %v", tc.provider, got, errs["provider"], tc.field)
 		}
@@ -28,20 +36,28 @@ func TestProviderChoice(t *testing.T) {
 }
 
 func TestCredentialsCheck(t *testing.T) {
-	good := Credentials{
-		Title:       "Sales",
-		AccessToken: "EAAGm0PX4ZCpsBA" + strings.Repeat("x", 100),
-		BusinessID:  "1234567890123456",
-		AppSecret:   "0123456789abcdef0123456789abcdef",
+	fields := metaProvider().Fields
+	good := Credentials{Title: "Sales", Values: map[string]string{
+		"access_token": "EAAGm0PX4ZCpsBA" + strings.Repeat("x", 100),
+		"business_id":  "1234567890123456",
+		"app_secret":   "0123456789abcdef0123456789abcdef",
+	}}
+	clone := func(c Credentials) Credentials {
+		out := Credentials{Title: c.Title, Values: map[string]string{}}
+		for k, v := range c.Values {
+			out.Values[k] = v
+		}
+		return out
 	}
-	if errs := good.Check(); len(errs) != 0 {
+	if errs := good.Check(fields); len(errs) != 0 {
 		t.Fatalf("good credentials refused: %v", errs)
 	}
-	withApp := good
-	withApp.AppID = "908070605040302"
-	if errs := withApp.Check(); len(errs) != 0 {
+	withApp := clone(good)
+	withApp.Values["app_id"] = "908070605040302"
+	if errs := withApp.Check(fields); len(errs) != 0 {
 		t.Fatalf("credentials with an App ID refused: %v", errs)
 	}
+	set := func(k, v string) func(*Credentials) { return func(c *Credentials) { c.Values[k] = v } }
 	for _, tc := range []struct {
 		name  string
 		edit  func(*Credentials)
@@ -49,27 +65,27 @@ func TestCredentialsCheck(t *testing.T) {
 	}{
 		{"no title", func(c *Credentials) { c.Title = "" }, "title"},
 		{"long title", func(c *Credentials) { c.Title = strings.Repeat("t", 81) }, "title"},
-		{"no token", func(c *Credentials) { c.AccessToken = "" }, "access_token"},
-		{"short token", func(c *Credentials) { c.AccessToken = "EAAshort" }, "access_token"},
-		{"token with space", func(c *Credentials) { c.AccessToken = "EAAG " + strings.Repeat("x", 40) }, "access_token"},
-		{"letters in business id", func(c *Credentials) { c.BusinessID = "12345abc" }, "business_id"},
-		{"short business id", func(c *Credentials) { c.BusinessID = "12" }, "business_id"},
-		{"no app secret", func(c *Credentials) { c.AppSecret = "" }, "app_secret"},
-		{"app secret not hex", func(c *Credentials) { c.AppSecret = strings.Repeat("z", 32) }, "app_secret"},
-		{"app secret too short", func(c *Credentials) { c.AppSecret = "abcdef" }, "app_secret"},
-		{"letters in app id", func(c *Credentials) { c.AppID = "90807060504030x" }, "app_id"},
-		{"negative app id", func(c *Credentials) { c.AppID = "-908070605040302" }, "app_id"},
-		{"decimal app id", func(c *Credentials) { c.AppID = "9080706.5" }, "app_id"},
-		{"short app id", func(c *Credentials) { c.AppID = "123" }, "app_id"},
+		{"no token", set("access_token", ""), "access_token"},
+		{"short token", set("access_token", "EAAshort"), "access_token"},
+		{"token with space", set("access_token", "EAAG "+strings.Repeat("x", 40)), "access_token"},
+		{"letters in business id", set("business_id", "12345abc"), "business_id"},
+		{"short business id", set("business_id", "12"), "business_id"},
+		{"no app secret", set("app_secret", ""), "app_secret"},
+		{"app secret not hex", set("app_secret", strings.Repeat("z", 32)), "app_secret"},
+		{"app secret too short", set("app_secret", "abcdef"), "app_secret"},
+		{"letters in app id", set("app_id", "90807060504030x"), "app_id"},
+		{"negative app id", set("app_id", "-908070605040302"), "app_id"},
+		{"decimal app id", set("app_id", "9080706.5"), "app_id"},
+		{"short app id", set("app_id", "123"), "app_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := good
+			c := clone(good)
 			tc.edit(&c)
-			errs := c.Check()
+			errs := c.Check(fields)
 			if len(errs) != 1 || errs[tc.field] == "" {
 				t.Fatalf("errors = %v, want exactly one on %s", errs, tc.field)
 			}
-			if strings.Contains(errs[tc.field], c.AccessToken) && c.AccessToken != "" {
+			if tok := c.Values["access_token"]; tok != "" && strings.Contains(errs[tc.field], tok) {
 				t.Error("an error message repeats the token")
 			}
 		})
@@ -99,7 +115,7 @@ func TestFetchNumbersExplainsProviderErrors(t *testing.T) {
 		{"not a provider error", errors.New("boom"), "", 0, "unexpected"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := FetchNumbers(context.Background(), fakeLister{err: tc.err}, "123456")
+			_, err := FetchNumbers(context.Background(), metaProvider(), fakeLister{err: tc.err}, "123456")
 			var p *Problem
 			if !errors.As(err, &p) {
 				t.Fatalf("err = %v, want a *Problem", err)
@@ -112,7 +128,7 @@ func TestFetchNumbersExplainsProviderErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := FetchNumbers(context.Background(), fakeLister{}, "123456"); err == nil {
+	if _, err := FetchNumbers(context.Background(), metaProvider(), fakeLister{}, "123456"); err == nil {
 		t.Error("no accounts at all should be explained, not shown as an empty list")
 	}
 }

@@ -49,6 +49,21 @@ type Config struct {
 	MaxDownloadBytes int64
 	// UserAgent is sent with every request. Default "wadesk".
 	UserAgent string
+	// Provider names the provider in errors. Default providers.MetaCloud.
+	// Providers that resell Meta's API set their own.
+	Provider providers.ProviderID
+	// AuthHeader names the header that carries Token. "" (or
+	// "Authorization") sends "Authorization: Bearer <token>"; any other
+	// name carries the token as is (360dialog's D360-API-KEY, a partner's
+	// own header).
+	AuthHeader string
+	// NoVersion leaves the Graph version out of every path, for APIs whose
+	// BaseURL already holds their whole path prefix.
+	NoVersion bool
+	// NumberBound is for APIs whose key belongs to one phone number
+	// (360dialog): paths carry no phone-number ID (POST /messages,
+	// POST /media) and templates live under /v1/configs/templates.
+	NumberBound bool
 }
 
 // Client talks to the Cloud API with one access token. It is safe for
@@ -62,6 +77,10 @@ type Client struct {
 	maxPages    int
 	maxDownload int64
 	userAgent   string
+	provider    providers.ProviderID
+	authHeader  string
+	noVersion   bool
+	numberBound bool
 }
 
 // Interfaces the Client satisfies.
@@ -99,6 +118,16 @@ func New(cfg Config) (*Client, error) {
 		maxPages:    cfg.MaxPages,
 		maxDownload: cfg.MaxDownloadBytes,
 		userAgent:   cfg.UserAgent,
+		provider:    cfg.Provider,
+		authHeader:  http.CanonicalHeaderKey(strings.TrimSpace(cfg.AuthHeader)),
+		noVersion:   cfg.NoVersion,
+		numberBound: cfg.NumberBound,
+	}
+	if c.provider == "" {
+		c.provider = providers.MetaCloud
+	}
+	if c.authHeader == "Authorization" {
+		c.authHeader = ""
 	}
 	if c.version == "" {
 		c.version = DefaultVersion
@@ -121,16 +150,43 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// Capabilities reports what the Cloud API adapter supports.
+// Capabilities reports what the adapter supports: everything on Meta's
+// Cloud API; on a number-bound API (360dialog) no account listing, no
+// profile, picture or commerce endpoints (none documented there).
 func (c *Client) Capabilities() providers.Capabilities {
+	if c.numberBound {
+		return NumberBoundCapabilities()
+	}
 	return providers.CloudAPICapabilities()
+}
+
+// NumberBoundCapabilities is what the client does for an API whose key
+// belongs to one number (360dialog).
+func NumberBoundCapabilities() providers.Capabilities {
+	return providers.NewCapabilities(providers.CapSubscribeWebhook, providers.CapTemplates,
+		providers.CapSendText, providers.CapSendMedia, providers.CapSendTemplate, providers.CapSendInteractive,
+		providers.CapSendLocation, providers.CapSendContacts, providers.CapReactions, providers.CapMarkRead,
+		providers.CapMedia)
+}
+
+// numberPath is the path of a phone number's edge: {phone-number-id}/edge
+// on Meta, just /edge where the key belongs to the number.
+func (c *Client) numberPath(phoneNumberID string, edge ...string) []string {
+	if c.numberBound {
+		return edge
+	}
+	return append([]string{phoneNumberID}, edge...)
 }
 
 // endpoint builds BaseURL/Version/seg/seg?query with each segment escaped.
 func (c *Client) endpoint(segs []string, q url.Values) string {
 	u := *c.base
-	parts := []string{strings.TrimRight(u.Path, "/"), url.PathEscape(c.version)}
-	rawParts := []string{strings.TrimRight(u.EscapedPath(), "/"), url.PathEscape(c.version)}
+	parts := []string{strings.TrimRight(u.Path, "/")}
+	rawParts := []string{strings.TrimRight(u.EscapedPath(), "/")}
+	if !c.noVersion {
+		parts = append(parts, url.PathEscape(c.version))
+		rawParts = append(rawParts, url.PathEscape(c.version))
+	}
 	for _, s := range segs {
 		parts = append(parts, s)
 		rawParts = append(rawParts, url.PathEscape(s))
@@ -199,6 +255,7 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 		})
 	}
 	if pe := parseError(r.op, resp.StatusCode, data); pe != nil {
+		pe.Provider = c.provider
 		c.log.DebugContext(ctx, "cloudapi error", "op", r.op, "error", pe.Error())
 		return fmt.Errorf("cloudapi: %s: %w", r.op, pe)
 	}
@@ -217,7 +274,10 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 // send adds auth headers (a Bearer token unless req has its own
 // Authorization), performs req and logs it.
 func (c *Client) send(ctx context.Context, op string, req *http.Request) (*http.Response, error) {
-	if req.Header.Get("Authorization") == "" {
+	switch {
+	case c.authHeader != "":
+		req.Header.Set(c.authHeader, c.token)
+	case req.Header.Get("Authorization") == "":
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	req.Header.Set("User-Agent", c.userAgent)
@@ -418,4 +478,20 @@ func (c *Client) expectSuccess(ctx context.Context, r request) error {
 		})
 	}
 	return nil
+}
+
+// Do performs one JSON call for an adapter built on this client (a
+// provider's own endpoints beside Meta's): body, when not nil, is sent as
+// JSON, and a successful answer is decoded into out (when not nil).
+// Errors are *providers.Error, as for every other call.
+func (c *Client) Do(ctx context.Context, op, method string, path []string, body, out any) error {
+	r := request{op: op, method: method, path: path}
+	if body != nil {
+		b, err := jsonBody(body)
+		if err != nil {
+			return fmt.Errorf("cloudapi: %s: %w", op, err)
+		}
+		r.body, r.contentType = b, "application/json"
+	}
+	return c.call(ctx, r, out)
 }

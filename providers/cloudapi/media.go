@@ -39,7 +39,7 @@ func (c *Client) UploadMedia(ctx context.Context, phoneNumberID string, up provi
 		ID flexString `json:"id"`
 	}
 	err := c.call(ctx, request{
-		op: op, method: http.MethodPost, path: []string{phoneNumberID, "media"},
+		op: op, method: http.MethodPost, path: c.numberPath(phoneNumberID, "media"),
 		body: pr, contentType: mw.FormDataContentType(),
 	}, &resp)
 	if err != nil {

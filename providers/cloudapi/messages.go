@@ -463,7 +463,7 @@ func (c *Client) SendMessage(ctx context.Context, phoneNumberID string, msg prov
 	}
 	var resp wireSendResponse
 	if err := c.call(ctx, request{
-		op: op, method: http.MethodPost, path: []string{phoneNumberID, "messages"},
+		op: op, method: http.MethodPost, path: c.numberPath(phoneNumberID, "messages"),
 		body: body, contentType: "application/json",
 	}, &resp); err != nil {
 		return providers.SendResult{}, err
@@ -510,7 +510,7 @@ func (c *Client) MarkRead(ctx context.Context, phoneNumberID, messageID string, 
 		return fmt.Errorf("cloudapi: %s: %w", op, err)
 	}
 	return c.expectSuccess(ctx, request{
-		op: op, method: http.MethodPost, path: []string{phoneNumberID, "messages"},
+		op: op, method: http.MethodPost, path: c.numberPath(phoneNumberID, "messages"),
 		body: body, contentType: "application/json",
 	})
 }

@@ -132,6 +132,9 @@ func templateRequest(t providers.Template) wireTemplate {
 // ListTemplates lists all of the account's templates, following every page.
 func (c *Client) ListTemplates(ctx context.Context, wabaID string) ([]providers.Template, error) {
 	const op = providers.OpListTemplates
+	if c.numberBound {
+		return c.listBoundTemplates(ctx)
+	}
 	var out []providers.Template
 	err := c.each(ctx, op, []string{wabaID, "message_templates"}, url.Values{"fields": {TemplateFields}},
 		func(raw json.RawMessage) error {
@@ -170,8 +173,12 @@ func (c *Client) CreateTemplate(ctx context.Context, wabaID string, t providers.
 		Status   string     `json:"status"`
 		Category string     `json:"category"`
 	}
+	path := []string{wabaID, "message_templates"}
+	if c.numberBound {
+		path = boundTemplatesPath
+	}
 	if err := c.call(ctx, request{
-		op: op, method: http.MethodPost, path: []string{wabaID, "message_templates"},
+		op: op, method: http.MethodPost, path: path,
 		body: body, contentType: "application/json",
 	}, &resp); err != nil {
 		return providers.TemplateRef{}, err
@@ -186,9 +193,39 @@ func (c *Client) DeleteTemplate(ctx context.Context, wabaID, name, templateID st
 	if name == "" {
 		return fmt.Errorf("cloudapi: %s: %w", op, &providers.ValidationError{Err: errors.New("the template name is missing")})
 	}
+	if c.numberBound {
+		// 360dialog deletes by name, every language at once.
+		return c.expectSuccess(ctx, request{op: op, method: http.MethodDelete, path: append(append([]string(nil), boundTemplatesPath...), name)})
+	}
 	q := url.Values{"name": {name}}
 	if templateID != "" {
 		q.Set("hsm_id", templateID)
 	}
 	return c.expectSuccess(ctx, request{op: op, method: http.MethodDelete, path: []string{wabaID, "message_templates"}, query: q})
+}
+
+// boundTemplatesPath is where a number-bound API (360dialog) keeps the
+// account's templates: POST creates one, GET lists them, DELETE …/{name}
+// deletes one by name.
+var boundTemplatesPath = []string{"v1", "configs", "templates"}
+
+// listBoundTemplates lists a number-bound API's templates. 360dialog
+// documents the create request; the list answer's array is read from
+// "waba_templates" (its name in 360dialog's examples, not confirmed from
+// its reference) or Meta's "data".
+func (c *Client) listBoundTemplates(ctx context.Context) ([]providers.Template, error) {
+	const op = providers.OpListTemplates
+	var resp struct {
+		WABATemplates []wireTemplate `json:"waba_templates"`
+		Data          []wireTemplate `json:"data"`
+	}
+	if err := c.call(ctx, request{op: op, method: http.MethodGet, path: boundTemplatesPath,
+		query: url.Values{"limit": {"1000"}}}, &resp); err != nil {
+		return nil, err
+	}
+	out := make([]providers.Template, 0, len(resp.WABATemplates)+len(resp.Data))
+	for _, w := range append(resp.WABATemplates, resp.Data...) {
+		out = append(out, w.neutral())
+	}
+	return out, nil
 }

@@ -299,7 +299,7 @@ type whAccountUpdate struct {
 
 // ErrNotWebhook is returned by ParseWebhook for a body that is not a
 // WhatsApp Business Account webhook envelope.
-var ErrNotWebhook = errors.New("not a WhatsApp Business Account webhook")
+var ErrNotWebhook = providers.ErrNotWebhook
 
 // ParseWebhook reads a webhook body: every entry and every change. Messages
 // of unknown types, unknown fields and changes it cannot read are kept

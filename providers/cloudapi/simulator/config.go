@@ -304,6 +304,10 @@ func DefaultConfig() Config {
 	}
 }
 
+// DefaultTemplates are the demo's approved templates with IDs starting
+// with idPrefix (4 digits), for another account of the demo world.
+func DefaultTemplates(idPrefix string) []Template { return defaultTemplates(idPrefix) }
+
 // defaultTemplates are approved templates every demo WABA starts with. The
 // prefix keeps template IDs unique across WABAs.
 func defaultTemplates(prefix string) []Template {

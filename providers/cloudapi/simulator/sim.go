@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"sort"
 	"strings"
@@ -26,6 +27,10 @@ type Sim struct {
 	lifeMu   sync.Mutex
 	stopping bool
 	wg       sync.WaitGroup
+
+	// resolve maps webhook host names to addresses (SetResolve).
+	resolveMu sync.Mutex
+	resolve   map[string]string
 
 	mu         sync.Mutex
 	offset     time.Duration
@@ -106,7 +111,7 @@ func New(cfg Config) (*Sim, error) {
 		log:        cfg.Logger,
 		ctx:        ctx,
 		cancel:     cancel,
-		client:     &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		resolve:    map[string]string{},
 		offset:     cfg.ClockOffset,
 		rng:        rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		ids:        map[string]bool{},
@@ -128,6 +133,21 @@ func New(cfg Config) (*Sim, error) {
 		throughput: map[string]*bucket{},
 		pairs:      map[chatKey]*bucket{},
 		queues:     map[string]*hookQueue{},
+	}
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	s.client = &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if host, _, err := net.SplitHostPort(addr); err == nil {
+				s.resolveMu.Lock()
+				to, ok := s.resolve[host]
+				s.resolveMu.Unlock()
+				if ok {
+					addr = to
+				}
+			}
+			return dialer.DialContext(ctx, network, addr)
+		}},
 	}
 	now := s.nowLocked()
 	for _, b := range cfg.Businesses {
@@ -260,6 +280,15 @@ func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.servePhone(w, r)
 	}
+}
+
+// SetResolve makes webhook deliveries to host go to addr (host:port), as
+// DNS would, so that a console with a name and no port (as 360dialog
+// requires) can be reached on a test machine.
+func (s *Sim) SetResolve(host, addr string) {
+	s.resolveMu.Lock()
+	s.resolve[host] = addr
+	s.resolveMu.Unlock()
 }
 
 // now is the simulator clock: Config.Clock plus the offset.

@@ -25,6 +25,28 @@ type subscription struct {
 	verifyToken string
 	verified    bool
 	verifiedAt  time.Time
+	// front, when set, receives the WABA's webhooks instead of a callback
+	// URL: a provider front (360dialog, a Cloud API partner) passes them
+	// on in its own way and answers with the status its target gave.
+	front func(ctx context.Context, body []byte) (status int, err error)
+}
+
+// FrontFunc passes a WABA's webhook body on for a provider front and
+// returns the HTTP status its destination answered (200: delivered).
+type FrontFunc func(ctx context.Context, body []byte) (status int, err error)
+
+// SubscribeFront makes the WABA's webhooks go to fn instead of a callback
+// URL, with the same batching, retries and duplicates: this is how a
+// provider front sits on the one simulated WhatsApp side.
+func (s *Sim) SubscribeFront(wabaID string, fn FrontFunc) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.wabas[wabaID]; !ok {
+		return fmt.Errorf("simulator: no WABA %s", wabaID)
+	}
+	s.subs[wabaID] = &subscription{callbackURL: "front:" + wabaID, verified: true, verifiedAt: s.nowLocked(), front: fn}
+	s.bumpLocked()
+	return nil
 }
 
 type appData struct {
@@ -297,8 +319,9 @@ func (s *Sim) deliver(wabaID string, batch []*hookEvent) {
 		s.mu.Lock()
 		sub := s.subs[wabaID]
 		var callback string
+		var front FrontFunc
 		if sub != nil {
-			callback = sub.callbackURL
+			callback, front = sub.callbackURL, sub.front
 		}
 		s.mu.Unlock()
 		if callback == "" {
@@ -306,7 +329,15 @@ func (s *Sim) deliver(wabaID string, batch []*hookEvent) {
 			s.log.Debug("webhook dropped: no subscription", "waba", wabaID, "fields", fields)
 			return
 		}
-		status, derr := s.post(callback, body)
+		post := s.post
+		if front != nil {
+			post = func(_ string, body []byte) (int, error) {
+				ctx, cancel := context.WithTimeout(s.ctx, s.cfg.Webhook.Timeout)
+				defer cancel()
+				return front(ctx, body)
+			}
+		}
+		status, derr := post(callback, body)
 		d := Delivery{WABAID: wabaID, URL: callback, Fields: fields, Attempt: attempt, Status: status, At: s.now(), Body: string(body)}
 		if derr != nil {
 			d.Error = derr.Error()
@@ -319,7 +350,7 @@ func (s *Sim) deliver(wabaID string, batch []*hookEvent) {
 				}
 			}
 			if p := s.cfg.Webhook.DuplicateProbability; p > 0 && s.chance(p) {
-				st, e := s.post(callback, body)
+				st, e := post(callback, body)
 				dd := Delivery{WABAID: wabaID, URL: callback, Fields: fields, Attempt: attempt, Status: st, Duplicate: true, At: s.now(), Body: string(body)}
 				if e != nil {
 					dd.Error = e.Error()
