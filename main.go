@@ -60,6 +60,7 @@ Usage:
                                 with a demo admin and agent, to try wadesk offline
   wadesk sim [flags]            start only the Meta Graph API simulator
   wadesk user create [flags]    create a user (e.g. the first admin)
+  wadesk user reset-2fa [flags] turn off a locked-out user's two-step sign-in
   wadesk version                print the version
 
 Run "wadesk COMMAND -h" for a command's flags.
@@ -84,8 +85,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "sim":
 		return simulator.Run(ctx, rest, getenv, stdout)
 	case "user":
+		if len(rest) > 0 && rest[0] == "reset-2fa" {
+			return userResetTwoFactor(ctx, rest[1:], getenv, stdout)
+		}
 		if len(rest) == 0 || rest[0] != "create" {
-			return errors.New(`usage: wadesk user create --email E --password P --role admin|agent [--name N] [--data DIR]`)
+			return errors.New(`usage: wadesk user create --email E --password P --role admin|agent [--name N] [--data DIR]
+       wadesk user reset-2fa --email E [--data DIR]`)
 		}
 		return userCreate(ctx, rest[1:], getenv, stdout)
 	case "version":

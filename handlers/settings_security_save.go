@@ -1,0 +1,38 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/views"
+)
+
+// settingsSecuritySave stores who must use two-step sign-in.
+func (s *Server) settingsSecuritySave(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		s.badRequest(w, r, err)
+		return
+	}
+	policy := r.PostFormValue("two_factor")
+	switch policy {
+	case store.TwoFactorOptional, store.TwoFactorAdmins, store.TwoFactorEveryone:
+	default:
+		s.render(w, r, http.StatusUnprocessableEntity, views.SecuritySettingsPage(s.page(w, r, "Security settings", views.NavSettings),
+			views.SecuritySettingsView{Policy: policy, Errors: views.Errors{"two_factor": "Choose who must use two-step sign-in."}}))
+		return
+	}
+	if err := s.db.SetTwoFactorPolicy(r.Context(), policy); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.log.Info("two-step sign-in policy changed", "policy", policy, "by", currentUser(r.Context()).ID)
+	msg := "Saved. Two-step sign-in is optional."
+	switch policy {
+	case store.TwoFactorAdmins:
+		msg = "Saved. Admins without two-step sign-in will set it up at their next sign-in."
+	case store.TwoFactorEveryone:
+		msg = "Saved. Everyone without two-step sign-in will set it up at their next sign-in."
+	}
+	s.flashSuccess(w, r, msg)
+	redirect(w, r, "/settings/security")
+}
