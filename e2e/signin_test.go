@@ -373,4 +373,3 @@ func waitMail(t *testing.T, srv *mailtest.Server, n int) mailtest.Message {
 	t.Fatalf("mail %d did not arrive", n)
 	return mailtest.Message{}
 }
-
