@@ -18,19 +18,8 @@ func (s *Server) loginVerifySubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	u, err := s.pendingUser(ctx)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if u == nil {
-		s.flash.add(w, r, s.log, "info", "That took too long. Sign in again.")
-		redirect(w, r, "/login")
-		return
-	}
-	f, err := s.verifyForm(r, u.ID)
-	if err != nil {
-		s.serverError(w, r, err)
+	u, f, ok := s.verifyStep(w, r, "That took too long. Sign in again.")
+	if !ok {
 		return
 	}
 	code := strings.TrimSpace(r.PostFormValue("code"))

@@ -104,5 +104,23 @@ func jsonError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
+// passkeyStep returns the user waiting for their second factor, or answers
+// the passkey request itself and returns false.
+func (s *Server) passkeyStep(w http.ResponseWriter, r *http.Request) (*store.User, bool) {
+	if s.webauthn == nil {
+		jsonError(w, http.StatusConflict, noPasskeysHere)
+		return nil, false
+	}
+	u, err := s.pendingUser(r.Context())
+	if err != nil {
+		s.log.Error("passkey sign-in", "err", err)
+	}
+	if err != nil || u == nil {
+		jsonError(w, http.StatusUnauthorized, "That took too long. Sign in with your password again.")
+		return nil, false
+	}
+	return u, true
+}
+
 // noPasskeysHere is the answer when the console is reached by IP address.
 const noPasskeysHere = "Passkeys need wadesk to be opened by a name (such as desk.example.com or localhost), not an IP address. Ask your administrator to set the console's address."

@@ -13,16 +13,11 @@ import (
 // passkeyLogin finishes signing in with a passkey as the second factor.
 // Failures count against the same per-address throttle as codes.
 func (s *Server) passkeyLogin(w http.ResponseWriter, r *http.Request) {
-	if s.webauthn == nil {
-		jsonError(w, http.StatusConflict, noPasskeysHere)
+	u, ok := s.passkeyStep(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	u, err := s.pendingUser(ctx)
-	if err != nil || u == nil {
-		jsonError(w, http.StatusUnauthorized, "That took too long. Sign in with your password again.")
-		return
-	}
 	if ok, wait := s.codes.Allow(codeKey(u, r), clientIP(r)); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
 		jsonError(w, http.StatusTooManyRequests, "Too many tries from this address. Try again in "+humanWait(wait)+".")

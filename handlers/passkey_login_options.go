@@ -5,16 +5,11 @@ import "net/http"
 // passkeyLoginOptions starts the passkey step of signing in, for the user
 // whose password was just accepted.
 func (s *Server) passkeyLoginOptions(w http.ResponseWriter, r *http.Request) {
-	if s.webauthn == nil {
-		jsonError(w, http.StatusConflict, noPasskeysHere)
+	u, ok := s.passkeyStep(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	u, err := s.pendingUser(ctx)
-	if err != nil || u == nil {
-		jsonError(w, http.StatusUnauthorized, "That took too long. Sign in with your password again.")
-		return
-	}
 	pu, err := s.loadPasskeyUser(ctx, u)
 	if err == nil && len(pu.creds) == 0 {
 		jsonError(w, http.StatusConflict, "This account has no passkey. Use a code instead.")
