@@ -42,5 +42,6 @@ func (s *Server) userSecurity(r *http.Request, u store.User) (views.UserSecurity
 	if err != nil {
 		return views.UserSecurity{}, err
 	}
-	return views.UserSecurity{UserID: u.ID, Name: u.Name, TwoFactor: st.Enabled(), Sessions: len(sessions)}, nil
+	return views.UserSecurity{UserID: u.ID, Name: u.Name, TwoFactor: st.Enabled(), Sessions: len(sessions),
+		IsSelf: u.ID == currentUser(r.Context()).ID}, nil
 }
