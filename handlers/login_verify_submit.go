@@ -61,6 +61,7 @@ func (s *Server) loginVerifySubmit(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.noticeNewBrowser(w, r, u)
 	if res == codeRecovery {
 		s.log.Info("recovery code used", "user_id", u.ID, "left", left)
 		kind := "info"

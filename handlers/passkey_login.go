@@ -67,5 +67,6 @@ func (s *Server) passkeyLogin(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusInternalServerError, "wadesk could not finish signing in. Try again.")
 		return
 	}
+	s.noticeNewBrowser(w, r, u)
 	writeJSON(w, http.StatusOK, map[string]string{"redirect": safeNext(next)})
 }

@@ -14,18 +14,29 @@ func (s *Server) settingsSecuritySave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	policy := r.PostFormValue("two_factor")
+	notice := r.PostFormValue("new_browser_notice") == "on"
 	switch policy {
 	case store.TwoFactorOptional, store.TwoFactorAdmins, store.TwoFactorEveryone:
 	default:
-		s.render(w, r, http.StatusUnprocessableEntity, views.SecuritySettingsPage(s.page(w, r, "Security settings", views.NavSettings),
-			views.SecuritySettingsView{Policy: policy, Errors: views.Errors{"two_factor": "Choose who must use two-step sign-in."}}))
+		v, err := s.securitySettings(r)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		v.Policy, v.NewBrowserNotice = policy, notice
+		v.Errors = views.Errors{"two_factor": "Choose who must use two-step sign-in."}
+		s.render(w, r, http.StatusUnprocessableEntity, views.SecuritySettingsPage(s.page(w, r, "Security settings", views.NavSettings), v))
 		return
 	}
 	if err := s.db.SetTwoFactorPolicy(r.Context(), policy); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.log.Info("two-step sign-in policy changed", "policy", policy, "by", currentUser(r.Context()).ID)
+	if err := s.db.SetNewBrowserNotice(r.Context(), notice); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.log.Info("security settings changed", "two_factor_policy", policy, "new_browser_notice", notice, "by", currentUser(r.Context()).ID)
 	msg := "Saved. Two-step sign-in is optional."
 	switch policy {
 	case store.TwoFactorAdmins:

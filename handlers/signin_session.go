@@ -162,11 +162,14 @@ func (s *Server) secondStep(w http.ResponseWriter, r *http.Request, u *store.Use
 		return false, err
 	}
 	if !store.TwoFactorRequired(policy, u.Role) {
+		// The password was the only step: the sign-in completes.
+		s.noticeNewBrowser(w, r, u)
 		return false, nil
 	}
 	if err := s.finishSignIn(r, u); err != nil {
 		return false, err
 	}
+	s.noticeNewBrowser(w, r, u)
 	s.sessions.Put(r.Context(), sessMustEnrol, true)
 	s.flash.add(w, r, s.log, "info", "Your organisation requires two-step sign-in. Set it up to continue.")
 	redirect(w, r, "/account/two-factor")

@@ -472,3 +472,42 @@ func waitForMail(t *testing.T, srv *mailtest.Server, n int) mailtest.Message {
 func hashForTest(token string) string {
 	return handlers.HashResetToken(token)
 }
+
+func TestNewBrowserNotice(t *testing.T) {
+	s := startSigninSite(t)
+	ctx := context.Background()
+	smtpSrv := mailtest.Start(t, mailtest.Options{})
+	if err := s.db.SaveMailSettings(ctx, store.MailSettingsUpdate{Host: "127.0.0.1", Port: smtpSrv.Port,
+		FromAddress: "desk@example.com", TLSMode: store.MailTLSNone}); err != nil {
+		t.Fatal(err)
+	}
+	admin := s.client("192.0.2.60")
+	s.password(admin, "admin@example.com")
+	if p := s.post(admin, "/settings/security", url.Values{"two_factor": {"optional"}, "new_browser_notice": {"on"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("save: %d", p.status)
+	}
+	if p := s.get(admin, "/settings/security"); !strings.Contains(p.body, `name="new_browser_notice" value="on" checked`) {
+		t.Error("the setting did not stick")
+	}
+
+	// The agent's first sign-in ever is not news; the same browser again
+	// is known; another browser is told by email.
+	phone := s.client("192.0.2.61")
+	s.password(phone, "agent@example.com")
+	s.post(phone, "/logout", url.Values{})
+	s.password(phone, "agent@example.com")
+	laptop := s.client("192.0.2.62")
+	s.password(laptop, "agent@example.com")
+	msg := waitForMail(t, smtpSrv, 1)
+	time.Sleep(200 * time.Millisecond)
+	if n := len(smtpSrv.Messages()); n != 1 {
+		t.Fatalf("%d mails, want 1 (only the new browser)", n)
+	}
+	p, err := msg.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(msg.To, ",") != "agent@example.com" || !strings.Contains(p.Text, "Firefox on Linux, address 192.0.2.62") {
+		t.Errorf("notice to %v:\n%s", msg.To, p.Text)
+	}
+}

@@ -240,13 +240,47 @@ func (db *DB) SetTwoFactorPolicy(ctx context.Context, policy string) error {
 	default:
 		return fmt.Errorf("store: unknown two-factor policy %q", policy)
 	}
-	_, err := db.W.ExecContext(ctx, `INSERT INTO security_settings (name, value, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-		settingTwoFactorKey, policy, formatTime(time.Now()))
-	if err != nil {
+	if err := db.setSecuritySetting(ctx, settingTwoFactorKey, policy); err != nil {
 		return fmt.Errorf("store: set two-factor policy: %w", err)
 	}
 	return nil
+}
+
+// settingNewBrowserNotice is "on" when people are emailed about a sign-in
+// from a browser their account never used before.
+const settingNewBrowserNotice = "new_browser_notice"
+
+// NewBrowserNotice reports whether people are emailed about sign-ins from
+// new browsers (off until an admin turns it on).
+func (db *DB) NewBrowserNotice(ctx context.Context) (bool, error) {
+	var v string
+	err := db.R.QueryRowContext(ctx, "SELECT value FROM security_settings WHERE name = ?", settingNewBrowserNotice).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: new-browser notice setting: %w", err)
+	}
+	return v == "on", nil
+}
+
+// SetNewBrowserNotice turns the new-browser emails on or off.
+func (db *DB) SetNewBrowserNotice(ctx context.Context, on bool) error {
+	v := "off"
+	if on {
+		v = "on"
+	}
+	if err := db.setSecuritySetting(ctx, settingNewBrowserNotice, v); err != nil {
+		return fmt.Errorf("store: set new-browser notice: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) setSecuritySetting(ctx context.Context, name, value string) error {
+	_, err := db.W.ExecContext(ctx, `INSERT INTO security_settings (name, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+		name, value, formatTime(time.Now()))
+	return err
 }
 
 // TwoFactorRequired reports whether the policy asks this role for a second factor.
