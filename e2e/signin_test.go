@@ -3,12 +3,15 @@ package e2e
 import (
 	"context"
 	"net"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -96,6 +99,17 @@ func TestTwoFactorWithAnAuthenticatorApp(t *testing.T) {
 		`[...document.querySelectorAll('[data-testid="recovery-code"]')].map(li => li.textContent.trim())`, &codes))
 	if len(codes) != 10 {
 		t.Fatalf("%d recovery codes shown, want 10", len(codes))
+	}
+	downloads := t.TempDir()
+	run(t, ctx, "download them as text",
+		browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads),
+		chromedp.Click(byTestID("recovery-download"), chromedp.ByQuery),
+	)
+	saved := waitFile(t, filepath.Join(downloads, "wadesk-recovery-codes.txt"))
+	for _, c := range codes {
+		if !strings.Contains(saved, c+"\n") {
+			t.Errorf("the downloaded file lacks %s:\n%s", c, saved)
+		}
 	}
 	run(t, ctx, "saved them",
 		chromedp.Click(byTestID("recovery-done"), chromedp.ByQuery),
@@ -188,8 +202,9 @@ func TestPasskeyAsTheSecondFactor(t *testing.T) {
 
 	signOut(t, ctx)
 	signIn(t, ctx, s, "ana@example.com", password)
+	run(t, ctx, "passkey step", chromedp.WaitVisible(byTestID("passkey-login-button"), chromedp.ByQuery))
+	checkPage(t, ctx, "sign-in passkey step")
 	run(t, ctx, "sign in with the passkey",
-		chromedp.WaitVisible(byTestID("passkey-login-button"), chromedp.ByQuery),
 		chromedp.Click(byTestID("passkey-login-button"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("nav-account"), chromedp.ByQuery),
 	)
@@ -359,6 +374,21 @@ func TestSessionsListSignsOutAnotherBrowser(t *testing.T) {
 		chromedp.Navigate(s.URL+"/inbox"),
 		chromedp.WaitVisible(byTestID("nav-account"), chromedp.ByQuery),
 	)
+}
+
+// waitFile returns a file's content once it exists (a download in progress
+// is written under another name).
+func waitFile(t *testing.T, name string) string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(name); err == nil && len(b) > 0 {
+			return string(b)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s was not saved", name)
+	return ""
 }
 
 func waitMail(t *testing.T, srv *mailtest.Server, n int) mailtest.Message {

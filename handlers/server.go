@@ -116,8 +116,9 @@ type Server struct {
 	baseURL  *url.URL
 	version  string
 	throttle *auth.Throttle
-	// codes throttles second-factor codes and mails slows reset emails,
-	// each per address and per account at that address.
+	// codes throttles second-factor codes per address and per account at
+	// that address (a stranger's guesses never slow the owner elsewhere);
+	// mails limits reset emails per address and per account.
 	codes *auth.Throttle
 	mails *auth.Throttle
 	// webauthn is the passkey relying party; nil when the console's
