@@ -511,3 +511,16 @@ func TestNewBrowserNotice(t *testing.T) {
 		t.Errorf("notice to %v:\n%s", msg.To, p.Text)
 	}
 }
+
+func TestPasskeysNeedAHostName(t *testing.T) {
+	site := startEmailSite(t) // served as 127.0.0.1
+	c := site.signIn("agent@example.com")
+	if p := site.get(c, "/account/two-factor"); !strings.Contains(p.body, `data-testid="passkeys-off"`) ||
+		strings.Contains(p.body, `data-testid="passkey-form"`) {
+		t.Error("the two-step page offers passkeys on an IP address, where browsers refuse them")
+	}
+	p := site.post(c, "/account/passkeys/options", url.Values{})
+	if p.status != http.StatusConflict || !strings.Contains(p.body, "not an IP address") {
+		t.Errorf("passkey options on an IP address: %d %s", p.status, p.body)
+	}
+}
