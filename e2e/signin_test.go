@@ -164,6 +164,55 @@ func freeLoopbackPort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
+// addAuthenticator plugs in a virtual platform authenticator (a laptop's
+// fingerprint reader, as far as the page can tell) and returns its id.
+func addAuthenticator(t *testing.T, ctx context.Context) webauthn.AuthenticatorID {
+	t.Helper()
+	var id webauthn.AuthenticatorID
+	run(t, ctx, "add a virtual authenticator", chromedp.ActionFunc(func(ctx context.Context) error {
+		var err error
+		id, err = webauthn.AddVirtualAuthenticator(&webauthn.VirtualAuthenticatorOptions{
+			Protocol: webauthn.AuthenticatorProtocolCtap2, Ctap2version: webauthn.Ctap2versionCtap21,
+			Transport: webauthn.AuthenticatorTransportInternal, HasResidentKey: true,
+			HasUserVerification: true, IsUserVerified: true, AutomaticPresenceSimulation: true,
+		}).Do(ctx)
+		return err
+	}))
+	return id
+}
+
+// addPasskey names and adds a passkey on the two-step sign-in page.
+func addPasskey(t *testing.T, ctx context.Context, base, name string, wait string) {
+	t.Helper()
+	run(t, ctx, "add the passkey "+name,
+		chromedp.Navigate(base+"/account/two-factor"),
+		chromedp.WaitVisible(byTestID("passkey-form"), chromedp.ByQuery),
+		chromedp.SendKeys(`[data-testid="passkey-form"] input[name="name"]`, name, chromedp.ByQuery),
+		chromedp.Click(byTestID("passkey-add"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID(wait), chromedp.ByQuery),
+	)
+}
+
+// passkeyNames lists the passkeys the page shows.
+func passkeyNames(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	var names []string
+	run(t, ctx, "list passkeys", chromedp.Evaluate(
+		`[...document.querySelectorAll('[data-testid="passkey-row"] strong')].map(e => e.textContent.trim())`, &names))
+	return names
+}
+
+// signInWithPasskey signs in with the password and then the passkey.
+func signInWithPasskey(t *testing.T, ctx context.Context, s *server, email string) {
+	t.Helper()
+	signIn(t, ctx, s, email, password)
+	run(t, ctx, "sign in with the passkey",
+		chromedp.WaitVisible(byTestID("passkey-login-button"), chromedp.ByQuery),
+		chromedp.Click(byTestID("passkey-login-button"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("nav-account"), chromedp.ByQuery),
+	)
+}
+
 func TestPasskeyAsTheSecondFactor(t *testing.T) {
 	// Browsers refuse passkeys on an IP address, so the console is opened
 	// as localhost (still the loopback interface).
@@ -173,30 +222,19 @@ func TestPasskeyAsTheSecondFactor(t *testing.T) {
 		createUser("agent", "ana@example.com", "Ana"))
 	s.URL = base
 	ctx := newBrowser(t)
-	run(t, ctx, "add a virtual authenticator",
-		webauthn.Enable(),
-		chromedp.ActionFunc(func(ctx context.Context) error {
-			_, err := webauthn.AddVirtualAuthenticator(&webauthn.VirtualAuthenticatorOptions{
-				Protocol: webauthn.AuthenticatorProtocolCtap2, Ctap2version: webauthn.Ctap2versionCtap21,
-				Transport: webauthn.AuthenticatorTransportInternal, HasResidentKey: true,
-				HasUserVerification: true, IsUserVerified: true, AutomaticPresenceSimulation: true,
-			}).Do(ctx)
-			return err
-		}),
-	)
+	run(t, ctx, "turn on the WebAuthn domain", webauthn.Enable())
+	laptop := addAuthenticator(t, ctx)
 	signIn(t, ctx, s, "ana@example.com", password)
-	run(t, ctx, "add a passkey",
-		chromedp.WaitVisible(byTestID("nav-account"), chromedp.ByQuery),
-		chromedp.Navigate(base+"/account/two-factor"),
-		chromedp.WaitVisible(byTestID("passkey-form"), chromedp.ByQuery),
-		chromedp.SendKeys(`[data-testid="passkey-form"] input[name="name"]`, "Test laptop", chromedp.ByQuery),
-		chromedp.Click(byTestID("passkey-add"), chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("recovery-codes"), chromedp.ByQuery),
+	run(t, ctx, "signed in", chromedp.WaitVisible(byTestID("nav-account"), chromedp.ByQuery))
+
+	// The first passkey is the first second factor: recovery codes come with it.
+	addPasskey(t, ctx, base, "Test laptop", "recovery-codes")
+	run(t, ctx, "saved the codes",
 		chromedp.Click(byTestID("recovery-done"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("passkey-row"), chromedp.ByQuery),
 	)
-	if got := textOf(t, ctx, byTestID("passkey-row")); !strings.Contains(got, "Test laptop") {
-		t.Errorf("passkey row = %q", got)
+	if got := passkeyNames(t, ctx); len(got) != 1 || got[0] != "Test laptop" {
+		t.Errorf("passkeys = %q", got)
 	}
 	checkPage(t, ctx, "two-step sign-in with a passkey")
 
@@ -212,19 +250,23 @@ func TestPasskeyAsTheSecondFactor(t *testing.T) {
 		t.Errorf("after the passkey the browser is at %s", loc)
 	}
 
-	// Add a second one, then remove the first: several per user, named.
-	run(t, ctx, "remove the passkey",
-		chromedp.Navigate(base+"/account/two-factor"),
-		chromedp.WaitVisible(byTestID("passkey-row"), chromedp.ByQuery),
+	// A second device: unplug the laptop's authenticator, plug in another.
+	run(t, ctx, "unplug the laptop", webauthn.RemoveVirtualAuthenticator(laptop))
+	addAuthenticator(t, ctx)
+	addPasskey(t, ctx, base, "Phone", "flash-success")
+	if got := passkeyNames(t, ctx); len(got) != 2 || got[0] != "Test laptop" || got[1] != "Phone" {
+		t.Fatalf("passkeys after adding a second = %q", got)
+	}
+	run(t, ctx, "remove the laptop's passkey",
 		acceptConfirms(),
 		chromedp.Click(byTestID("passkey-remove"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("flash-success"), chromedp.ByQuery),
 	)
-	var rows int
-	run(t, ctx, "count passkeys", chromedp.Evaluate(`document.querySelectorAll('[data-testid="passkey-row"]').length`, &rows))
-	if rows != 0 {
-		t.Errorf("%d passkeys after removing the only one", rows)
+	if got := passkeyNames(t, ctx); len(got) != 1 || got[0] != "Phone" {
+		t.Fatalf("passkeys after removing the laptop's = %q", got)
 	}
+	signOut(t, ctx)
+	signInWithPasskey(t, ctx, s, "ana@example.com")
 }
 
 func TestRequiredTwoFactorSendsANewAgentToEnrolment(t *testing.T) {
