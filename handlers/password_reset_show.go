@@ -53,6 +53,6 @@ func (s *Server) resetForm(r *http.Request, token string) (views.ResetForm, *sto
 	if err != nil {
 		return f, nil, err
 	}
-	f.NeedsCode = st.Enabled()
+	f.NeedsCode, f.HasTOTP = st.Enabled(), st.TOTP
 	return f, &u, nil
 }
