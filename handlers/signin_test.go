@@ -524,3 +524,16 @@ func TestPasskeysNeedAHostName(t *testing.T) {
 		t.Errorf("passkey options on an IP address: %d %s", p.status, p.body)
 	}
 }
+
+func TestPolicyForAdminsOnly(t *testing.T) {
+	s := startSigninSite(t)
+	if err := s.db.SetTwoFactorPolicy(context.Background(), store.TwoFactorAdmins); err != nil {
+		t.Fatal(err)
+	}
+	if p := s.password(s.client("192.0.2.70"), "agent@example.com"); p.location != "/inbox" {
+		t.Errorf("an agent went to %q, want the inbox", p.location)
+	}
+	if p := s.password(s.client("192.0.2.71"), "admin@example.com"); p.location != "/account/two-factor" {
+		t.Errorf("an admin went to %q, want enrolment", p.location)
+	}
+}
