@@ -51,6 +51,11 @@ func (s *Server) passkeyLogin(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusUnauthorized, "That passkey could not be verified. Try again, or use a code.")
 		return
 	}
+	if cred.Authenticator.CloneWarning {
+		// The signature counter went backwards: the key may have been
+		// copied. The signature itself is valid, so the sign-in goes on.
+		s.log.Warn("passkey signature counter went backwards; the key may be cloned", "user_id", u.ID)
+	}
 	for _, k := range pu.keys {
 		if bytes.Equal(k.CredentialID, cred.ID) {
 			if record, err := json.Marshal(cred); err == nil {
