@@ -305,6 +305,27 @@ func TestRequiredTwoFactorSendsANewAgentToEnrolment(t *testing.T) {
 		chromedp.Navigate(s.URL+"/inbox"),
 		chromedp.WaitVisible(byTestID("inbox-empty"), chromedp.ByQuery),
 	)
+
+	// The agent lost their phone: the admin resets their two-step sign-in,
+	// which signs them out; at the next sign-in they enrol again.
+	run(t, ctx, "open the agent's user page",
+		chromedp.Navigate(s.URL+"/settings/users"),
+		chromedp.WaitVisible(byTestID("users-table"), chromedp.ByQuery),
+		chromedp.Click(`[data-testid="user-row-2"] [data-testid="user-edit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("user-two-factor-reset"), chromedp.ByQuery),
+	)
+	checkPage(t, ctx, "user page with sign-in controls")
+	run(t, ctx, "reset the agent's two-step sign-in",
+		acceptConfirms(),
+		chromedp.Click(byTestID("user-two-factor-reset"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("flash-success"), chromedp.ByQuery),
+	)
+	run(t, agent, "the agent is signed out",
+		chromedp.Navigate(s.URL+"/inbox"),
+		chromedp.WaitVisible(byTestID("login"), chromedp.ByQuery),
+	)
+	signIn(t, agent, s, "new@example.com", password)
+	run(t, agent, "sent to enrolment again", chromedp.WaitVisible(byTestID("two-factor-required"), chromedp.ByQuery))
 }
 
 var resetLink = regexp.MustCompile(`http://\S+/password/reset\?token=[A-Za-z0-9_-]+`)
