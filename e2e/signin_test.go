@@ -258,10 +258,16 @@ func TestPasskeyAsTheSecondFactor(t *testing.T) {
 		t.Fatalf("passkeys after adding a second = %q", got)
 	}
 	run(t, ctx, "remove the laptop's passkey",
+		// A fresh page: the "added" message must not pass for the "removed" one.
+		chromedp.Navigate(base+"/account/two-factor"),
+		chromedp.WaitVisible(byTestID("passkey-row"), chromedp.ByQuery),
 		acceptConfirms(),
 		chromedp.Click(byTestID("passkey-remove"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("flash-success"), chromedp.ByQuery),
 	)
+	if got := textOf(t, ctx, byTestID("flash-success")); !strings.Contains(got, "removed") {
+		t.Errorf("after removing a passkey the page says %q", got)
+	}
 	if got := passkeyNames(t, ctx); len(got) != 1 || got[0] != "Phone" {
 		t.Fatalf("passkeys after removing the laptop's = %q", got)
 	}
