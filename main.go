@@ -67,6 +67,7 @@ Usage:
   wadesk backup [flags]         write a consistent backup while the console runs
   wadesk restore [flags]        restore a backup into a new, empty data directory
   wadesk doctor [serve flags]   check the installation serve would run; fails on problems
+  wadesk user reset-2fa [flags] turn off a locked-out user's two-step sign-in
   wadesk version                print the version
 
 Run "wadesk COMMAND -h" for a command's flags.
@@ -94,9 +95,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if len(rest) > 0 && rest[0] == "reset-password" {
 			return userResetPassword(ctx, rest[1:], getenv, stdout)
 		}
+		if len(rest) > 0 && rest[0] == "reset-2fa" {
+			return userResetTwoFactor(ctx, rest[1:], getenv, stdout)
+		}
 		if len(rest) == 0 || rest[0] != "create" {
 			return errors.New(`usage: wadesk user create --email E --password P --role admin|agent [--name N] [--data DIR]
-       wadesk user reset-password --email E [--password P] [--enable] [--data DIR]`)
+       wadesk user reset-password --email E [--password P] [--enable] [--data DIR]
+       wadesk user reset-2fa --email E [--data DIR]`)
 		}
 		return userCreate(ctx, rest[1:], getenv, stdout)
 	case "backup":

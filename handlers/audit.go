@@ -38,6 +38,9 @@ const (
 	auditEmailSettings        = "settings.email_changed"
 	auditContactExported      = "contact.exported"
 	auditContactErased        = "contact.erased"
+	auditUserTwoFactorReset   = "user.two_factor_reset"
+	auditUserSignedOut        = "user.signed_out_everywhere"
+	auditSecuritySettings     = "settings.security_changed"
 )
 
 // changes collects what an action changed, for the audit trail.

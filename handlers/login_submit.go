@@ -90,6 +90,12 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		rerender(http.StatusForbidden, views.Errors{"": "This account is disabled. Ask an administrator to enable it."})
 		return
 	}
+	if done, err := s.secondStep(w, r, &u, next); err != nil {
+		s.serverError(w, r, err)
+		return
+	} else if done {
+		return
+	}
 	s.throttle.Forget(f.Email, addr)
 	if err := s.startSession(r, &u); err != nil {
 		s.serverError(w, r, err)
@@ -105,14 +111,16 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 var wrongCredentials = views.Errors{"": "The email or password is not right. Check them and try again."}
 
 // startSession gives the browser a new session token (so a token planted
-// before sign-in is worthless) and records who signed in.
+// before sign-in is worthless), records who signed in and lists the
+// session among the user's sessions.
 func (s *Server) startSession(r *http.Request, u *store.User) error {
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		return fmt.Errorf("renew session token: %w", err)
 	}
 	s.sessions.Put(r.Context(), sessUserID, u.ID)
 	s.sessions.Put(r.Context(), sessEpoch, u.SessionEpoch)
-	return nil
+	s.sessions.Remove(r.Context(), sessMustEnrol)
+	return s.recordSession(r, u)
 }
 
 func humanWait(d time.Duration) string {

@@ -78,6 +78,15 @@ func (s *Server) signedIn(h http.HandlerFunc) http.Handler {
 			http.Redirect(w, r, target, http.StatusSeeOther)
 			return
 		}
+		if s.sessions.GetBool(r.Context(), sessMustEnrol) && !allowedWhileEnrolling(r.URL.Path) {
+			if r.Header.Get("HX-Request") == "true" {
+				w.Header().Set("HX-Redirect", "/account/two-factor")
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
+			http.Redirect(w, r, "/account/two-factor", http.StatusSeeOther)
+			return
+		}
 		h(w, r.WithContext(withUser(r.Context(), u)))
 	})
 }
@@ -95,8 +104,8 @@ func (s *Server) adminOnly(h http.HandlerFunc) http.Handler {
 }
 
 // sessionUser returns the session's user, or nil (and a cleared session)
-// when there is none, the account is disabled or gone, or the session
-// predates a password reset.
+// when there is none, the account is disabled or gone, the session
+// predates a password reset, or it was signed out from another device.
 func (s *Server) sessionUser(ctx context.Context) (*store.User, error) {
 	id := s.sessions.GetInt64(ctx, sessUserID)
 	if id == 0 {
@@ -110,6 +119,11 @@ func (s *Server) sessionUser(ctx context.Context) (*store.User, error) {
 		return nil, err
 	}
 	if u.Disabled() || u.SessionEpoch != s.sessions.GetInt64(ctx, sessEpoch) {
+		return nil, s.sessions.Destroy(ctx)
+	}
+	if listed, err := s.checkSessionRow(ctx, &u); err != nil {
+		return nil, err
+	} else if !listed {
 		return nil, s.sessions.Destroy(ctx)
 	}
 	return &u, nil

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-playground/validator/v10"
+	"github.com/go-webauthn/webauthn/webauthn"
 
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/events"
@@ -124,12 +126,20 @@ type HealthChecker interface {
 
 // Server holds the handlers' shared state.
 type Server struct {
-	db        *store.DB
-	box       *secrets.Box
-	log       *slog.Logger
-	baseURL   *url.URL
-	version   string
-	throttle  *auth.Throttle
+	db       *store.DB
+	box      *secrets.Box
+	log      *slog.Logger
+	baseURL  *url.URL
+	version  string
+	throttle *auth.Throttle
+	// codes throttles second-factor codes per address and per account at
+	// that address (a stranger's guesses never slow the owner elsewhere);
+	// mails limits reset emails per address and per account.
+	codes *auth.Throttle
+	mails *auth.Throttle
+	// webauthn is the passkey relying party; nil when the console's
+	// address is an IP (browsers refuse passkeys there).
+	webauthn  *webauthn.WebAuthn
 	providers *providers.Registry
 	health    HealthChecker
 	journal   Journal
@@ -213,6 +223,15 @@ func New(cfg Config) (*Server, error) {
 	if s.throttle == nil {
 		s.throttle = auth.NewThrottle(auth.ThrottleConfig{})
 	}
+	s.codes = auth.NewThrottle(auth.ThrottleConfig{AccountBurst: 5, AccountEvery: 30 * time.Second, AddrBurst: 10, AddrEvery: 30 * time.Second})
+	s.mails = auth.NewThrottle(auth.ThrottleConfig{AccountBurst: 3, AccountEvery: 10 * time.Minute, AddrBurst: 10, AddrEvery: time.Minute})
+	if net.ParseIP(cfg.BaseURL.Hostname()) == nil {
+		rp, err := newRelyingParty(cfg.BaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("handlers: passkeys for %s: %w", cfg.BaseURL, err)
+		}
+		s.webauthn = rp
+	}
 	secure := cfg.BaseURL.Scheme == "https"
 
 	s.sessions = scs.New()
@@ -256,6 +275,13 @@ func (s *Server) SweepSessions(ctx context.Context, every time.Duration) {
 				s.log.Error("sweep expired sessions", "err", err)
 			} else if n > 0 {
 				s.log.Debug("expired sessions swept", "count", n)
+			}
+			now := time.Now()
+			if _, err := s.db.DeleteStaleUserSessions(ctx, now.Add(-s.sessions.IdleTimeout), now.Add(-s.sessions.Lifetime)); err != nil && ctx.Err() == nil {
+				s.log.Error("sweep stale session list", "err", err)
+			}
+			if _, err := s.db.DeleteOldPasswordResets(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+				s.log.Error("sweep old password resets", "err", err)
 			}
 		}
 	}

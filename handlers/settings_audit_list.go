@@ -57,6 +57,9 @@ var auditLabels = map[string]string{
 	auditEmailSettings:        "Email settings changed",
 	auditContactExported:      "Customer data exported",
 	auditContactErased:        "Customer erased",
+	auditUserTwoFactorReset:   "Two-step sign-in reset",
+	auditUserSignedOut:        "User signed out everywhere",
+	auditSecuritySettings:     "Security settings changed",
 }
 
 // settingsAuditList shows the audit trail, newest first, filtered by kind

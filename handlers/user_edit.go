@@ -46,8 +46,12 @@ func (s *Server) userFormFor(r *http.Request, u store.User) (views.UserForm, err
 	if err != nil {
 		return views.UserForm{}, err
 	}
+	sec, err := s.userSecurity(r, u)
+	if err != nil {
+		return views.UserForm{}, err
+	}
 	return views.UserForm{
 		ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, Departments: opts,
-		Disabled: u.Disabled(), IsSelf: u.ID == currentUser(r.Context()).ID,
+		Disabled: u.Disabled(), IsSelf: u.ID == currentUser(r.Context()).ID, Security: &sec,
 	}, nil
 }

@@ -201,8 +201,15 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) erro
 	var res sql.Result
 	var err error
 	if disabled {
-		res, err = db.W.ExecContext(ctx, `UPDATE users SET disabled_at = COALESCE(disabled_at, ?),
-			session_epoch = session_epoch + 1, updated_at = ? WHERE id = ?`, now, now, id)
+		err = db.tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			res, err = tx.ExecContext(ctx, `UPDATE users SET disabled_at = COALESCE(disabled_at, ?),
+				session_epoch = session_epoch + 1, updated_at = ? WHERE id = ?`, now, now, id)
+			if err == nil {
+				_, err = tx.ExecContext(ctx, "DELETE FROM user_sessions WHERE user_id = ?", id)
+			}
+			return err
+		})
 	} else {
 		res, err = db.W.ExecContext(ctx, "UPDATE users SET disabled_at = NULL, updated_at = ? WHERE id = ?", now, id)
 	}
@@ -215,13 +222,20 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) erro
 	return nil
 }
 
-// SetPasswordHash replaces a user's password hash and voids their sessions.
+// SetPasswordHash replaces a user's password hash and voids their sessions
+// (the caller may start a new one for the user who changed it).
 func (db *DB) SetPasswordHash(ctx context.Context, id int64, hash string) error {
-	res, err := db.W.ExecContext(ctx, `UPDATE users SET password_hash = ?,
-		session_epoch = session_epoch + 1, updated_at = ? WHERE id = ?`, hash, formatTime(time.Now()), id)
-	if err == nil {
-		err = mustAffect(res)
-	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?,
+			session_epoch = session_epoch + 1, updated_at = ? WHERE id = ?`, hash, formatTime(time.Now()), id)
+		if err == nil {
+			err = mustAffect(res)
+		}
+		if err == nil {
+			_, err = tx.ExecContext(ctx, "DELETE FROM user_sessions WHERE user_id = ?", id)
+		}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store: set password of user %d: %w", id, err)
 	}

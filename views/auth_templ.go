@@ -308,7 +308,7 @@ func LoginPage(p Page, f LoginForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</label> <button type=\"submit\" class=\"btn-block\" data-testid=\"login-submit\">Sign in</button></form><p class=\"auth-footer\">Forgot your password? Ask an administrator to reset it.</p></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</label> <button type=\"submit\" class=\"btn-block\" data-testid=\"login-submit\">Sign in</button></form><p class=\"auth-footer\"><a href=\"/password/forgot\" data-testid=\"forgot-link\">Forgot password?</a></p></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,32 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/wadesk/wadesk/store"
+)
+
+// accountSessionEnd signs out one of the user's other sessions.
+func (s *Server) accountSessionEnd(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r.Context())
+	sid := r.PathValue("sid")
+	if sid == s.sessions.GetString(r.Context(), sessSID) {
+		s.flashError(w, r, "To sign out this device, use Sign out in the menu.")
+		redirect(w, r, "/account")
+		return
+	}
+	err := s.db.DeleteUserSession(r.Context(), u.ID, sid)
+	if errors.Is(err, store.ErrNotFound) {
+		s.flash.add(w, r, s.log, "info", "That session had already ended.")
+		redirect(w, r, "/account")
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.log.Info("session signed out from another device", "user_id", u.ID)
+	s.flashSuccess(w, r, "That device has been signed out.")
+	redirect(w, r, "/account")
+}
