@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 # The vulnerability data `make vuln` checks against: a version of the
 # golang.org/x/vulndb module (its commit date is the data's date). Newer data:
-#   make vuln VULNDB_VERSION=$$(go list -m -f '{{.Version}}' golang.org/x/vulndb@master)
+#   make vuln VULNDB_VERSION=$(go list -m -f '{{.Version}}' golang.org/x/vulndb@latest)
 # The public database instead (online): make vuln VULNDB=https://vuln.go.dev
 VULNDB_VERSION ?= v0.0.0-20261105234957-e22db6528018
 export VULNDB_VERSION
