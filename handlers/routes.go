@@ -56,6 +56,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /inbox/{id}/media/{mid}/size", s.signedIn(s.inboxMediaSize))
 	mux.Handle("GET /inbox/list", s.signedIn(s.inboxListPart))
 	mux.Handle("GET /inbox/events", s.signedIn(s.inboxListEvents))
+	mux.Handle("GET /inbox/alerts", s.signedIn(s.inboxAlerts))
 	mux.Handle("GET /inbox/{id}/actions", s.signedIn(s.inboxConversationActions))
 	mux.Handle("POST /inbox/{id}/assign", s.signedIn(s.inboxConversationAssign))
 	mux.Handle("POST /inbox/{id}/resolve", s.signedIn(s.inboxConversationResolve))
@@ -64,6 +65,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /inbox/{id}/notes", s.signedIn(s.inboxNoteCreate))
 	mux.Handle("GET /account", s.signedIn(s.accountShow))
 	mux.Handle("POST /account/password", s.signedIn(s.accountPasswordChange))
+	mux.Handle("GET /account/alerts", s.signedIn(s.accountAlertsShow))
+	mux.Handle("POST /account/alerts", s.signedIn(s.accountAlertsSave))
 
 	// Admins only.
 	mux.Handle("GET /channels", s.adminOnly(s.channelsList))
