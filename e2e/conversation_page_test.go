@@ -311,6 +311,8 @@ func TestTemplatePickerWithEmptyReplyBox(t *testing.T) {
 			chromedp.SendKeys(byTestID("template-value-body_1"), "Sheena", chromedp.ByQuery),
 			chromedp.SendKeys(byTestID("template-value-body_2"), "#"+step, chromedp.ByQuery),
 			chromedp.Click(byTestID("template-send"), chromedp.ByQuery),
+			chromedp.WaitNotPresent(byTestID("template-send"), chromedp.ByQuery),
+			chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
 		)
 		poll(t, agent, step+": the template is sent", fmt.Sprintf(`document.querySelectorAll('[data-testid="message"][data-direction="out"]').length > %d &&
 			Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(%s))`, before, jsString("#"+step)))
