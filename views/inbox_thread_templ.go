@@ -190,9 +190,9 @@ func thread(t ThreadView) templ.Component {
 // typed, which the composer coming back keeps: the reply (shown read-only
 // to copy while closed, back in the reply box once open again), the
 // message quoted, the template being filled in with its values, and which
-// mode is open (app.js adds it). Its requests are its own: the forms
-// inside inherit none of its attributes (an inherited hx-include would make
-// the template picker's request check the empty, required reply box).
+// mode is open (app.js adds it). The forms inside do not inherit its
+// hx-include: the template picker's request would then check the empty,
+// required reply box and never be sent.
 func ComposerArea(t ThreadView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -255,7 +255,7 @@ func ComposerArea(t ThreadView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, " hx-swap=\"outerHTML\" hx-disinherit=\"*\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, " hx-swap=\"outerHTML\" hx-disinherit=\"hx-include\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -124,7 +124,14 @@ func SearchSnippet(text, search string) []TextPart {
 		if i > 0 {
 			lead := []rune(parts[i-1].Text)
 			if len(lead) > snippetLead {
-				parts[i-1].Text = "…" + strings.TrimLeft(string(lead[len(lead)-snippetLead:]), " ")
+				// Start at a word: drop the piece of one the cut left.
+				kept := string(lead[len(lead)-snippetLead:])
+				if !unicode.IsSpace(lead[len(lead)-snippetLead-1]) {
+					if sp := strings.IndexByte(kept, ' '); sp >= 0 {
+						kept = kept[sp:]
+					}
+				}
+				parts[i-1].Text = "…" + strings.TrimLeft(kept, " ")
 			}
 		}
 		parts = parts[max(i-1, 0):]
