@@ -822,24 +822,6 @@
   }
 })();
 
-// ---- Inbox filters ------------------------------------------------------------------
-// A filter select ([data-submit-on-change]) applies as soon as it changes; the
-// form's Search button does the same without JavaScript.
-(function () {
-  "use strict";
-
-  document.addEventListener("change", function (event) {
-    var select = event.target;
-    if (select.matches && select.matches("[data-submit-on-change]") && select.form) {
-      if (typeof select.form.requestSubmit === "function") {
-        select.form.requestSubmit();
-      } else {
-        select.form.submit();
-      }
-    }
-  });
-})();
-
 // ---- New-message alerts ---------------------------------------------------------------
 // #inbox-alerts holds the answer of /inbox/alerts ([data-alerts]), read again
 // whenever the inbox changes. The unread count goes into the tab's title
