@@ -381,6 +381,7 @@ func TestComposerButtonsStayAndWebhookWarning(t *testing.T) {
 				if b == "composer-template-open" {
 					checkAccessible(t, agent, "template panel ("+vp.name+")")
 					checkNoSideScroll(t, agent, "template panel ("+vp.name+")")
+					saveArtifact(t, agent, "conversation-template-panel-"+vp.name)
 				}
 			}
 			run(t, agent, "close the panel", chromedp.Click(byTestID("composer-attach-open"), chromedp.ByQuery))
