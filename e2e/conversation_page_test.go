@@ -171,6 +171,11 @@ func TestConversationPageLayout(t *testing.T) {
 				t.Errorf("%s is not on screen at %dx%d", sel, desktopWidth.width, desktopWidth.height)
 			}
 		}
+		var pageHeight float64
+		run(t, agent, "page height", chromedp.Evaluate(`document.documentElement.scrollHeight`, &pageHeight))
+		if pageHeight > float64(desktopWidth.height)+1 {
+			t.Errorf("the page is %.0f px tall in a %d px window: it scrolls under the chat", pageHeight, desktopWidth.height)
+		}
 		checkAccessible(t, agent, "conversation (desktop)")
 		checkNoSideScroll(t, agent, "conversation (desktop)")
 		saveArtifact(t, agent, "conversation-desktop")
@@ -254,7 +259,10 @@ func TestConversationPageScroll(t *testing.T) {
 			reply := "Of course, see you at five! (" + vp.name + ")"
 			run(t, agent, "the agent sends a reply",
 				chromedp.SendKeys(byTestID("composer-input"), reply, chromedp.ByQuery),
+				// Marks this page, to wait for the one the Send leads to.
+				chromedp.Evaluate(`document.body.dataset.beforeSend = "1"`, nil),
 				chromedp.Click(byTestID("composer-send"), chromedp.ByQuery),
+				chromedp.WaitNotPresent(`body[data-before-send]`, chromedp.ByQuery),
 				chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery))
 			poll(t, agent, "the reply is shown", `(document.querySelector('`+lastMessage+`') || {}).textContent?.includes(`+jsString(reply)+`)`)
 			poll(t, agent, "the reply is in view", `(() => { const c = document.getElementById("chat");

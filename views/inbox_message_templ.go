@@ -72,7 +72,7 @@ func ThreadMessages(t ThreadView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</div><button type=\"button\" class=\"chat-new-pill\" hidden data-chat-pill data-testid=\"chat-new-messages\">New messages ↓</button></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</div><button type=\"button\" class=\"chat-new-pill\" hidden data-chat-pill data-testid=\"chat-new-messages\">New messages <span aria-hidden=\"true\">↓</span></button></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

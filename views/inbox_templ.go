@@ -373,7 +373,7 @@ func inboxSearch(v InboxView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\" maxlength=\"200\" placeholder=\"Name, number or text\" aria-label=\"Search conversations\" data-testid=\"inbox-search-input\"> <button type=\"submit\" class=\"secondary btn-sm\" data-testid=\"inbox-search-submit\">Search</button></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\" maxlength=\"200\" placeholder=\"Search\" aria-label=\"Search conversations\" data-testid=\"inbox-search-input\"> <button type=\"submit\" class=\"secondary btn-sm\" data-testid=\"inbox-search-submit\">Search</button></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
