@@ -60,7 +60,7 @@ func busyConversation(t *testing.T) (*server, context.Context, string) {
 	agent := newBrowser(t)
 	inboxConnect(t, agent, s)
 	from := firstCustomer(t, s)
-	customerSays(t, s, from, chitchat(24)...)
+	customerSays(t, s, from, chitchat(18)...)
 	simInbound(t, s, map[string]any{"phone_number_id": simUsable, "from": from, "order": map[string]any{
 		"text": "Pickup at 5pm",
 		"items": []map[string]any{
@@ -70,8 +70,20 @@ func busyConversation(t *testing.T) (*server, context.Context, string) {
 	}})
 	customerSays(t, s, from, "Thanks! See you at five.")
 	openFirstConversation(t, agent, s)
-	poll(t, agent, "all messages and the order card are shown", `document.querySelectorAll('[data-testid="message"]').length >= 26 &&
-		!!document.querySelector('[data-testid="order-card"]')`)
+	// The simulator delivers the webhooks after answering; on a busy
+	// machine the last ones take a while.
+	convURL := location(t, agent)
+	for i := 0; ; i++ {
+		run(t, agent, "reload the conversation", chromedp.Navigate(convURL), chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery))
+		err := chromedp.Run(agent, chromedp.Poll(`document.querySelectorAll('[data-testid="message"]').length >= 20 &&
+			!!document.querySelector('[data-testid="order-card"]')`, nil, chromedp.WithPollingTimeout(5*time.Second)))
+		if err == nil {
+			break
+		}
+		if i == 12 {
+			t.Fatalf("the customer's messages and order did not all arrive: %v", err)
+		}
+	}
 	run(t, agent, "add a note",
 		chromedp.Evaluate(`document.querySelector('[data-testid="notes"]').open = true`, nil),
 		chromedp.WaitVisible(byTestID("note-input"), chromedp.ByQuery),
