@@ -315,55 +315,57 @@ func TestConversationPageScroll(t *testing.T) {
 }
 
 // Item 1: a template can be picked and sent while the reply box is empty,
-// inside the 24-hour window and outside it.
+// inside the 24-hour window and outside it. Each case has its own browser:
+// closing the window takes a while.
 func TestTemplatePickerWithEmptyReplyBox(t *testing.T) {
-	s, agent, _ := composeStart(t, "Hi, is my order ready?")
-	convURL := location(t, agent)
-
-	pickAndSend := func(t *testing.T, step string) {
-		t.Helper()
-		before := countOf(t, agent, `[data-testid="message"][data-direction="out"]`)
-		run(t, agent, step+": pick order_ready",
-			chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
-			chromedp.WaitVisible(byTestID("template-choice-order_ready-en_US"), chromedp.ByQuery),
-			chromedp.Click(byTestID("template-choice-order_ready-en_US")+` input`, chromedp.ByQuery),
-			chromedp.WaitVisible(byTestID("template-value-body_2"), chromedp.ByQuery),
-			chromedp.SendKeys(byTestID("template-value-body_1"), "Sheena", chromedp.ByQuery),
-			chromedp.SendKeys(byTestID("template-value-body_2"), "#"+step, chromedp.ByQuery),
-			chromedp.Click(byTestID("template-send"), chromedp.ByQuery),
-			chromedp.WaitNotPresent(byTestID("template-send"), chromedp.ByQuery),
-			chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
-		)
-		poll(t, agent, step+": the template is sent", fmt.Sprintf(`document.querySelectorAll('[data-testid="message"][data-direction="out"]').length > %d &&
-			Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(%s))`, before, jsString("#"+step)))
+	for _, tc := range []struct {
+		name       string
+		windowOpen bool
+	}{{"window open", true}, {"window closed", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, agent, _ := composeStart(t, "Hi, is my order ready?")
+			convURL := location(t, agent)
+			if tc.windowOpen {
+				var reply string
+				run(t, agent, "the reply box is empty", chromedp.Value(byTestID("composer-input"), &reply, chromedp.ByQuery))
+				if reply != "" {
+					t.Fatalf("reply box = %q", reply)
+				}
+			} else {
+				// A day passes at WhatsApp; its refusal of a reply closes the window.
+				simAdvance(t, s, "25h")
+				run(t, agent, "a reply is refused for the closed window",
+					chromedp.SendKeys(byTestID("composer-input"), "Are you still there?", chromedp.ByQuery),
+					chromedp.Evaluate(`document.body.dataset.beforeSend = "1"`, nil),
+					chromedp.Click(byTestID("composer-send"), chromedp.ByQuery),
+					chromedp.WaitNotPresent(`body[data-before-send]`, chromedp.ByQuery))
+				for i := 0; ; i++ {
+					run(t, agent, "reload", chromedp.Navigate(convURL), chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery))
+					if countOf(t, agent, byTestID("composer-closed")) == 1 {
+						break
+					}
+					if i == 100 {
+						t.Fatal("the window did not close")
+					}
+					time.Sleep(300 * time.Millisecond)
+				}
+			}
+			before := countOf(t, agent, `[data-testid="message"][data-direction="out"]`)
+			run(t, agent, "pick order_ready",
+				chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
+				chromedp.WaitVisible(byTestID("template-choice-order_ready-en_US"), chromedp.ByQuery),
+				chromedp.Click(byTestID("template-choice-order_ready-en_US")+` input`, chromedp.ByQuery),
+				chromedp.WaitVisible(byTestID("template-value-body_2"), chromedp.ByQuery),
+				chromedp.SendKeys(byTestID("template-value-body_1"), "Sheena", chromedp.ByQuery),
+				chromedp.SendKeys(byTestID("template-value-body_2"), "#2044", chromedp.ByQuery),
+				chromedp.Click(byTestID("template-send"), chromedp.ByQuery),
+				chromedp.WaitNotPresent(byTestID("template-send"), chromedp.ByQuery),
+				chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
+			)
+			poll(t, agent, "the template is sent", fmt.Sprintf(`document.querySelectorAll('[data-testid="message"][data-direction="out"]').length > %d &&
+				Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes("#2044"))`, before))
+		})
 	}
-
-	var reply string
-	run(t, agent, "the reply box is empty", chromedp.Value(byTestID("composer-input"), &reply, chromedp.ByQuery))
-	if reply != "" {
-		t.Fatalf("reply box = %q", reply)
-	}
-	pickAndSend(t, "2044")
-
-	// A day passes at WhatsApp; its refusal of a reply closes the window.
-	simAdvance(t, s, "25h")
-	run(t, agent, "a reply is refused for the closed window",
-		chromedp.Navigate(convURL),
-		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
-		chromedp.SendKeys(byTestID("composer-input"), "Are you still there?", chromedp.ByQuery),
-		chromedp.Click(byTestID("composer-send"), chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery))
-	for i := 0; ; i++ {
-		run(t, agent, "reload", chromedp.Navigate(convURL), chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery))
-		if countOf(t, agent, byTestID("composer-closed")) == 1 {
-			break
-		}
-		if i == 100 {
-			t.Fatal("the window did not close")
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
-	pickAndSend(t, "2045")
 }
 
 // Item 15: opening a composer panel keeps the composer's buttons on their
