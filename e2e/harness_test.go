@@ -244,15 +244,22 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
-// saveScreenshot writes a full-page PNG for a failed test. It goes to
-// $WADESK_E2E_ARTIFACTS when set (CI keeps it), else to a directory under
-// the system temp dir that outlives the test's own.
-func saveScreenshot(t *testing.T, ctx context.Context) {
+// artifactsDir is where screenshots go: $WADESK_E2E_ARTIFACTS when set
+// (CI keeps it), else a directory under the system temp dir that outlives
+// the test's own.
+func artifactsDir() (string, error) {
 	dir := os.Getenv("WADESK_E2E_ARTIFACTS")
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "wadesk-e2e")
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	return dir, os.MkdirAll(dir, 0o755)
+}
+
+// saveScreenshot writes a full-page PNG for a failed test into
+// artifactsDir.
+func saveScreenshot(t *testing.T, ctx context.Context) {
+	dir, err := artifactsDir()
+	if err != nil {
 		t.Logf("screenshot: %v", err)
 		return
 	}

@@ -76,7 +76,9 @@ func (s *Server) renderThreadOf(w http.ResponseWriter, r *http.Request, c store.
 		return
 	}
 	t.Draft, t.Error = st.draft, st.problem
-	if t.Manage, err = s.manageView(ctx, c, parseInboxQuery(listValues(r)).encode()); err != nil {
+	list := parseInboxQuery(listValues(r))
+	markSearch(&t, list.Search)
+	if t.Manage, err = s.manageView(ctx, c, list.encode()); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

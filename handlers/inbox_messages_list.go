@@ -24,5 +24,6 @@ func (s *Server) inboxMessagesList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	markSearch(&t, parseInboxQuery(r.URL.Query()).Search)
 	s.render(w, r, http.StatusOK, views.ThreadMessageList(t))
 }

@@ -84,12 +84,36 @@ func (s *Server) inboxList(r *http.Request, current int64) (views.InboxView, err
 	v.ClearURL = withQuery(here, clear.encode())
 
 	query := q.encode()
+	var hits map[int64]store.SearchHit
+	if q.Search != "" && len(convs) > 0 {
+		ids := make([]int64, len(convs))
+		for i, c := range convs {
+			ids[i] = c.ID
+		}
+		if hits, err = s.db.SearchHits(ctx, ids, q.Search); err != nil {
+			return v, err
+		}
+	}
 	for _, c := range convs {
-		v.Conversations = append(v.Conversations, views.ConversationRow{
+		row := views.ConversationRow{
 			ID: c.ID, URL: withQuery(conversationPath(c.ID), query), Name: contactName(c), Phone: c.ContactPhone,
 			Channel: c.ChannelTitle, Assignee: c.AssigneeName, Snippet: c.LastText, Outbound: c.LastDirection == "out",
 			At: c.LastMessageAt, Unread: c.UnreadCount, Current: c.ID == current,
-		})
+		}
+		if h, ok := hits[c.ID]; ok {
+			row.Found, row.FoundID = views.SearchSnippet(h.Text, q.Search), h.MessageID
+		}
+		v.Conversations = append(v.Conversations, row)
+	}
+	for _, c := range channels {
+		if c.ID == q.Channel {
+			v.ChannelName = c.Name
+		}
+	}
+	for _, d := range v.Departments {
+		if d.Selected {
+			v.DepartmentName = d.Label
+		}
 	}
 	if next != nil {
 		more := q
@@ -153,6 +177,14 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 	}
 	t.Messages = messageBubbles(msgs, bc)
 	return t, nil
+}
+
+// markSearch marks the words of the inbox search a conversation was
+// opened from in its messages; the page shows the newest message holding
+// them all.
+func markSearch(t *views.ThreadView, search string) {
+	t.Search = search
+	views.MarkMessages(t.Messages, search)
 }
 
 // setWindow shows the customer service window ws in t: whether free-form

@@ -68,6 +68,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /inbox/{id}/media/{mid}/size", s.signedIn(s.inboxMediaSize))
 	mux.Handle("GET /inbox/list", s.signedIn(s.inboxListPart))
 	mux.Handle("GET /inbox/events", s.signedIn(s.inboxListEvents))
+	mux.Handle("GET /inbox/alerts", s.signedIn(s.inboxAlerts))
 	mux.Handle("GET /inbox/{id}/actions", s.signedIn(s.inboxConversationActions))
 	mux.Handle("POST /inbox/{id}/assign", s.signedIn(s.inboxConversationAssign))
 	mux.Handle("POST /inbox/{id}/resolve", s.signedIn(s.inboxConversationResolve))
@@ -87,6 +88,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /account/passkeys/options", s.signedIn(s.passkeyRegisterOptions))
 	mux.Handle("POST /account/passkeys", s.signedIn(s.passkeyRegister))
 	mux.Handle("POST /account/passkeys/{id}/delete", s.signedIn(s.passkeyDelete))
+	mux.Handle("GET /account/alerts", s.signedIn(s.accountAlertsShow))
+	mux.Handle("POST /account/alerts", s.signedIn(s.accountAlertsSave))
 
 	// Admins only.
 	mux.Handle("GET /channels", s.adminOnly(s.channelsList))

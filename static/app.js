@@ -564,3 +564,454 @@
     }
   });
 })();
+
+// ---- Chat scrolling -------------------------------------------------------------
+// A conversation opens at its newest message, or, opened from a search
+// result (#msg-ID in the address), at the message found. While the agent
+// is at the bottom, new messages (the live refresh) keep it there; while
+// they read older ones, nothing moves and the "new messages" button
+// ([data-chat-pill]) appears instead, which takes them down.
+(function () {
+  "use strict";
+
+  // How far from the bottom still counts as "at the newest message".
+  var NEAR_BOTTOM_PX = 48;
+  var chats = new WeakMap();
+
+  function atBottom(chat) {
+    return chat.scrollHeight - chat.scrollTop - chat.clientHeight <= NEAR_BOTTOM_PX;
+  }
+
+  function scrollChatToBottom(chat) {
+    chat.scrollTop = chat.scrollHeight;
+  }
+
+  function newestMessageID(chat) {
+    var all = chat.querySelectorAll("[data-message-id]");
+    return all.length ? all[all.length - 1].getAttribute("data-message-id") : "";
+  }
+
+  function chatPill(chat) {
+    return chat.parentNode ? chat.parentNode.querySelector("[data-chat-pill]") : null;
+  }
+
+  function showChatPill(chat, show) {
+    var pill = chatPill(chat);
+    if (pill) {
+      pill.hidden = !show;
+    }
+  }
+
+  // centreMessage scrolls the chat (and only the chat) so that the
+  // message is in the middle of it.
+  function centreMessage(chat, message) {
+    var offset = message.getBoundingClientRect().top - chat.getBoundingClientRect().top;
+    chat.scrollTop += offset - (chat.clientHeight - message.offsetHeight) / 2;
+  }
+
+  function searchTarget(chat) {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!/^msg-\d+$/.test(id)) {
+      return null;
+    }
+    var el = document.getElementById(id);
+    return el && chat.contains(el) ? el : null;
+  }
+
+  function openChat(chat) {
+    if (chats.has(chat)) {
+      return;
+    }
+    var st = { stick: true, newest: newestMessageID(chat), scrollTop: 0 };
+    chats.set(chat, st);
+    var found = searchTarget(chat);
+    if (found) {
+      centreMessage(chat, found);
+      st.stick = atBottom(chat);
+    } else {
+      scrollChatToBottom(chat);
+    }
+    chat.addEventListener("scroll", function () {
+      st.stick = atBottom(chat);
+      if (st.stick) {
+        showChatPill(chat, false);
+      }
+    }, { passive: true });
+    // Pictures that finish loading make the chat taller.
+    chat.addEventListener("load", function () {
+      if (st.stick) {
+        scrollChatToBottom(chat);
+      }
+    }, true);
+    var pill = chatPill(chat);
+    if (pill) {
+      pill.addEventListener("click", function () {
+        scrollChatToBottom(chat);
+        showChatPill(chat, false);
+        st.stick = true;
+      });
+    }
+  }
+
+  function openChats() {
+    var chat = document.getElementById("chat");
+    if (chat) {
+      openChat(chat);
+    }
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var chat = event.detail.target;
+    var st = chat && chats.get(chat);
+    if (st) {
+      st.stick = atBottom(chat);
+      st.scrollTop = chat.scrollTop;
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var chat = event.detail.target;
+    var st = chat && chats.get(chat);
+    if (!st) {
+      return;
+    }
+    var newest = newestMessageID(chat);
+    if (st.stick) {
+      scrollChatToBottom(chat);
+    } else {
+      chat.scrollTop = st.scrollTop;
+      if (newest !== st.newest) {
+        showChatPill(chat, true);
+      }
+    }
+    st.newest = newest;
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", openChats);
+  } else {
+    openChats();
+  }
+})();
+
+// ---- Conversation side panel ------------------------------------------------------
+// [data-side-toggle] shows or hides the conversation's side panel (#thread-side:
+// contact, orders, products, notes), [data-side-close] hides it. On wide
+// screens it sits beside the chat and the choice is remembered; on narrow
+// ones it is a drawer over the chat that Escape or a click outside closes.
+(function () {
+  "use strict";
+
+  var SIDE_KEY = "wadesk.threadSide";
+  var wideScreen = window.matchMedia("(min-width: 1101px)");
+
+  function sideThread() {
+    return document.getElementById("thread");
+  }
+
+  function sideShown(thread) {
+    return wideScreen.matches ? !thread.classList.contains("side-closed") : thread.classList.contains("side-open");
+  }
+
+  function syncSideToggles(thread) {
+    var toggles = thread.querySelectorAll("[data-side-toggle]");
+    for (var i = 0; i < toggles.length; i++) {
+      toggles[i].setAttribute("aria-expanded", sideShown(thread) ? "true" : "false");
+    }
+  }
+
+  function setSide(thread, show) {
+    if (wideScreen.matches) {
+      thread.classList.toggle("side-closed", !show);
+      try {
+        localStorage.setItem(SIDE_KEY, show ? "open" : "closed");
+      } catch (e) {
+        // Private mode: the choice lasts for this page only.
+      }
+    } else {
+      thread.classList.toggle("side-open", show);
+    }
+    syncSideToggles(thread);
+    var focus = show ? thread.querySelector("[data-side-close]") : thread.querySelector("[data-side-toggle]");
+    if (focus && !wideScreen.matches) {
+      focus.focus();
+    }
+  }
+
+  function initSide() {
+    var thread = sideThread();
+    if (!thread) {
+      return;
+    }
+    try {
+      if (localStorage.getItem(SIDE_KEY) === "closed") {
+        thread.classList.add("side-closed");
+      }
+    } catch (e) {
+      // No storage: the panel starts shown.
+    }
+    syncSideToggles(thread);
+    wideScreen.addEventListener("change", function () {
+      thread.classList.remove("side-open");
+      syncSideToggles(thread);
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var thread = sideThread();
+    if (!thread || !event.target.closest) {
+      return;
+    }
+    if (event.target.closest("[data-side-toggle]")) {
+      setSide(thread, !sideShown(thread));
+      return;
+    }
+    if (event.target.closest("[data-side-close]")) {
+      setSide(thread, false);
+      return;
+    }
+    // A click outside the drawer closes it.
+    if (!wideScreen.matches && thread.classList.contains("side-open") && !event.target.closest("#thread-side")) {
+      setSide(thread, false);
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var thread = sideThread();
+    if (event.key === "Escape" && thread && !wideScreen.matches && thread.classList.contains("side-open")) {
+      setSide(thread, false);
+    }
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", initSide);
+  } else {
+    initSide();
+  }
+})();
+
+// ---- Composer panels' room ----------------------------------------------------------
+// An open composer panel (template, interactive, attach) opens over the chat;
+// --composer-room is the height there is for it, up to the thread's header.
+(function () {
+  "use strict";
+
+  function fitComposerPanels() {
+    var areas = document.querySelectorAll(".composer-area");
+    for (var i = 0; i < areas.length; i++) {
+      var area = areas[i];
+      var main = area.closest(".thread-main");
+      var header = main ? main.querySelector(".thread-header") : null;
+      var top = header ? header.getBoundingClientRect().bottom : 0;
+      var room = Math.max(160, area.getBoundingClientRect().top - top - 8);
+      area.style.setProperty("--composer-room", Math.round(room) + "px");
+    }
+  }
+
+  document.addEventListener("toggle", function (event) {
+    if (event.target.matches && event.target.matches("details[data-composer-mode]")) {
+      fitComposerPanels();
+    }
+  }, true);
+  document.addEventListener("htmx:afterSettle", fitComposerPanels);
+  window.addEventListener("resize", fitComposerPanels);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fitComposerPanels);
+  } else {
+    fitComposerPanels();
+  }
+})();
+
+// ---- New-message alerts ---------------------------------------------------------------
+// #inbox-alerts holds the answer of /inbox/alerts ([data-alerts]), read again
+// whenever the inbox changes. The unread count goes into the tab's title
+// ("(3) Inbox · wadesk") and onto its icon; when a customer writes, a tone
+// plays (data-sound) and a desktop notification shows (data-desktop, with
+// the browser's permission) unless the agent is looking at that
+// conversation. The account page's desktop switch ([data-alerts-desktop])
+// asks the browser for permission when it is turned on.
+(function () {
+  "use strict";
+
+  var TITLE_COUNT = /^\(\d+\+?\) /;
+  var lastLatest = null;
+  var iconImage = null;
+  var audio = null;
+
+  function setTitleCount(unread) {
+    var base = document.title.replace(TITLE_COUNT, "");
+    document.title = unread > 0 ? "(" + unread + ") " + base : base;
+  }
+
+  function iconLink() {
+    return document.querySelector("link[rel~='icon']");
+  }
+
+  function setIconBadge(unread) {
+    var link = iconLink();
+    if (!link) {
+      return;
+    }
+    if (!link.dataset.plainIcon) {
+      link.dataset.plainIcon = link.href;
+    }
+    if (unread <= 0) {
+      link.type = "image/svg+xml";
+      link.href = link.dataset.plainIcon;
+      link.removeAttribute("data-badge");
+      return;
+    }
+    function draw() {
+      var canvas = document.createElement("canvas");
+      canvas.width = canvas.height = 64;
+      var g = canvas.getContext("2d");
+      g.drawImage(iconImage, 0, 0, 64, 64);
+      g.beginPath();
+      g.arc(44, 20, 20, 0, 2 * Math.PI);
+      g.fillStyle = "#d92d20";
+      g.fill();
+      g.fillStyle = "#ffffff";
+      g.font = "bold 26px sans-serif";
+      g.textAlign = "center";
+      g.textBaseline = "middle";
+      g.fillText(unread > 9 ? "9+" : String(unread), 44, 21);
+      link.type = "image/png";
+      link.href = canvas.toDataURL("image/png");
+      link.setAttribute("data-badge", String(unread));
+    }
+    if (iconImage && iconImage.complete) {
+      draw();
+      return;
+    }
+    iconImage = new Image();
+    iconImage.onload = draw;
+    iconImage.src = link.dataset.plainIcon;
+  }
+
+  // The browser lets a page play sound only after the person has used it:
+  // the first click or key press prepares the audio.
+  function unlockAudio() {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) {
+      return;
+    }
+    if (!audio) {
+      audio = new Ctx();
+    }
+    if (audio.state === "suspended") {
+      audio.resume();
+    }
+  }
+  document.addEventListener("click", unlockAudio, { once: true, capture: true });
+  document.addEventListener("keydown", unlockAudio, { once: true, capture: true });
+
+  function playAlertTone() {
+    if (!audio || audio.state !== "running") {
+      return;
+    }
+    var now = audio.currentTime;
+    [880, 1320].forEach(function (freq, i) {
+      var osc = audio.createOscillator();
+      var gain = audio.createGain();
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.0001, now + i * 0.14);
+      gain.gain.exponentialRampToValueAtTime(0.2, now + i * 0.14 + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + i * 0.14 + 0.13);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(now + i * 0.14);
+      osc.stop(now + i * 0.14 + 0.14);
+    });
+  }
+
+  function showDesktopNotification(data) {
+    if (!("Notification" in window) || Notification.permission !== "granted") {
+      return;
+    }
+    var link = iconLink();
+    var note = new Notification("New message from " + data.latestName, {
+      body: data.latestText,
+      tag: "wadesk-" + data.latestUrl,
+      icon: link ? link.dataset.plainIcon || link.href : undefined
+    });
+    note.onclick = function () {
+      window.focus();
+      location.href = data.latestUrl;
+      note.close();
+    };
+  }
+
+  function lookingAt(url) {
+    return !document.hidden && document.hasFocus() && location.pathname === url;
+  }
+
+  function applyAlerts(data) {
+    var unread = parseInt(data.unread, 10) || 0;
+    setTitleCount(unread);
+    setIconBadge(unread);
+    var latest = data.latest || "";
+    var first = lastLatest === null;
+    var fresh = !first && latest !== "" && latest !== lastLatest;
+    lastLatest = latest;
+    if (!fresh || lookingAt(data.latestUrl)) {
+      return;
+    }
+    if (data.sound === "true") {
+      playAlertTone();
+    }
+    if (data.desktop === "true") {
+      showDesktopNotification(data);
+    }
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var box = event.detail.target;
+    if (!box || box.id !== "inbox-alerts") {
+      return;
+    }
+    var state = box.querySelector("[data-alerts]");
+    if (state) {
+      applyAlerts(state.dataset);
+    }
+  });
+
+  // The account page's switch: turning desktop notifications on asks the
+  // browser (it only asks on a click); a refusal turns the switch off again.
+  function sayAlerts(input, text) {
+    var status = input.form ? input.form.querySelector("[data-alerts-status]") : null;
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  function permissionAnswer(input, permission) {
+    if (permission === "granted") {
+      sayAlerts(input, "Your browser allows notifications from wadesk. Save to turn them on.");
+      return;
+    }
+    input.checked = false;
+    if (permission === "denied") {
+      sayAlerts(input, "Your browser blocks notifications from wadesk. Allow them in the site settings (the icon left of the address), then turn this on again.");
+    } else {
+      sayAlerts(input, "Notifications stay off: the browser's question was dismissed. Turn this on again to be asked once more.");
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("[data-alerts-desktop]") || !input.checked) {
+      return;
+    }
+    if (!("Notification" in window)) {
+      input.checked = false;
+      sayAlerts(input, "This browser cannot show desktop notifications.");
+      return;
+    }
+    if (Notification.permission !== "default") {
+      permissionAnswer(input, Notification.permission);
+      return;
+    }
+    Notification.requestPermission().then(function (permission) {
+      permissionAnswer(input, permission);
+    });
+  });
+})();

@@ -212,3 +212,46 @@ func (db *DB) searchSQL(ctx context.Context, q searchQuery) (from string, fromAr
 	return conversationFrom, nil, ` AND (c.contact_id IN (` + contactMatches + `) OR ` + cond + `)`,
 		[]any{q.contacts, q.messages}, nil
 }
+
+// SearchHit is the newest message of a conversation that a search found.
+type SearchHit struct {
+	MessageID int64
+	Text      string
+}
+
+// SearchHits returns, for each of the conversations (those the inbox list
+// shows for a search), the newest of its messages that the search finds.
+// A conversation found only by its contact's name or number has none.
+func (db *DB) SearchHits(ctx context.Context, conversationIDs []int64, search string) (map[int64]SearchHit, error) {
+	q, ok := parseSearch(search)
+	if !ok || len(conversationIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(conversationIDs)+1)
+	for _, id := range conversationIDs {
+		args = append(args, id)
+	}
+	args = append(args, q.messages)
+	rows, err := db.R.QueryContext(ctx, `SELECT m.conversation_id, m.id, m.text FROM messages m
+		WHERE m.id IN (SELECT MAX(h.id) FROM messages h
+			WHERE h.conversation_id IN (?`+strings.Repeat(", ?", len(conversationIDs)-1)+`)
+			AND h.id IN (`+messageMatches+`)
+			GROUP BY h.conversation_id)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search hits: %w", err)
+	}
+	defer rows.Close()
+	hits := make(map[int64]SearchHit, len(conversationIDs))
+	for rows.Next() {
+		var conv int64
+		var h SearchHit
+		if err := rows.Scan(&conv, &h.MessageID, &h.Text); err != nil {
+			return nil, fmt.Errorf("store: search hits: %w", err)
+		}
+		hits[conv] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: search hits: %w", err)
+	}
+	return hits, nil
+}

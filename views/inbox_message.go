@@ -71,12 +71,17 @@ type MessageRow struct {
 	MyReaction string
 	// Snippet is a short text of the message, for "Replying to".
 	Snippet string
+	// Match: the message holds every word of the inbox search the
+	// conversation was opened from (see MarkMessages).
+	Match bool
 }
 
 // TextPart is a piece of a text: plain when URL is empty, else a link.
+// Mark: a word the inbox search found.
 type TextPart struct {
 	Text string
 	URL  string
+	Mark bool
 }
 
 // QuoteView is the message a bubble replies to.
