@@ -88,6 +88,16 @@ func (s *Server) channelWizardCredentials(w http.ResponseWriter, r *http.Request
 			s.serverError(w, r, err)
 			return
 		}
+		// A token the provider refused is not kept for the next try: the
+		// field asks for a new one instead of offering to reuse it.
+		if v.Errors.Has("access_token") && d.AccessToken != "" {
+			d.AccessToken = ""
+			if _, err := s.db.SaveChannelDraft(r.Context(), d); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			v.HasToken = false
+		}
 		rerender(v)
 		return
 	}
