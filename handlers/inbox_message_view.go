@@ -13,6 +13,7 @@ import (
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/templates"
 	"github.com/wadesk/wadesk/views"
 )
 
@@ -32,8 +33,9 @@ type bubbleContext struct {
 // decodedMessage is a stored message with its payload read.
 type decodedMessage struct {
 	store.Message
-	in  *providers.InboundMessage
-	out *providers.OutboundMessage
+	in       *providers.InboundMessage
+	out      *providers.OutboundMessage
+	rendered *templates.Filled
 }
 
 func decodeMessage(m store.Message) decodedMessage {
@@ -44,9 +46,15 @@ func decodeMessage(m store.Message) decodedMessage {
 		}
 		return d
 	}
-	var out providers.OutboundMessage
+	var out struct {
+		providers.OutboundMessage
+		// Rendered is the template as the customer saw it, stored with
+		// the message when it was sent (outbox.ShowRendered).
+		Rendered *templates.Filled
+	}
 	if err := json.Unmarshal([]byte(m.Payload), &out); err == nil {
-		d.out = &out
+		d.out = &out.OutboundMessage
+		d.rendered = out.Rendered
 	}
 	return d
 }
@@ -501,6 +509,13 @@ func outboundBubble(row *views.MessageRow, d decodedMessage, bc bubbleContext) {
 			row.Body = linkify(d.Text)
 		} else {
 			row.Template.Params = templateParams(out.Template)
+		}
+		// Its text header, footer and buttons, as the customer saw them.
+		if f := d.rendered; f != nil && (f.Footer != "" || len(f.Buttons) > 0 || f.HeaderFormat == templates.HeaderText) {
+			row.Interactive = &views.InteractiveView{Footer: f.Footer, Buttons: f.Buttons}
+			if f.HeaderFormat == templates.HeaderText {
+				row.Interactive.Header = f.Header
+			}
 		}
 	case out.Interactive != nil:
 		row.Kind = views.BubbleInteractive
