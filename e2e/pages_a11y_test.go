@@ -61,6 +61,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		ch + "/store/products/1/edit",
 		ch + "/store/partners",
 		"/settings",
+		"/settings/general",
 		"/settings/users",
 		"/settings/users/new",
 		"/settings/users/2",

@@ -35,8 +35,13 @@ func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(errs) > 0 {
+		zf, err := s.accountZoneForm(r.Context(), u, views.Errors{})
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 		s.render(w, r, http.StatusUnprocessableEntity, views.AccountPage(s.page(w, r, "Your account", views.NavAccount),
-			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Errors: errs}))
+			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Errors: errs, Zone: zf}))
 		return
 	}
 	hash, err := auth.HashPassword(r.Context(), f.Password)

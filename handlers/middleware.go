@@ -78,7 +78,7 @@ func (s *Server) signedIn(h http.HandlerFunc) http.Handler {
 			http.Redirect(w, r, target, http.StatusSeeOther)
 			return
 		}
-		h(w, r.WithContext(withUser(r.Context(), u)))
+		h(w, r.WithContext(s.withZone(withUser(r.Context(), u), u)))
 	})
 }
 
