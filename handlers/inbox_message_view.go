@@ -28,6 +28,9 @@ type bubbleContext struct {
 	// Earlier are messages of the conversation that are not on the page
 	// but are quoted or reacted to there, by wamid.
 	Earlier map[string]store.Message
+	// ProductNames are the catalog's names of the products ordered on the
+	// page, by retailer ID; an order line without one shows the code.
+	ProductNames map[string]string
 }
 
 // decodedMessage is a stored message with its payload read.
@@ -313,6 +316,11 @@ func inboundBubble(row *views.MessageRow, d decodedMessage, bc bubbleContext) {
 	case in.Order != nil:
 		row.Kind = views.BubbleOrder
 		row.Order = orderView(d.Payload)
+		for i, l := range row.Order.Items {
+			if name := bc.ProductNames[l.Product]; name != "" {
+				row.Order.Items[i].Product = name
+			}
+		}
 	case in.Text != "" || in.Type == providers.KindText:
 		row.Kind = views.BubbleText
 		row.Body = linkify(in.Text)
