@@ -47,6 +47,8 @@ func TestFormErrorsSummaryAndReload(t *testing.T) {
 		{name: "payment partner without a link", page: "/channels/1/store/partners",
 			fill:   []chromedp.Action{chromedp.Click(byTestID("partner-kind-stripe"), chromedp.ByQuery), chromedp.SendKeys(byTestID("partner-url"), "pay me", chromedp.ByQuery)},
 			submit: "partner-save", field: "url"},
+		{name: "department without a name", page: "/settings/departments",
+			submit: "department-create", field: "name"},
 		{name: "password change left empty", page: "/account",
 			submit: "account-password-save", field: "current"},
 	}
