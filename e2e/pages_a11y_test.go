@@ -70,6 +70,12 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		"/account",
 	}
 	for _, v := range []viewport{desktopWidth, phoneWidth} {
+		if v == phoneWidth {
+			// A browser of its own: each has a time budget (newBrowser).
+			ctx = newBrowser(t)
+			signIn(t, ctx, s, demoAdmin, demoPassword)
+			run(t, ctx, "signed in", chromedp.WaitVisible(byTestID("nav-channels"), chromedp.ByQuery))
+		}
 		run(t, ctx, v.name, v.at())
 		for _, p := range pages {
 			var title string
