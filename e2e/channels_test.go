@@ -126,7 +126,7 @@ func TestChannelWizardConnectsANumber(t *testing.T) {
 	// The channel is listed, connected and default.
 	run(t, ctx, "channel list", chromedp.Navigate(s.URL+"/channels"), chromedp.WaitVisible(byTestID("channels-table"), chromedp.ByQuery))
 	row := textOf(t, ctx, byTestID("channels-table"))
-	for _, want := range []string{"Bakery WhatsApp", "Connected", "Default", "GREEN"} {
+	for _, want := range []string{"Bakery WhatsApp", "Connected", "Default", "High quality"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("channel list lacks %q: %q", want, row)
 		}

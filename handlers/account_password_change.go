@@ -41,8 +41,13 @@ func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
+		zf, err := s.accountZoneForm(r.Context(), u, views.Errors{})
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 		s.render(w, r, http.StatusUnprocessableEntity, views.AccountPage(s.page(w, r, "Your account", views.NavAccount),
-			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Errors: errs, Security: sec}))
+			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Errors: errs, Security: sec, Zone: zf}))
 		return
 	}
 	hash, err := auth.HashPassword(r.Context(), f.Password)

@@ -17,8 +17,13 @@ func (s *Server) accountShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	zf, err := s.accountZoneForm(r.Context(), u, views.Errors{})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, views.AccountPage(s.page(w, r, "Your account", views.NavAccount),
-		views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Security: sec}))
+		views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Security: sec, Zone: zf}))
 }
 
 // accountSecurity is the two-step sign-in summary and the sessions list of

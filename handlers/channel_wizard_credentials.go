@@ -113,6 +113,20 @@ func (s *Server) channelWizardCredentials(w http.ResponseWriter, r *http.Request
 			s.serverError(w, r, err)
 			return
 		}
+		// A token the provider refused is not kept for the next try: the
+		// field asks for a new one instead of offering to reuse it.
+		if v.Errors.Has(providers.FieldToken) && d.AccessToken != "" {
+			d.AccessToken = ""
+			if _, err := s.db.SaveChannelDraft(r.Context(), d); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			for i := range v.Fields {
+				if v.Fields[i].Name == providers.FieldToken {
+					v.Fields[i].Saved = false
+				}
+			}
+		}
 		rerender(v)
 		return
 	}

@@ -304,7 +304,7 @@ func TestTemplateFormAndPreview(t *testing.T) {
 	form := s.path(s.open, "/template-form?template="+strconv.FormatInt(s.orderReady, 10))
 
 	p := s.getHX(agent, form)
-	mustContain(t, p, `name="body_1"`, `name="body_2"`, `placeholder="e.g. Sheena"`, `data-testid="template-preview"`,
+	mustContain(t, p, `name="body_1"`, `name="body_2"`, `placeholder="e.g. Sheena Nelson"`, "Customer&#39;s name", `data-testid="template-preview"`,
 		`data-insert-variable="{contact_name}"`, `data-insert-variable="{agent_name}"`, "Utility templates are free while the 24-hour window is open.")
 	mustLack(t, p, "<html")
 	// Without htmx the picker is the conversation page with ?template=.

@@ -180,11 +180,19 @@ func (s *Server) templateFill(ctx context.Context, c store.Conversation, windowO
 		Category: strings.ToUpper(t.Category), Unsupported: form.Unsupported, Problem: errs[templates.FieldTemplate]}
 	_, f.Charge = window.Charge(t.Category, windowOpen)
 	for _, fd := range form.Fields {
-		placeholder := fd.Example
+		placeholder, hint := fd.Example, fd.Hint
+		if fd.ContactName && c.ContactName != "" {
+			// The template's example is someone else's name: suggest this
+			// customer's, and the variable that fills it in for anyone.
+			placeholder = c.ContactName
+			if hint == "" {
+				hint = "Their name on WhatsApp is " + c.ContactName + "; {contact_name} fills it in."
+			}
+		}
 		if placeholder != "" {
 			placeholder = "e.g. " + placeholder
 		}
-		f.Fields = append(f.Fields, views.TemplateValueField{Name: fd.Name, Label: fd.Label, Hint: fd.Hint, Value: values[fd.Name],
+		f.Fields = append(f.Fields, views.TemplateValueField{Name: fd.Name, Label: fd.Label, Hint: hint, Value: values[fd.Name],
 			Placeholder: placeholder, Error: errs[fd.Name], Dynamic: fd.Dynamic})
 	}
 	for _, v := range vals.Available() {

@@ -12,6 +12,7 @@ import (
 	"github.com/wadesk/wadesk/commerce"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/templates"
 	"github.com/wadesk/wadesk/views"
 )
 
@@ -26,13 +27,17 @@ type bubbleContext struct {
 	// Earlier are messages of the conversation that are not on the page
 	// but are quoted or reacted to there, by wamid.
 	Earlier map[string]store.Message
+	// ProductNames are the catalog's names of the products ordered on the
+	// page, by retailer ID; an order line without one shows the code.
+	ProductNames map[string]string
 }
 
 // decodedMessage is a stored message with its payload read.
 type decodedMessage struct {
 	store.Message
-	in  *providers.InboundMessage
-	out *providers.OutboundMessage
+	in       *providers.InboundMessage
+	out      *providers.OutboundMessage
+	rendered *templates.Filled
 }
 
 func decodeMessage(m store.Message) decodedMessage {
@@ -43,9 +48,15 @@ func decodeMessage(m store.Message) decodedMessage {
 		}
 		return d
 	}
-	var out providers.OutboundMessage
+	var out struct {
+		providers.OutboundMessage
+		// Rendered is the template as the customer saw it, stored with
+		// the message when it was sent (outbox.ShowRendered).
+		Rendered *templates.Filled
+	}
 	if err := json.Unmarshal([]byte(m.Payload), &out); err == nil {
-		d.out = &out
+		d.out = &out.OutboundMessage
+		d.rendered = out.Rendered
 	}
 	return d
 }
@@ -304,6 +315,11 @@ func inboundBubble(row *views.MessageRow, d decodedMessage, bc bubbleContext) {
 	case in.Order != nil:
 		row.Kind = views.BubbleOrder
 		row.Order = orderView(d.Payload)
+		for i, l := range row.Order.Items {
+			if name := bc.ProductNames[l.Product]; name != "" {
+				row.Order.Items[i].Product = name
+			}
+		}
 	case in.Text != "" || in.Type == providers.KindText:
 		row.Kind = views.BubbleText
 		row.Body = linkify(in.Text)
@@ -500,6 +516,13 @@ func outboundBubble(row *views.MessageRow, d decodedMessage, bc bubbleContext) {
 			row.Body = linkify(d.Text)
 		} else {
 			row.Template.Params = templateParams(out.Template)
+		}
+		// Its text header, footer and buttons, as the customer saw them.
+		if f := d.rendered; f != nil && (f.Footer != "" || len(f.Buttons) > 0 || f.HeaderFormat == templates.HeaderText) {
+			row.Interactive = &views.InteractiveView{Footer: f.Footer, Buttons: f.Buttons}
+			if f.HeaderFormat == templates.HeaderText {
+				row.Interactive.Header = f.Header
+			}
 		}
 	case out.Interactive != nil:
 		row.Kind = views.BubbleInteractive

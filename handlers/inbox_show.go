@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/wadesk/wadesk/commerce"
 	"github.com/wadesk/wadesk/events"
+	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
 	"github.com/wadesk/wadesk/window"
@@ -175,6 +177,9 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 			return views.ThreadView{}, err
 		}
 	}
+	if bc.ProductNames, err = s.orderedProductNames(ctx, c.ChannelID, msgs); err != nil {
+		return views.ThreadView{}, err
+	}
 	t.Messages = messageBubbles(msgs, bc)
 	return t, nil
 }
@@ -185,6 +190,34 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 func markSearch(t *views.ThreadView, search string) {
 	t.Search = search
 	views.MarkMessages(t.Messages, search)
+}
+
+// orderedProductNames are the catalog's names of the products ordered in
+// msgs, by retailer ID; nil when no message is an order.
+func (s *Server) orderedProductNames(ctx context.Context, channelID int64, msgs []store.Message) (map[string]string, error) {
+	var ids []string
+	for _, m := range msgs {
+		if m.Direction != "in" || m.Type != string(providers.KindOrder) {
+			continue
+		}
+		if o, err := commerce.ParseOrder(m.Payload); err == nil {
+			for _, it := range o.Items {
+				ids = append(ids, it.RetailerID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ps, err := s.db.ProductsByRetailerID(ctx, channelID, ids)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(ps))
+	for id, p := range ps {
+		names[id] = p.Name
+	}
+	return names, nil
 }
 
 // setWindow shows the customer service window ws in t: whether free-form

@@ -87,7 +87,7 @@ func (s *Server) signedIn(h http.HandlerFunc) http.Handler {
 			http.Redirect(w, r, "/account/two-factor", http.StatusSeeOther)
 			return
 		}
-		h(w, r.WithContext(withUser(r.Context(), u)))
+		h(w, r.WithContext(s.withZone(withUser(r.Context(), u), u)))
 	})
 }
 

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -14,7 +16,7 @@ import (
 // page builds the view model every full page needs. It takes the flashes
 // out of their cookie, so call it once per response, before writing.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title, nav string) views.Page {
-	p := views.Page{Title: title, Nav: nav, Flashes: s.flash.pop(w, r, s.log)}
+	p := views.Page{Title: title, Nav: nav, Flashes: s.flash.pop(w, r, s.log), Address: formAddress(r)}
 	if u := currentUser(r.Context()); u != nil {
 		p.User = &views.CurrentUser{ID: u.ID, Name: u.Name, Email: u.Email, IsAdmin: u.Role == "admin"}
 		if p.User.IsAdmin {
@@ -22,6 +24,23 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title, nav string)
 		}
 	}
 	return p
+}
+
+// formAddress is where a page rendered in answer to a form post can be
+// loaded again: the page the form was on, read from the Referer (the
+// policy is same-origin, so the browser sends it for our own pages). A
+// reload then shows that page with GET instead of posting again or
+// hitting the POST-only action's 404. "" for GET requests and for anything that is
+// not a page of this site.
+func formAddress(r *http.Request) string {
+	if r.Method != http.MethodPost {
+		return ""
+	}
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host || !strings.HasPrefix(ref.Path, "/") || strings.HasPrefix(ref.Path, "//") {
+		return ""
+	}
+	return ref.RequestURI()
 }
 
 // render writes a component with a status. It renders into a buffer first

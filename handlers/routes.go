@@ -90,6 +90,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /account/passkeys/{id}/delete", s.signedIn(s.passkeyDelete))
 	mux.Handle("GET /account/alerts", s.signedIn(s.accountAlertsShow))
 	mux.Handle("POST /account/alerts", s.signedIn(s.accountAlertsSave))
+	mux.Handle("POST /account/timezone", s.signedIn(s.accountTimezoneSave))
 
 	// Admins only.
 	mux.Handle("GET /channels", s.adminOnly(s.channelsList))
@@ -140,6 +141,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /channels/{id}/store/partners/{pid}/default", s.adminOnly(s.channelPartnerDefault))
 	mux.Handle("POST /channels/{id}/store/partners/{pid}/delete", s.adminOnly(s.channelPartnerDelete))
 	mux.Handle("GET /settings", s.adminOnly(s.settingsShow))
+	mux.Handle("GET /settings/general", s.adminOnly(s.settingsGeneralShow))
+	mux.Handle("POST /settings/general", s.adminOnly(s.settingsGeneralSave))
 	mux.Handle("GET /settings/users", s.adminOnly(s.usersList))
 	mux.Handle("GET /settings/users/new", s.adminOnly(s.userNew))
 	mux.Handle("POST /settings/users", s.adminOnly(s.userCreate))

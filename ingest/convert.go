@@ -10,8 +10,13 @@ import (
 	"github.com/wadesk/wadesk/window"
 )
 
-// inbound converts a parsed message into what the store keeps.
-func inbound(m providers.InboundMessage) store.InboundMessage {
+// inbound converts a parsed message into what the store keeps. names are
+// the channel's product names by retailer ID, for an order's summary.
+func inbound(m providers.InboundMessage, names map[string]string) store.InboundMessage {
+	text := summary(m)
+	if m.Order != nil {
+		text = orderSummary(m.Order, names)
+	}
 	out := store.InboundMessage{
 		PhoneNumberID: m.Meta.PhoneNumberID,
 		WAMID:         m.ID,
@@ -21,7 +26,7 @@ func inbound(m providers.InboundMessage) store.InboundMessage {
 		Username:      m.Username,
 		ProfileName:   m.ProfileName,
 		Type:          string(m.Type),
-		Text:          summary(m),
+		Text:          text,
 		Timestamp:     m.Timestamp,
 	}
 	if p, err := providers.EncodeInbound(m); err == nil {
@@ -94,6 +99,29 @@ func summary(m providers.InboundMessage) string {
 		return "Unsupported message: " + m.Errors[0].Title
 	}
 	return "Unsupported message"
+}
+
+// orderSummary names what was ordered, "Order: 2 × Sourdough loaf, 1 ×
+// Butter croissant", by the catalog's names where known (else the product's
+// code), the first three products and how many more.
+func orderSummary(o *providers.Order, names map[string]string) string {
+	const shown = 3
+	var parts []string
+	for i, it := range o.Items {
+		if i == shown {
+			parts = append(parts, fmt.Sprintf("and %d more", len(o.Items)-shown))
+			break
+		}
+		name := names[it.ProductRetailerID]
+		if name == "" {
+			name = it.ProductRetailerID
+		}
+		parts = append(parts, strconv.Itoa(it.Quantity)+" × "+name)
+	}
+	if len(parts) == 0 {
+		return "Order with no products"
+	}
+	return "Order: " + strings.Join(parts, ", ")
 }
 
 func mediaLabel(kind providers.MessageKind, voice bool) string {

@@ -208,7 +208,11 @@ func (p *Processor) process(ctx context.Context, ev store.WebhookEvent, parse fu
 		if m.ID == "" {
 			continue
 		}
-		out.Messages = append(out.Messages, inbound(m))
+		var names map[string]string
+		if m.Order != nil {
+			names = p.productNames(ctx, ev.ChannelID, m.Order)
+		}
+		out.Messages = append(out.Messages, inbound(m, names))
 	}
 	for _, s := range batch.Statuses {
 		if s.MessageID == "" || s.Status == "" {
@@ -231,6 +235,26 @@ func (p *Processor) process(ctx context.Context, ev store.WebhookEvent, parse fu
 		p.log.Info("webhook change kept but not used", "event_id", ev.ID, "field", u.Field)
 	}
 	return out
+}
+
+// productNames are the catalog's names of an order's products. Without
+// them the summary names the products by code, so a failed read is only
+// logged.
+func (p *Processor) productNames(ctx context.Context, channelID int64, o *providers.Order) map[string]string {
+	ids := make([]string, 0, len(o.Items))
+	for _, it := range o.Items {
+		ids = append(ids, it.ProductRetailerID)
+	}
+	ps, err := p.db.ProductsByRetailerID(ctx, channelID, ids)
+	if err != nil {
+		p.log.Warn("order summary without product names", "channel_id", channelID, "err", err)
+		return nil
+	}
+	names := make(map[string]string, len(ps))
+	for id, pr := range ps {
+		names[id] = pr.Name
+	}
+	return names
 }
 
 func deadReason(err error) string {

@@ -214,6 +214,128 @@
   document.addEventListener("htmx:afterSettle", tick);
   setInterval(tick, 1000);
 
+  // ---- Form errors: address, summary, tables as cards (issue 13) --------------
+
+  // restoreAddress: a form that failed is shown again at its POST-only
+  // action; the server names the page it belongs to in <body
+  // data-address>, and the address bar is moved there, so that a reload
+  // loads that page instead of posting again or showing a 404.
+  function restoreAddress() {
+    var at = document.body && document.body.getAttribute("data-address");
+    if (!at || at.charAt(0) !== "/" || at.charAt(1) === "/") {
+      return;
+    }
+    try {
+      history.replaceState(history.state, "", at);
+    } catch (err) {
+      // A foreign address is refused by the browser; stay where we are.
+    }
+  }
+
+  // errorFieldFor is the field an error message describes.
+  function errorFieldFor(messageId) {
+    var fields = document.querySelectorAll("[aria-describedby]");
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].getAttribute("aria-describedby").split(/\s+/).indexOf(messageId) >= 0) {
+        return fields[i];
+      }
+    }
+    var message = document.getElementById(messageId);
+    return message && message.closest("label, fieldset");
+  }
+
+  // errorSummary puts the summary's links in the order of the fields on
+  // the page (the server lists them by name) and moves focus to it.
+  function errorSummary(root) {
+    var summary = (root || document).querySelector("[data-error-summary]");
+    if (!summary) {
+      return;
+    }
+    var list = summary.querySelector("ul");
+    if (list) {
+      var items = Array.prototype.slice.call(list.children);
+      var where = function (li) {
+        var a = li.querySelector("a");
+        return a && document.getElementById(a.getAttribute("href").slice(1));
+      };
+      items.sort(function (a, b) {
+        var x = where(a), y = where(b);
+        if (!x || !y || x === y) {
+          return x ? -1 : y ? 1 : 0;
+        }
+        return x.compareDocumentPosition(y) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+      });
+      items.forEach(function (li) {
+        list.appendChild(li);
+      });
+    }
+    summary.focus();
+  }
+
+  // A summary link takes the keyboard to its field, not only the eye.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) {
+      return;
+    }
+    var field = errorFieldFor(link.getAttribute("href").slice(1));
+    if (!field) {
+      return;
+    }
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    var focusable = field.matches("input, select, textarea, button")
+      ? field
+      : field.querySelector("input:not([type=hidden]), select, textarea");
+    if (focusable) {
+      focusable.focus({ preventScroll: true });
+    }
+  });
+
+  // labelTableCells copies each column's heading into its cells'
+  // data-label, which app.css shows when a table is laid out as cards on
+  // a phone.
+  function labelTableCells() {
+    var tables = document.querySelectorAll(".table-wrap > table");
+    for (var t = 0; t < tables.length; t++) {
+      var heads = tables[t].querySelectorAll("thead th");
+      var names = [];
+      for (var h = 0; h < heads.length; h++) {
+        var name = heads[h].querySelector(".visually-hidden") ? "" : heads[h].textContent.trim();
+        for (var span = heads[h].colSpan || 1; span > 0; span--) {
+          names.push(name);
+        }
+      }
+      var rows = tables[t].querySelectorAll("tbody > tr");
+      for (var r = 0; r < rows.length; r++) {
+        var col = 0;
+        for (var c = 0; c < rows[r].cells.length; c++) {
+          var cell = rows[r].cells[c];
+          if (names[col] && cell.colSpan === 1 && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", names[col]);
+          }
+          col += cell.colSpan || 1;
+        }
+      }
+    }
+  }
+
+  function formPageReady() {
+    restoreAddress();
+    labelTableCells();
+    errorSummary(document);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", formPageReady);
+  } else {
+    formPageReady();
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    labelTableCells();
+    errorSummary(event.detail && event.detail.elt);
+  });
+
   // ---- Character counters ----------------------------------------------------
   // Characters are counted as the server counts them (code points, so an
   // emoji is one). The browser does not stop at the limit: the counter

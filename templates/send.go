@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -69,6 +70,9 @@ type SendField struct {
 	Example string
 	// Dynamic: the value may hold {contact_name} and other variables.
 	Dynamic bool
+	// ContactName: the variable is, by its name or the greeting before it,
+	// the customer's name; the form suggests the contact's own.
+	ContactName bool
 }
 
 // SendForm is what sending one template takes. Make it with NewSendForm.
@@ -120,8 +124,9 @@ func (f *SendForm) headerFields(c providers.TemplateComponent) {
 			ex = c.ExampleHeaderText
 		}
 		for i, name := range textVars(c.Text) {
+			label, isName := varLabel(PartHeader, c.Text, name)
 			f.Fields = append(f.Fields, SendField{Name: "header_" + name, Part: PartHeader, Var: name, Kind: ValueText,
-				Label: "Header {{" + name + "}}", Example: at(ex, i), Dynamic: true})
+				Label: label, Example: at(ex, i), Dynamic: true, ContactName: isName})
 		}
 	case HeaderImage, HeaderVideo, HeaderDocument:
 		kind := strings.ToLower(format)
@@ -140,9 +145,57 @@ func (f *SendForm) bodyFields(c providers.TemplateComponent) {
 		ex = c.ExampleBodyText[0]
 	}
 	for i, name := range textVars(c.Text) {
+		label, isName := varLabel(PartBody, c.Text, name)
 		f.Fields = append(f.Fields, SendField{Name: "body_" + name, Part: PartBody, Var: name, Kind: ValueText,
-			Label: "Text {{" + name + "}}", Example: at(ex, i), Dynamic: true})
+			Label: label, Example: at(ex, i), Dynamic: true, ContactName: isName})
 	}
+}
+
+// anyVar is any {{variable}}, positional or named.
+var anyVar = regexp.MustCompile(`\{\{[^}]*\}\}`)
+
+// greetings are words that, right before a variable, make it the
+// customer's name ("Hi {{1}},").
+var greetings = map[string]bool{
+	"hi": true, "hello": true, "hey": true, "dear": true, "olá": true, "ola": true, "oi": true,
+	"hola": true, "bonjour": true, "salut": true, "ciao": true, "hallo": true, "welcome": true, "thanks": true,
+}
+
+// varLabel says in words what a text variable is: the customer's name when
+// its name or the greeting before it says so, else where it goes, as the
+// words around it with a blank: Fill in “your order ___ is ready”.
+func varLabel(part, text, name string) (label string, isName bool) {
+	before, after, _ := strings.Cut(text, "{{"+name+"}}")
+	bw := strings.Fields(anyVar.ReplaceAllString(before, "…"))
+	aw := strings.Fields(anyVar.ReplaceAllString(after, "…"))
+	if len(bw) > 3 {
+		bw = bw[len(bw)-3:]
+	}
+	if len(aw) > 3 {
+		aw = aw[:3]
+	}
+	blank := "___"
+	if len(aw) > 0 && strings.IndexFunc(aw[0][:1], unicode.IsPunct) == 0 {
+		blank += aw[0]
+		aw = aw[1:]
+	}
+	around := strings.Join(append(append(bw, blank), aw...), " ")
+	prev := ""
+	if len(bw) > 0 {
+		prev = strings.ToLower(strings.TrimFunc(bw[len(bw)-1], func(r rune) bool { return !unicode.IsLetter(r) }))
+	}
+	lname := strings.ToLower(name)
+	if greetings[prev] || lname == "name" || strings.Contains(lname, "first_name") || strings.Contains(lname, "customer_name") || strings.Contains(lname, "contact_name") {
+		return "Customer's name, in “" + around + "”", true
+	}
+	if !positional(text) {
+		words := strings.ReplaceAll(name, "_", " ")
+		return strings.ToUpper(words[:1]) + words[1:] + ", in “" + around + "”", false
+	}
+	if part == PartHeader {
+		return "Header: fill in “" + around + "”", false
+	}
+	return "Fill in “" + around + "”", false
 }
 
 func (f *SendForm) buttonField(i int, b providers.TemplateButton) {

@@ -74,11 +74,36 @@ func TestSendFormFields(t *testing.T) {
 		})
 	}
 	f := templates.NewSendForm(offer)
-	if fd, _ := f.Field("body_2"); fd.Example != "BREAD10" || fd.Label != "Text {{2}}" || !fd.Dynamic {
+	if fd, _ := f.Field("body_2"); fd.Example != "BREAD10" || fd.Label != "Fill in “…! Use code ___ for 10% off,”" || !fd.Dynamic || fd.ContactName {
 		t.Errorf("body_2 = %+v", fd)
 	}
 	if fd, _ := f.Field("button_0"); fd.Kind != templates.ValueURLSuffix || !strings.Contains(fd.Label, "See the menu") || fd.Example != "whatsapp" {
 		t.Errorf("button_0 = %+v", fd)
+	}
+}
+
+// A variable is labelled by what it is: the customer's name after a
+// greeting or by its own name, else by the words around it.
+func TestSendFieldLabels(t *testing.T) {
+	for _, tc := range []struct {
+		part, text, field, label string
+		isName                   bool
+	}{
+		{"BODY", "Hi {{1}}, your order {{2}} is ready for pickup.", "body_1", "Customer's name, in “Hi ___, your order”", true},
+		{"BODY", "Hi {{1}}, your order {{2}} is ready for pickup.", "body_2", "Fill in “…, your order ___ is ready for”", false},
+		{"BODY", "Olá {{1}}! Obrigado.", "body_1", "Customer's name, in “Olá ___! Obrigado.”", true},
+		{"BODY", "Your table for {{guests}} is booked, {{first_name}}.", "body_first_name", "Customer's name, in “… is booked, ___.”", true},
+		{"BODY", "Your table for {{guests}} is booked, {{first_name}}.", "body_guests", "Guests, in “Your table for ___ is booked, ….”", false},
+		{"HEADER", "Weekend {{1}}", "header_1", "Header: fill in “Weekend ___”", false},
+	} {
+		comp := providers.TemplateComponent{Type: tc.part, Text: tc.text}
+		if tc.part == "HEADER" {
+			comp.Format = "TEXT"
+		}
+		fd, ok := templates.NewSendForm([]providers.TemplateComponent{comp}).Field(tc.field)
+		if !ok || fd.Label != tc.label || fd.ContactName != tc.isName {
+			t.Errorf("%q %s: label %q name %v, want %q %v", tc.text, tc.field, fd.Label, fd.ContactName, tc.label, tc.isName)
+		}
 	}
 }
 

@@ -1,0 +1,39 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/wadesk/wadesk/views"
+)
+
+// accountTimezoneSave stores the signed-in user's own time zone; none
+// follows the console's.
+func (s *Server) accountTimezoneSave(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		s.badRequest(w, r, err)
+		return
+	}
+	u := currentUser(r.Context())
+	tz := strings.TrimSpace(r.PostFormValue("timezone"))
+	if _, ok := views.LoadZone(tz); !ok {
+		zf, err := s.accountZoneForm(r.Context(), u, views.Errors{"timezone": "Choose a time zone from the list."})
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, views.AccountPage(s.page(w, r, "Your account", views.NavAccount),
+			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Zone: zf}))
+		return
+	}
+	if err := s.db.SetUserTimezone(r.Context(), u.ID, tz); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if tz == "" {
+		s.flashSuccess(w, r, "Times are shown in the console's time zone again.")
+	} else {
+		s.flashSuccess(w, r, "Times are now shown in "+views.ZoneLabel(tz)+" for you.")
+	}
+	redirect(w, r, "/account")
+}

@@ -1,0 +1,32 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/wadesk/wadesk/views"
+)
+
+// settingsGeneralSave stores the console's time zone.
+func (s *Server) settingsGeneralSave(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		s.badRequest(w, r, err)
+		return
+	}
+	tz := strings.TrimSpace(r.PostFormValue("timezone"))
+	if tz == "UTC" {
+		tz = ""
+	}
+	if _, ok := views.LoadZone(tz); !ok {
+		s.render(w, r, http.StatusUnprocessableEntity, views.SettingsGeneralPage(s.page(w, r, "General settings", views.NavSettings),
+			zoneForm("/settings/general", "", "UTC", views.Errors{"timezone": "Choose a time zone from the list."})))
+		return
+	}
+	if err := s.db.SetConsoleTimezone(r.Context(), tz); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.log.Info("console time zone set", "timezone", tz, "by", currentUser(r.Context()).ID)
+	s.flashSuccess(w, r, "Times are now shown in "+views.ZoneLabel(tz)+", except for people who chose their own zone.")
+	redirect(w, r, "/settings/general")
+}

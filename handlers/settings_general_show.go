@@ -1,0 +1,18 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/wadesk/wadesk/views"
+)
+
+// settingsGeneralShow shows the console's own settings: its time zone.
+func (s *Server) settingsGeneralShow(w http.ResponseWriter, r *http.Request) {
+	tz, err := s.db.ConsoleTimezone(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, views.SettingsGeneralPage(s.page(w, r, "General settings", views.NavSettings),
+		zoneForm("/settings/general", tz, "UTC", views.Errors{})))
+}
