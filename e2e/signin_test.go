@@ -338,7 +338,10 @@ var resetLink = regexp.MustCompile(`http://\S+/password/reset\?token=[A-Za-z0-9_
 
 func TestForgotPasswordByEmailSignsOutOldSessions(t *testing.T) {
 	smtp := mailtest.Start(t, mailtest.Options{})
-	s := startServer(t, createUser("admin", "boss@example.com", "Boss"), createUser("agent", "ana@example.com", "Ana"))
+	// The test's mail server listens on loopback, which wadesk refuses
+	// unless told otherwise.
+	s := startProgram(t, []string{"serve", "--addr", "127.0.0.1:0", "--allow-private-targets"},
+		createUser("admin", "boss@example.com", "Boss"), createUser("agent", "ana@example.com", "Ana"))
 	ctx := newBrowser(t)
 	signIn(t, ctx, s, "boss@example.com", password)
 	run(t, ctx, "set up outgoing email",
