@@ -37,6 +37,7 @@ func (s *Server) loginVerifySubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res == codeWrong || res == codeReused {
+		s.codeFailed(u, r)
 		tries := s.sessions.GetInt(ctx, sessPendingTries) + 1
 		s.log.Info("sign-in failed", "reason", "wrong second-factor code", "reused", res == codeReused,
 			"user_id", u.ID, "remote", clientIP(r), "tries", tries)

@@ -80,7 +80,12 @@ func (s *Server) signedIn(h http.HandlerFunc) http.Handler {
 		}
 		if s.sessions.GetBool(r.Context(), sessMustEnrol) && !allowedWhileEnrolling(r.URL.Path) {
 			if r.Header.Get("HX-Request") == "true" {
-				w.Header().Set("HX-Redirect", "/account/two-factor")
+				// A background request from a page that is already part of
+				// the enrolment (the alerts watcher in the layout) is
+				// refused without sending that page away again.
+				if !enrollingPage(r.Header.Get("HX-Current-URL")) {
+					w.Header().Set("HX-Redirect", "/account/two-factor")
+				}
 				w.WriteHeader(http.StatusForbidden)
 				return
 			}

@@ -48,6 +48,7 @@ func (s *Server) passkeyLogin(w http.ResponseWriter, r *http.Request) {
 	cred, err := s.webauthn.ValidateLogin(pu, session, parsed)
 	if err != nil {
 		s.log.Info("sign-in failed", "reason", "passkey not verified", "user_id", u.ID, "remote", clientIP(r), "err", err)
+		s.codeFailed(u, r)
 		jsonError(w, http.StatusUnauthorized, "That passkey could not be verified. Try again, or use a code.")
 		return
 	}

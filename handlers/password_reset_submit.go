@@ -58,6 +58,7 @@ func (s *Server) passwordResetSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if res != codeTOTP && res != codeRecovery {
+			s.codeFailed(u, r)
 			s.log.Info("password reset refused", "reason", "wrong second-factor code", "user_id", u.ID, "remote", clientIP(r))
 			f.Errors = views.Errors{"code": "That code is not right. Enter the current code from your app, or an unused recovery code."}
 			rerender(http.StatusUnauthorized)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -178,6 +179,13 @@ func (s *Server) secondStep(w http.ResponseWriter, r *http.Request, u *store.Use
 
 // enrolmentPaths are what a user who must set up two-factor sign-in may open.
 var enrolmentPaths = []string{"/account/two-factor", "/account/passkeys"}
+
+// enrollingPage says whether the page at rawURL (HTMX's HX-Current-URL)
+// is one a user who must set up two-step sign-in may be on.
+func enrollingPage(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	return err == nil && rawURL != "" && allowedWhileEnrolling(u.Path)
+}
 
 func allowedWhileEnrolling(path string) bool {
 	for _, p := range enrolmentPaths {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/handlers"
+	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/mailer/mailtest"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/store/storetest"
@@ -47,7 +48,9 @@ func startSigninSite(t *testing.T) *signinSite {
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger,
+	mail := mailer.New(db, logger)
+	mail.AllowPrivate = true // the tests' mail servers listen on 127.0.0.1
+	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, Mail: mail,
 		BaseURL:   &url.URL{Scheme: "http", Host: "desk.example.com"},
 		Providers: testRegistry("http://127.0.0.1:1")})
 	if err != nil {

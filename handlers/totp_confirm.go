@@ -40,6 +40,7 @@ func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	step, ok := auth.MatchTOTP(string(secret), strings.TrimSpace(r.PostFormValue("code")), time.Now())
 	if !ok {
+		s.codeFailed(u, r)
 		v, err := s.twoFactorView(r)
 		if err != nil {
 			s.serverError(w, r, err)

@@ -91,8 +91,9 @@ func codeKey(u *store.User, r *http.Request) string {
 	return strconv.FormatInt(u.ID, 10) + "@" + clientIP(r)
 }
 
-// allowCode takes one attempt from the code throttle, or renders the
-// "wait" page and returns false.
+// allowCode says whether the code throttle lets this attempt be checked
+// (wrong ones are charged with codeFailed), or renders the "wait" page
+// and returns false.
 func (s *Server) allowCode(w http.ResponseWriter, r *http.Request, u *store.User, back string) bool {
 	ok, wait := s.codes.Allow(codeKey(u, r), clientIP(r))
 	if ok {
@@ -107,6 +108,12 @@ func (s *Server) allowCode(w http.ResponseWriter, r *http.Request, u *store.User
 		Back:    back, BackLabel: "Back",
 	})
 	return false
+}
+
+// codeFailed charges a wrong code (or passkey) to the throttle: the
+// throttle counts only failures, so every refused attempt must say so.
+func (s *Server) codeFailed(u *store.User, r *http.Request) {
+	s.codes.Fail(codeKey(u, r), clientIP(r))
 }
 
 // recoveryLeftMessage tells someone who used a recovery code how many remain.
