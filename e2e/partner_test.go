@@ -62,8 +62,11 @@ func TestPartnerChannelEndToEnd(t *testing.T) {
 	if apiURL != s.PartnerAPI {
 		t.Errorf("API URL after the refusal = %q", apiURL)
 	}
+	// A refused token is not kept (the field asks for it again), so the
+	// admin pastes it once more with the partner's header.
 	run(t, agent, "the partner's header, then Synchronize",
 		chromedp.SetValue(`input[name="token_header"]`, partnerHeader, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="access_token"]`, partnerToken, chromedp.ByQuery),
 		chromedp.Click(byTestID("wizard-fetch"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("wizard-step-numbers"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("connection-ok"), chromedp.ByQuery),
