@@ -46,6 +46,7 @@ import (
 	"html/template"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -88,6 +89,7 @@ type Front struct {
 	client *http.Client
 
 	mu       sync.Mutex
+	resolve  map[string]string
 	seq      int
 	hooks    map[string]Hooks  // by sender
 	sids     map[string]string // wamid -> message SID
@@ -121,10 +123,23 @@ func New(cfg Config) (*Front, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	f := &Front{cfg: cfg, log: cfg.Logger, client: &http.Client{Timeout: 10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+	f := &Front{cfg: cfg, log: cfg.Logger, resolve: map[string]string{},
 		hooks: map[string]Hooks{}, sids: map[string]string{}, wamids: map[string]string{},
 		callback: map[string]string{}, media: map[string]string{}}
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	f.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if host, _, err := net.SplitHostPort(addr); err == nil {
+				f.mu.Lock()
+				to, ok := f.resolve[host]
+				f.mu.Unlock()
+				if ok {
+					addr = to
+				}
+			}
+			return dialer.DialContext(ctx, network, addr)
+		},
+	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	wabas := map[string]bool{}
 	for _, n := range cfg.Numbers {
 		if !strings.HasPrefix(n.AccountSID, "AC") || n.AuthToken == "" || !strings.HasPrefix(n.Sender, "+") || n.PhoneNumberID == "" || n.WABAID == "" {
@@ -140,6 +155,14 @@ func New(cfg Config) (*Front, error) {
 		}
 	}
 	return f, nil
+}
+
+// SetResolve makes webhook deliveries to host go to addr (host:port), as
+// DNS would, for the demo's console name.
+func (f *Front) SetResolve(host, addr string) {
+	f.mu.Lock()
+	f.resolve[host] = addr
+	f.mu.Unlock()
 }
 
 // SetHooks sets a sender's webhook URLs, as a person does in the console.
