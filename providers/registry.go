@@ -62,6 +62,10 @@ type Provider struct {
 	// WebhookContentType is the media type of the provider's webhook
 	// bodies ("" for application/json).
 	WebhookContentType string
+	// SignedWebhooks: every webhook is signed with a credential the admin
+	// entered (Twilio's Auth Token), so the channel's generated webhook
+	// secret plays no part and the channel page does not show it.
+	SignedWebhooks bool
 	// ManualWebhook: the admin sets the webhook URL in the provider's
 	// dashboard; Finish does not ask the provider to.
 	ManualWebhook bool

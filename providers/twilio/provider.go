@@ -39,6 +39,7 @@ func Provider(cfg ProviderConfig) providers.Provider {
 			"and paste this URL into both \"Webhook URL for incoming messages\" and \"Status callback URL\", method HTTP POST. " +
 			"Twilio signs every delivery with your Auth Token (X-Twilio-Signature); wadesk refuses anything else.",
 		ManualWebhook:      true,
+		SignedWebhooks:     true,
 		WebhookContentType: "application/x-www-form-urlencoded",
 		Fields: []providers.CredentialField{
 			{Name: FieldAccountSID, Label: "Account SID", Required: true, Autocomplete: "off",
