@@ -150,6 +150,20 @@ func TestTwilioChannelEndToEnd(t *testing.T) {
 			chromedp.WithPollingTimeout(20*time.Second)),
 		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
 	)
+	// What wadesk cannot send through Twilio is not offered: no file or
+	// button panels, and the template panel says why there is none.
+	for _, gone := range []string{"composer-attach", "composer-interactive"} {
+		if n := countOf(t, agent, byTestID(gone)); n != 0 {
+			t.Errorf("the composer of a Twilio conversation offers %s", gone)
+		}
+	}
+	run(t, agent, "open the template panel",
+		chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("template-unavailable"), chromedp.ByQuery))
+	if got := textOf(t, agent, byTestID("template-unavailable")); !strings.Contains(got, "Twilio") {
+		t.Errorf("the template panel says %q", got)
+	}
+	run(t, agent, "close the template panel", chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery))
 	const reply = "Sure, two bikes are booked for 9 am."
 	run(t, agent, "agent replies",
 		chromedp.SendKeys(byTestID("composer-input"), reply, chromedp.ByQuery),
