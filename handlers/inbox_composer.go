@@ -136,6 +136,18 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 	if st.attach != nil {
 		v.Attach = *st.attach
 	}
+	// What the number's provider cannot send is not offered.
+	ch, err := s.db.ChannelByID(ctx, c.ChannelID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return v, err
+	}
+	if prov, ok := s.providerOf(ch); ok && err == nil {
+		caps := prov.Capabilities
+		v.NoAttach, v.NoInteractive = !caps.Has(providers.CapSendMedia), !caps.Has(providers.CapSendInteractive)
+		if !caps.Has(providers.CapSendTemplate) {
+			v.NoTemplatesFrom = prov.Name
+		}
+	}
 	return v, nil
 }
 

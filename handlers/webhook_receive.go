@@ -9,6 +9,7 @@ import (
 
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/wizard"
 )
 
 // maxWebhookBytes is the largest webhook body accepted (Meta sends up to 3 MB).
@@ -56,14 +57,22 @@ func (s *Server) webhookReceive(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "provider not available", http.StatusServiceUnavailable)
 		return
 	}
-	if err := prov.Authenticate(providers.WebhookRequest{Header: r.Header, Query: r.URL.Query(), Body: body}, creds); err != nil {
+	hookURL := wizard.WebhookURL(s.baseURL, id)
+	if r.URL.RawQuery != "" {
+		hookURL += "?" + r.URL.RawQuery
+	}
+	if err := prov.Authenticate(providers.WebhookRequest{URL: hookURL, Header: r.Header, Query: r.URL.Query(), Body: body}, creds); err != nil {
 		s.log.Warn("webhook authentication failed; nothing stored", "channel_id", id, "provider", creds.Provider, "remote", clientIP(r), "err", err)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+	want := prov.WebhookContentType
+	if want == "" {
+		want = "application/json"
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != want {
 		s.log.Warn("webhook with unexpected content type; nothing stored", "channel_id", id, "content_type", r.Header.Get("Content-Type"))
-		http.Error(w, "expected application/json", http.StatusUnsupportedMediaType)
+		http.Error(w, "expected "+want, http.StatusUnsupportedMediaType)
 		return
 	}
 	if s.journal == nil {

@@ -59,6 +59,13 @@ type Provider struct {
 	// ConnectLabel is the credentials step's button ("" for the default:
 	// Fetch numbers, or Test connection).
 	ConnectLabel string
+	// WebhookContentType is the media type of the provider's webhook
+	// bodies ("" for application/json).
+	WebhookContentType string
+	// SignedWebhooks: every webhook is signed with a credential the admin
+	// entered (Twilio's Auth Token), so the channel's generated webhook
+	// secret plays no part and the channel page does not show it.
+	SignedWebhooks bool
 	// ManualWebhook: the admin sets the webhook URL in the provider's
 	// dashboard; Finish does not ask the provider to.
 	ManualWebhook bool
@@ -189,6 +196,10 @@ func (c Credentials) Setting(name, def string) string {
 
 // WebhookRequest is an inbound webhook as the provider sent it.
 type WebhookRequest struct {
+	// URL is the address the provider delivered to, as wadesk's public
+	// address names it (the channel's webhook URL and the query
+	// received), for providers that sign the URL.
+	URL    string
 	Header http.Header
 	Query  url.Values
 	Body   []byte
