@@ -189,6 +189,12 @@ func (c Credentials) Setting(name, def string) string {
 
 // WebhookRequest is an inbound webhook as the provider sent it.
 type WebhookRequest struct {
+	// Method is the request's method.
+	Method string
+	// URL is the full URL the provider called: wadesk's public base URL
+	// with the request's path and query (signatures that cover the URL
+	// are checked against it).
+	URL    string
 	Header http.Header
 	Query  url.Values
 	Body   []byte
