@@ -42,6 +42,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -86,6 +87,7 @@ type Front struct {
 	client *http.Client
 
 	mu       sync.Mutex
+	resolve  map[string]string
 	channels map[string]Channel // by channel ID
 	hooks    []webhook
 	nextHook int
@@ -126,8 +128,21 @@ func New(cfg Config) (*Front, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	f := &Front{cfg: cfg, log: cfg.Logger, channels: map[string]Channel{},
-		client: &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	f := &Front{cfg: cfg, log: cfg.Logger, channels: map[string]Channel{}, resolve: map[string]string{}}
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	f.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if host, _, err := net.SplitHostPort(addr); err == nil {
+				f.mu.Lock()
+				to, ok := f.resolve[host]
+				f.mu.Unlock()
+				if ok {
+					addr = to
+				}
+			}
+			return dialer.DialContext(ctx, network, addr)
+		},
+	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, c := range cfg.Channels {
 		if c.AccessKey == "" || c.SigningKey == "" || c.ChannelID == "" || c.PhoneNumberID == "" || c.WABAID == "" {
 			return nil, fmt.Errorf("messagebird simulator: channel %q: AccessKey, SigningKey, ChannelID, PhoneNumberID and WABAID are required", c.ChannelID)
@@ -135,6 +150,14 @@ func New(cfg Config) (*Front, error) {
 		f.channels[c.ChannelID] = c
 	}
 	return f, nil
+}
+
+// SetResolve makes webhook deliveries to host go to addr (host:port), as
+// DNS would, for the demo's console name.
+func (f *Front) SetResolve(host, addr string) {
+	f.mu.Lock()
+	f.resolve[host] = addr
+	f.mu.Unlock()
 }
 
 // Attempts lists the webhook deliveries made so far.
