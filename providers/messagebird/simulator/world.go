@@ -9,9 +9,9 @@ const (
 	DemoAccessKey     = "live_mbSimulatorAccessKey00000001"
 	DemoSigningKey    = "mbSimulatorSigningKey0000000000000000001"
 	DemoChannelID     = "619747f69cf940a98fb443140ce9aed2"
-	DemoPhoneNumberID = "110200000000401"
-	DemoWABAID        = "104500000000044"
-	DemoBusinessID    = "512300000000004"
+	DemoPhoneNumberID = "110200000000801"
+	DemoWABAID        = "104500000000081"
+	DemoBusinessID    = "512300000000081"
 	DemoNumber        = "+31 20 555 0401"
 	DemoNamespace     = "44444444_mbrd_4c3e_9a8f_messagebird0"
 )
@@ -30,7 +30,7 @@ func AddDemoNumber(cfg *wa.Config) Channel {
 			NameStatus: "APPROVED", AccountMode: "LIVE", CountryCode: "NL", CountryDialCode: "31",
 			Profile: wa.BusinessProfile{About: "Bicycle repairs in Amsterdam", Vertical: "AUTO"},
 		}},
-		Templates: wa.DefaultTemplates("7004"),
+		Templates: wa.DefaultTemplates("7081"),
 	}}})
 	return Channel{AccessKey: DemoAccessKey, SigningKey: DemoSigningKey, ChannelID: DemoChannelID,
 		PhoneNumberID: DemoPhoneNumberID, WABAID: DemoWABAID, DisplayNumber: DemoNumber}
