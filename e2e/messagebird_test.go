@@ -188,3 +188,48 @@ func TestMessageBirdChannelEndToEnd(t *testing.T) {
 		t.Error("the forged message was stored")
 	}
 }
+
+// TestMessageBirdClosedWindowTurnsComposerToTemplates: a day after the
+// customer last wrote, WhatsApp refuses a free-form reply sent through
+// MessageBird, and the conversation then offers only templates.
+func TestMessageBirdClosedWindowTurnsComposerToTemplates(t *testing.T) {
+	s := startDemo(t)
+	agent := newBrowser(t)
+	mbConnect(t, agent, s)
+
+	phone := newBrowser(t)
+	run(t, phone, "open the customer phone on the MessageBird number", chromedp.Navigate(s.SimURL+"/?n="+mbsim.DemoPhoneNumberID))
+	customerWrites(t, phone, "Can you fix a flat tyre tomorrow?")
+	openFirstConversation(t, agent, s)
+	convURL := location(t, agent)
+	simAdvance(t, s, "25h")
+	run(t, agent, "agent tries a free-form reply",
+		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
+		chromedp.SendKeys(byTestID("composer-input"), "Still there?", chromedp.ByQuery),
+		chromedp.Click(byTestID("composer-send"), chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="message"][data-direction="out"]`, chromedp.ByQuery),
+	)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var closed bool
+		run(t, agent, "reload",
+			chromedp.Navigate(convURL),
+			chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
+			chromedp.Evaluate(`!!document.querySelector('[data-testid="composer-closed"]') && !document.querySelector('[data-testid="composer-input"]')`, &closed),
+		)
+		if closed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("after MessageBird refused the free-form reply for the closed window, the free-form composer is still offered")
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	run(t, phone, "the customer did not get the refused reply",
+		chromedp.Sleep(500*time.Millisecond))
+	var got bool
+	run(t, phone, "look", chromedp.Evaluate(`Array.from(document.querySelectorAll('[data-testid="message"]')).some(m => m.textContent.includes("Still there?"))`, &got))
+	if got {
+		t.Error("the customer received a free-form message outside the window")
+	}
+}

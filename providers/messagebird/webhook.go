@@ -9,6 +9,13 @@ import (
 	"github.com/wadesk/wadesk/providers"
 )
 
+// WhatsApp's codes for a message refused because the 24-hour window is
+// closed: 470 on the On-Premises API, 131047 on the Cloud API.
+const (
+	onPremWindowClosed = 470
+	cloudWindowClosed  = 131047
+)
+
 // Webhook event types wadesk subscribes to.
 const (
 	EventMessageCreated = "message.created"
@@ -131,7 +138,14 @@ func ParseWebhook(body []byte) (*providers.WebhookBatch, error) {
 	su := providers.StatusUpdate{Meta: meta, MessageID: m.ID, Status: status, Timestamp: parseTime(m.Updated, m.Created),
 		RecipientID: digits(m.To), Raw: rawMsg.Message}
 	if m.Error != nil && (m.Error.Code != 0 || m.Error.Description != "") {
-		su.Errors = []providers.ErrorDetail{{Code: m.Error.Code, Title: m.Error.Description, Message: m.Error.Description}}
+		d := providers.ErrorDetail{Code: m.Error.Code, Title: m.Error.Description, Message: m.Error.Description}
+		if d.Code == onPremWindowClosed {
+			// WhatsApp's On-Premises code for the closed window, which
+			// MessageBird may pass on: recorded as the Cloud API's code so
+			// the window rule reads it like every other provider's.
+			d.Code, d.Details = cloudWindowClosed, "MessageBird error 470"
+		}
+		su.Errors = []providers.ErrorDetail{d}
 	}
 	batch.Statuses = append(batch.Statuses, su)
 	return batch, nil

@@ -54,8 +54,8 @@ func TestParseWebhookFailedStatusCarriesWindowError(t *testing.T) {
 		s.Meta.PhoneNumberID != "619747f69cf940a98fb443140ce9aed2" {
 		t.Fatalf("status = %+v", s)
 	}
-	if len(s.Errors) != 1 || s.Errors[0].Code != 470 || providers.ClassifyMeta(s.Errors[0].Code, 0, 0) != providers.ErrorKindWindowClosed {
-		t.Fatalf("errors = %+v, want 470 (window closed)", s.Errors)
+	if len(s.Errors) != 1 || s.Errors[0].Code != 131047 || s.Errors[0].Details != "MessageBird error 470" || !strings.Contains(s.Errors[0].Title, "24 hours") {
+		t.Fatalf("errors = %+v, want 470 recorded as 131047 (window closed)", s.Errors)
 	}
 }
 
