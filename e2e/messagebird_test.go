@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	mbsim "github.com/wadesk/wadesk/providers/messagebird/simulator"
+	"github.com/wadesk/wadesk/store"
 )
 
 // mbConnect connects the demo's MessageBird channel through the wizard:
@@ -232,4 +235,39 @@ func TestMessageBirdClosedWindowTurnsComposerToTemplates(t *testing.T) {
 	if got {
 		t.Error("the customer received a free-form message outside the window")
 	}
+}
+
+// hookMBSigningKey is the MessageBird test channel's signing key.
+const hookMBSigningKey = "mb-webhook-load-signing-key-0123456789"
+
+// messagebirdHooks: MessageBird's message.created body, authenticated by a
+// MessageBird-Signature-JWT over the URL posted to and the body.
+var messagebirdHooks = hookProvider{name: "MessageBird", id: "messagebird",
+	secrets: store.ChannelSecrets{AccessToken: "live_mbwebhookloadkey", AppSecret: hookMBSigningKey},
+	signURL: func(h http.Header, url string, body []byte) {
+		uh, ph := sha256.Sum256([]byte(url)), sha256.Sum256(body)
+		now := time.Now()
+		tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": "MessageBird", "nbf": now.Unix(),
+			"exp": now.Add(time.Minute).Unix(), "url_hash": hex.EncodeToString(uh[:]),
+			"payload_hash": hex.EncodeToString(ph[:])}).SignedString([]byte(hookMBSigningKey))
+		if err != nil {
+			panic(err)
+		}
+		h.Set("MessageBird-Signature-JWT", tok)
+	},
+	body: func(m inboundText) []byte {
+		sec, _ := strconv.ParseInt(m.timestamp, 10, 64)
+		at := time.Unix(sec, 0).UTC().Format(time.RFC3339)
+		b, err := json.Marshal(map[string]any{
+			"type":    "message.created",
+			"contact": map[string]any{"msisdn": json.Number(m.from), "displayName": m.name},
+			"message": map[string]any{"id": m.wamid, "channelId": hookPhoneNumberID, "platform": "whatsapp",
+				"from": "+" + m.from, "to": "+" + hookDisplayPhone, "direction": "received", "status": "received",
+				"type": "text", "content": map[string]any{"text": m.body}, "createdDatetime": at, "updatedDatetime": at},
+		})
+		if err != nil {
+			panic(err)
+		}
+		return b
+	},
 }
