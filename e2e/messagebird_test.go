@@ -133,6 +133,16 @@ func TestMessageBirdChannelEndToEnd(t *testing.T) {
 			chromedp.WithPollingTimeout(20*time.Second)),
 		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
 	)
+	// The Conversations API takes no uploaded files and no buttons or
+	// lists: the composer does not offer them; templates stay.
+	for _, gone := range []string{"composer-attach", "composer-interactive"} {
+		if n := countOf(t, agent, byTestID(gone)); n != 0 {
+			t.Errorf("the composer of a MessageBird conversation offers %s", gone)
+		}
+	}
+	if n := countOf(t, agent, byTestID("composer-template")); n != 1 {
+		t.Error("the composer of a MessageBird conversation does not offer templates")
+	}
 	const reply = "Ja, u kunt hem vanmiddag ophalen."
 	run(t, agent, "agent replies",
 		chromedp.SendKeys(byTestID("composer-input"), reply, chromedp.ByQuery),

@@ -95,6 +95,14 @@ func (s *Server) renderThreadOf(w http.ResponseWriter, r *http.Request, c store.
 func (s *Server) composerView(ctx context.Context, c store.Conversation, windowOpen bool, st composeState) (views.ComposerView, error) {
 	v := views.ComposerView{ConversationID: c.ID, WindowOpen: windowOpen, Open: st.open, ReplyTo: st.replyTo}
 	v.Template.Problem = st.templateProblem
+	if ch, err := s.db.ChannelByID(ctx, c.ChannelID); err == nil {
+		if p, ok := s.providerOf(ch); ok {
+			v.NoInteractive = !p.Capabilities.Has(providers.CapSendInteractive)
+			v.NoAttach = !p.Capabilities.Has(providers.CapMedia)
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return v, err
+	}
 	if st.replyTo != "" {
 		if id, err := strconv.ParseInt(st.replyTo, 10, 64); err == nil {
 			if m, err := s.db.ConversationMessage(ctx, c.ID, id); err == nil {
