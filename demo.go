@@ -17,6 +17,7 @@ import (
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	d360sim "github.com/wadesk/wadesk/providers/dialog360/simulator"
+	birdsim "github.com/wadesk/wadesk/providers/messagebird/simulator"
 	partnersim "github.com/wadesk/wadesk/providers/partner/simulator"
 	twiliosim "github.com/wadesk/wadesk/providers/twilio/simulator"
 	"github.com/wadesk/wadesk/store"
@@ -46,6 +47,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	simAddr := fs.String("sim-addr", envDefault(getenv, "WADESK_SIM_ADDR", "127.0.0.1:8790"), "simulator address (env WADESK_SIM_ADDR)")
 	partnerAddr := fs.String("partner-sim-addr", envDefault(getenv, "WADESK_PARTNER_SIM_ADDR", "127.0.0.1:8792"), "Cloud API-compatible partner simulator address (env WADESK_PARTNER_SIM_ADDR)")
 	twilioAddr := fs.String("twilio-sim-addr", envDefault(getenv, "WADESK_TWILIO_SIM_ADDR", "127.0.0.1:8793"), "Twilio simulator address (env WADESK_TWILIO_SIM_ADDR)")
+	birdAddr := fs.String("messagebird-sim-addr", envDefault(getenv, "WADESK_MESSAGEBIRD_SIM_ADDR", "127.0.0.1:8794"), "MessageBird simulator address (env WADESK_MESSAGEBIRD_SIM_ADDR)")
 	d360Addr := fs.String("360dialog-sim-addr", envDefault(getenv, "WADESK_360DIALOG_SIM_ADDR", "127.0.0.1:8791"), "360dialog simulator address (env WADESK_360DIALOG_SIM_ADDR)")
 	dataDir := fs.String("data", envDefault(getenv, "WADESK_DATA", "./demo-data"), "data directory (env WADESK_DATA)")
 	logLevel := fs.String("log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level")
@@ -64,6 +66,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	d360Number := d360sim.AddDemoNumber(&cfg)
 	partnerCfg := partnersim.AddDemoNumber(&cfg)
 	twilioNumber := twiliosim.AddDemoNumber(&cfg)
+	birdChannel := birdsim.AddDemoNumber(&cfg)
 	ln, err := net.Listen("tcp", *simAddr)
 	if err != nil {
 		return fmt.Errorf("simulator: listen on %s: %w", *simAddr, err)
@@ -131,8 +134,23 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	go twilioSrv.Serve(twilioLn)
 	defer twilioSrv.Close()
 
+	birdLn, err := net.Listen("tcp", *birdAddr)
+	if err != nil {
+		return fmt.Errorf("MessageBird simulator: listen on %s: %w", *birdAddr, err)
+	}
+	defer birdLn.Close()
+	birdURL := "http://" + birdLn.Addr().String()
+	birdFront, err := birdsim.New(birdsim.Config{Sim: sim, SimToken: cfg.AccessToken, Channels: []birdsim.Channel{birdChannel},
+		PublicURL: birdURL, Logger: cfg.Logger})
+	if err != nil {
+		return err
+	}
+	birdSrv := &http.Server{Handler: birdFront.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go birdSrv.Serve(birdLn)
+	defer birdSrv.Close()
+
 	c := serveConfig{addr: *addr, dataDir: *dataDir, baseURL: demoBaseURL, logFormat: "text", logLevel: *logLevel,
-		graphURL: cfg.PublicURL, graphVersion: "v23.0", d360URL: d360URL, twilioURL: twilioURL, healthEvery: 5 * time.Minute,
+		graphURL: cfg.PublicURL, graphVersion: "v23.0", d360URL: d360URL, twilioURL: twilioURL, birdURL: birdURL + "/v1", healthEvery: 5 * time.Minute,
 		// The demo runs offline on loopback: a forward URL or mail server
 		// next to it (a local middleware, a test SMTP server) is allowed.
 		allowPrivate: true}
@@ -143,7 +161,6 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		sim.SetResolve(base.Hostname(), listen.String())
 		front.SetResolve(base.Hostname(), listen.String())
 		partnerFront.SetResolve(base.Hostname(), listen.String())
-		twilioFront.SetResolve(base.Hostname(), listen.String())
 		sum := sim.Summary()
 		fmt.Fprintf(stdout, "\nwadesk demo\n")
 		fmt.Fprintf(stdout, "  Console           : http://%s  (admin %s / agent %s, password %q)\n", listen, demoAdminEmail, demoAgentEmail, demoPassword)
@@ -158,6 +175,11 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stdout, "    App ID (optional)        : %s  (lets wadesk change the profile picture)\n", cfg.AppID)
 		fmt.Fprintf(stdout, "  Or choose 360dialog and enter:\n")
 		fmt.Fprintf(stdout, "    360dialog API key        : %s  (number +351 21 555 0301, simulator %s)\n", d360Number.APIKey, d360URL)
+		fmt.Fprintf(stdout, "  Or choose MessageBird (Bird) and enter:\n")
+		fmt.Fprintf(stdout, "    Access key               : %s  (simulator %s)\n", birdChannel.AccessKey, birdURL)
+		fmt.Fprintf(stdout, "    WhatsApp channel ID      : %s\n", birdChannel.ChannelID)
+		fmt.Fprintf(stdout, "    Signing key              : %s\n", birdChannel.SigningKey)
+		fmt.Fprintf(stdout, "    WhatsApp number          : %s  (template namespace %s)\n", birdChannel.DisplayNumber, birdsim.DemoNamespace)
 		fmt.Fprintf(stdout, "  Or choose Other Cloud API-compatible provider and enter:\n")
 		fmt.Fprintf(stdout, "    API URL                  : %s%s\n", partnerURL, partnerCfg.Prefix)
 		fmt.Fprintf(stdout, "    Token                    : %s  (sent in the header %s)\n", partnerCfg.Token, partnerCfg.Header)

@@ -36,6 +36,7 @@ import (
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	"github.com/wadesk/wadesk/providers/dialog360"
+	"github.com/wadesk/wadesk/providers/messagebird"
 	"github.com/wadesk/wadesk/providers/partner"
 	"github.com/wadesk/wadesk/providers/twilio"
 	"github.com/wadesk/wadesk/secrets"
@@ -141,6 +142,7 @@ type serveConfig struct {
 	graphVersion string
 	d360URL      string
 	twilioURL    string
+	birdURL      string
 	healthEvery  time.Duration
 	backups      backupSchedule
 	metricsAddr  string
@@ -167,6 +169,7 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
 	fs.StringVar(&c.d360URL, "360dialog-url", envDefault(getenv, "WADESK_360DIALOG_URL", dialog360.DefaultBaseURL), "360dialog Messaging API base URL (env WADESK_360DIALOG_URL)")
 	fs.StringVar(&c.twilioURL, "twilio-url", envDefault(getenv, "WADESK_TWILIO_URL", twilio.DefaultBaseURL), "Twilio REST API base URL (env WADESK_TWILIO_URL)")
+	fs.StringVar(&c.birdURL, "messagebird-url", envDefault(getenv, "WADESK_MESSAGEBIRD_URL", messagebird.DefaultBaseURL), "MessageBird Conversations API base URL (env WADESK_MESSAGEBIRD_URL)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
 	c.backups.flags(fs, getenv)
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long to finish requests and send queued messages before stopping")
@@ -443,6 +446,7 @@ func registry(c serveConfig, logger *slog.Logger) *providers.Registry {
 	return providers.NewRegistry().MustRegister(
 		cloudapi.Provider(cloudapi.ProviderConfig{BaseURL: c.graphURL, Version: c.graphVersion, Logger: logger}),
 		dialog360.Provider(dialog360.ProviderConfig{BaseURL: c.d360URL, Logger: logger}),
+		messagebird.Provider(messagebird.ProviderConfig{BaseURL: c.birdURL, Logger: logger}),
 		partner.Provider(logger),
 		twilio.Provider(twilio.ProviderConfig{BaseURL: c.twilioURL, Logger: logger}),
 	)

@@ -44,7 +44,7 @@ func TestWebhookCrashSafety(t *testing.T) {
 	for _, pr := range []struct {
 		p      hookProvider
 		rounds int
-	}{{metaHooks, 16}, {dialog360Hooks, 8}} {
+	}{{metaHooks, 16}, {dialog360Hooks, 8}, {messagebirdHooks, 8}} {
 		t.Run(pr.p.name, func(t *testing.T) {
 			for round := range pr.rounds {
 				// Mostly mid-load, sometimes right after the first requests.
@@ -86,7 +86,7 @@ func crashRound(t *testing.T, p hookProvider, round int, killAfter time.Duration
 				n := int(next.Add(1) - 1)
 				m := newInboundText(prefix, n)
 				sent.add(m.wamid, n)
-				code, err := postHookAs(context.Background(), p, client, first.URL+path, m.payload())
+				code, err := postHookAs(context.Background(), p, client, first.URL+path, p.payloadFor(m))
 				switch {
 				case err == nil && code == 200:
 					acked.add(m.wamid, n)
@@ -142,7 +142,7 @@ func crashRound(t *testing.T, p hookProvider, round int, killAfter time.Duration
 	client = hookClient(4)
 	for _, w := range retries {
 		m := newInboundText(prefix, sent.m[w])
-		code, err := postHookAs(context.Background(), p, client, second.URL+path, m.payload())
+		code, err := postHookAs(context.Background(), p, client, second.URL+path, p.payloadFor(m))
 		if err != nil || code != 200 {
 			t.Errorf("re-delivering %s: status %d, err %v", w, code, err)
 			continue

@@ -47,6 +47,20 @@ type hookProvider struct {
 	secrets store.ChannelSecrets
 	// sign adds the provider's authentication to a delivery of body.
 	sign func(h http.Header, body []byte)
+	// signURL, when set, is used instead of sign by providers whose
+	// signature covers the URL the delivery is posted to.
+	signURL func(h http.Header, url string, body []byte)
+	// body, when set, is the provider's own webhook body for m (default:
+	// Meta's envelope).
+	body func(m inboundText) []byte
+}
+
+// payloadFor is the webhook body provider p sends for m.
+func (p hookProvider) payloadFor(m inboundText) []byte {
+	if p.body != nil {
+		return p.body(m)
+	}
+	return m.payload()
 }
 
 // hook360Secret is the 360dialog test channel's webhook secret.
@@ -232,7 +246,11 @@ func postHookAs(ctx context.Context, p hookProvider, c *http.Client, url string,
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	p.sign(req.Header, body)
+	if p.signURL != nil {
+		p.signURL(req.Header, url, body)
+	} else {
+		p.sign(req.Header, body)
+	}
 	resp, err := c.Do(req)
 	if err != nil {
 		return 0, err

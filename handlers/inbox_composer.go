@@ -143,7 +143,10 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 	}
 	if prov, ok := s.providerOf(ch); ok && err == nil {
 		caps := prov.Capabilities
-		v.NoAttach, v.NoInteractive = !caps.Has(providers.CapSendMedia), !caps.Has(providers.CapSendInteractive)
+		// Attach uploads the agent's file to the provider and sends it:
+		// both are needed.
+		v.NoAttach = !caps.Has(providers.CapSendMedia) || !caps.Has(providers.CapMedia)
+		v.NoInteractive = !caps.Has(providers.CapSendInteractive)
 		if !caps.Has(providers.CapSendTemplate) {
 			v.NoTemplatesFrom = prov.Name
 		}

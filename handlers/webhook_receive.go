@@ -57,11 +57,8 @@ func (s *Server) webhookReceive(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "provider not available", http.StatusServiceUnavailable)
 		return
 	}
-	hookURL := wizard.WebhookURL(s.baseURL, id)
-	if r.URL.RawQuery != "" {
-		hookURL += "?" + r.URL.RawQuery
-	}
-	if err := prov.Authenticate(providers.WebhookRequest{URL: hookURL, Header: r.Header, Query: r.URL.Query(), Body: body}, creds); err != nil {
+	if err := prov.Authenticate(providers.WebhookRequest{Method: r.Method, URL: s.publicWebhookURL(id, r),
+		Header: r.Header, Query: r.URL.Query(), Body: body}, creds); err != nil {
 		s.log.Warn("webhook authentication failed; nothing stored", "channel_id", id, "provider", creds.Provider, "remote", clientIP(r), "err", err)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
@@ -87,4 +84,16 @@ func (s *Server) webhookReceive(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok"))
+}
+
+// publicWebhookURL is the address the provider called: the channel's
+// webhook URL under wadesk's public base URL, with the request's query.
+// Signatures that cover the URL (MessageBird's) are checked against it,
+// so they hold behind a reverse proxy too.
+func (s *Server) publicWebhookURL(channelID int64, r *http.Request) string {
+	u := wizard.WebhookURL(s.baseURL, channelID)
+	if r.URL.RawQuery != "" {
+		u += "?" + r.URL.RawQuery
+	}
+	return u
 }

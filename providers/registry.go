@@ -196,9 +196,11 @@ func (c Credentials) Setting(name, def string) string {
 
 // WebhookRequest is an inbound webhook as the provider sent it.
 type WebhookRequest struct {
-	// URL is the address the provider delivered to, as wadesk's public
-	// address names it (the channel's webhook URL and the query
-	// received), for providers that sign the URL.
+	// Method is the request's method.
+	Method string
+	// URL is the full URL the provider called: wadesk's public base URL
+	// with the request's path and query (signatures that cover the URL
+	// are checked against it).
 	URL    string
 	Header http.Header
 	Query  url.Values
