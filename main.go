@@ -36,6 +36,7 @@ import (
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	"github.com/wadesk/wadesk/providers/dialog360"
+	"github.com/wadesk/wadesk/providers/maytapi"
 	"github.com/wadesk/wadesk/providers/partner"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
@@ -139,6 +140,7 @@ type serveConfig struct {
 	graphURL     string
 	graphVersion string
 	d360URL      string
+	maytapiURL   string
 	healthEvery  time.Duration
 	backups      backupSchedule
 	metricsAddr  string
@@ -164,6 +166,7 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.graphURL, "graph-url", envDefault(getenv, "WADESK_GRAPH_URL", cloudapi.DefaultBaseURL), "Meta Graph API base URL (env WADESK_GRAPH_URL)")
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
 	fs.StringVar(&c.d360URL, "360dialog-url", envDefault(getenv, "WADESK_360DIALOG_URL", dialog360.DefaultBaseURL), "360dialog Messaging API base URL (env WADESK_360DIALOG_URL)")
+	fs.StringVar(&c.maytapiURL, "maytapi-url", envDefault(getenv, "WADESK_MAYTAPI_URL", maytapi.DefaultBaseURL), "Maytapi API base URL, without the product id (env WADESK_MAYTAPI_URL)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
 	c.backups.flags(fs, getenv)
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long to finish requests and send queued messages before stopping")
@@ -441,6 +444,7 @@ func registry(c serveConfig, logger *slog.Logger) *providers.Registry {
 		cloudapi.Provider(cloudapi.ProviderConfig{BaseURL: c.graphURL, Version: c.graphVersion, Logger: logger}),
 		dialog360.Provider(dialog360.ProviderConfig{BaseURL: c.d360URL, Logger: logger}),
 		partner.Provider(logger),
+		maytapi.Provider(maytapi.ProviderConfig{BaseURL: c.maytapiURL, Logger: logger}),
 	)
 }
 
