@@ -203,10 +203,10 @@ const DuplicateFilterExplanation = "Maytapi refused this message because the sam
 // is not confirmed; these names are read tolerantly.
 type Phone struct {
 	ID     flexID `json:"id"`
-	Number string      `json:"number"`
-	Name   string      `json:"name"`
-	Status string      `json:"status"`
-	Type   string      `json:"type"`
+	Number string `json:"number"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
+	Type   string `json:"type"`
 }
 
 // ListPhones returns the account's phones.
@@ -412,7 +412,7 @@ func (c *Client) SendMessage(ctx context.Context, phoneID string, msg providers.
 	}
 	var out struct {
 		Data struct {
-			ChatID string      `json:"chatId"`
+			ChatID string `json:"chatId"`
 			MsgID  flexID `json:"msgId"`
 		} `json:"data"`
 	}

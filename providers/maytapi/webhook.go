@@ -46,7 +46,7 @@ type envelope struct {
 	Type      string          `json:"type"`
 	ProductID string          `json:"product_id"`
 	PID       string          `json:"pid"` // "status" events name the product "pid"
-	PhoneID   flexID     `json:"phone_id"`
+	PhoneID   flexID          `json:"phone_id"`
 	Message   json.RawMessage `json:"message"`
 	User      struct {
 		ID    string `json:"id"`
@@ -55,16 +55,16 @@ type envelope struct {
 	} `json:"user"`
 	Conversation string          `json:"conversation"`
 	Receiver     string          `json:"receiver"`
-	Timestamp    flexID     `json:"timestamp"`
+	Timestamp    flexID          `json:"timestamp"`
 	Quoted       json.RawMessage `json:"quoted"`
 	Data         []ack           `json:"data"`
 	Status       string          `json:"status"`
 }
 
 type ack struct {
-	AckType string      `json:"ackType"`
-	AckCode int         `json:"ackCode"`
-	ChatID  string      `json:"chatId"`
+	AckType string `json:"ackType"`
+	AckCode int    `json:"ackCode"`
+	ChatID  string `json:"chatId"`
 	MsgID   flexID `json:"msgId"`
 	Time    flexID `json:"time"`
 }
