@@ -496,3 +496,19 @@ func (c *Client) GetCommerceSettings(context.Context, string) (providers.Commerc
 func (c *Client) UpdateCommerceSettings(context.Context, string, providers.CommerceSettings) error {
 	return providers.Unsupported(providers.Maytapi, providers.OpUpdateCommerce, "cart and catalog settings are Business API features")
 }
+
+var _ providers.PhonePairer = (*Client)(nil)
+
+// Pairing reads the phone's session for the pairing step.
+func (c *Client) Pairing(ctx context.Context, phoneID string) (providers.PairingStatus, error) {
+	st, err := c.PhoneStatus(ctx, phoneID)
+	if err != nil {
+		return providers.PairingStatus{}, err
+	}
+	return providers.PairingStatus{LoggedIn: st.LoggedIn, WaitingForScan: st.IsQr && !st.LoggedIn, Words: st.Words(), Number: st.Number}, nil
+}
+
+// PairingQR is QRCode.
+func (c *Client) PairingQR(ctx context.Context, phoneID string) ([]byte, error) {
+	return c.QRCode(ctx, phoneID)
+}
