@@ -41,7 +41,10 @@ func TestMaytapiPairMessageReplyDelivered(t *testing.T) {
 	agent := newBrowser(t)
 	signIn(t, agent, s, demoAdmin, demoPassword)
 	run(t, agent, "open the wizard and choose Maytapi",
-		chromedp.Navigate(s.URL+"/channels/new"),
+		chromedp.WaitVisible(byTestID("nav-channels"), chromedp.ByQuery),
+		chromedp.Navigate(s.URL+"/channels"),
+		chromedp.WaitVisible(byTestID("channel-add"), chromedp.ByQuery),
+		chromedp.Click(byTestID("channel-add"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("wizard-step-provider"), chromedp.ByQuery),
 		chromedp.Click(`input[name="provider"][value="maytapi"]`, chromedp.ByQuery),
 		chromedp.Click(byTestID("wizard-next"), chromedp.ByQuery),

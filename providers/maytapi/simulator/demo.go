@@ -9,9 +9,9 @@ const (
 	DemoProductID     = "sim-product-1"
 	DemoAPIKey        = "maytapiSimulatorToken0000000001"
 	DemoPhoneID       = "40001"
-	DemoPhoneNumberID = "110200000000401"
-	DemoWABAID        = "104500000000044"
-	DemoBusinessID    = "512300000000004"
+	DemoPhoneNumberID = "110200000000701"
+	DemoWABAID        = "104500000000077"
+	DemoBusinessID    = "512300000000007"
 	DemoNumber        = "34911550401"
 )
 
