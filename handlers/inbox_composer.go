@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wadesk/wadesk/dailycap"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
@@ -284,9 +285,12 @@ func (s *Server) replyContext(ctx context.Context, c store.Conversation, raw str
 func queueProblem(err error) string {
 	var wc *outbox.WindowClosedError
 	var ve *providers.ValidationError
+	var capped *dailycap.ReachedError
 	switch {
 	case errors.As(err, &wc):
 		return wc.Reason
+	case errors.As(err, &capped):
+		return capped.Error()
 	case errors.As(err, &ve):
 		return providers.Plain(err)
 	case errors.Is(err, store.ErrNotFound):
