@@ -324,7 +324,7 @@ func statusOf(s Status) string {
 	if s.LoggedIn {
 		return "CONNECTED"
 	}
-	return "DISCONNECTED"
+	return providers.PhoneLoggedOut
 }
 
 // ListBusinessAccounts lists the account's phones as one account (the
@@ -351,7 +351,7 @@ func (c *Client) ListBusinessAccounts(ctx context.Context, _ string) ([]provider
 }
 
 // GetPhoneNumber reads a phone's session as its number status
-// (CONNECTED when logged in, DISCONNECTED otherwise).
+// (CONNECTED when logged in, providers.PhoneLoggedOut otherwise).
 func (c *Client) GetPhoneNumber(ctx context.Context, phoneID string) (providers.PhoneNumber, error) {
 	st, err := c.PhoneStatus(ctx, phoneID)
 	if err != nil {
