@@ -151,4 +151,43 @@ func TestMaytapiPairMessageReplyDelivered(t *testing.T) {
 	if n := count(); n != 0 {
 		t.Errorf("%d webhook events stored from forged requests", n)
 	}
+
+	// The channel page shows the daily cap gauge (Maytapi's 6,000).
+	run(t, agent, "open the channel", chromedp.Navigate(s.URL+"/channels/"+channelID), chromedp.WaitVisible(byTestID("daily-cap-gauge"), chromedp.ByQuery))
+	if got := textOf(t, agent, byTestID("daily-cap-words")); !strings.Contains(got, "1 of 6,000 messages sent today") {
+		t.Errorf("the gauge says %q", got)
+	}
+	if n := countOf(t, agent, byTestID("channel-profile")); n != 0 {
+		t.Error("a Maytapi channel offers the business profile")
+	}
+
+	// Session loss: the phone unlinks the device; the health check marks
+	// the channel disconnected with Pair again; pairing again restores it.
+	run(t, phoneApp, "the phone logs out",
+		chromedp.Navigate(simURL+"/_maytapi/"+maytapisim.DemoPhoneID),
+		chromedp.Click("#logout", chromedp.ByQuery),
+		chromedp.WaitVisible("#scan", chromedp.ByQuery),
+	)
+	run(t, agent, "check the channel",
+		chromedp.Click(byTestID("channel-check"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("channel-state-reason"), chromedp.ByQuery),
+	)
+	if got := textOf(t, agent, byTestID("channel-health")); !strings.Contains(got, "session has ended") {
+		t.Errorf("after the logout the health says %q", got)
+	}
+	run(t, agent, "pair again",
+		chromedp.Click(byTestID("channel-pair-again"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("pair-qr"), chromedp.ByQuery),
+	)
+	run(t, phoneApp, "scan again", chromedp.Click("#scan", chromedp.ByQuery), chromedp.WaitVisible("#logout", chromedp.ByQuery))
+	run(t, agent, "the page sees the phone back",
+		chromedp.WaitVisible(byTestID("pair-done"), chromedp.ByQuery),
+		chromedp.Click(byTestID("pair-done"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("channel-check"), chromedp.ByQuery),
+		chromedp.Click(byTestID("channel-check"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("channel-state"), chromedp.ByQuery),
+	)
+	if got := textOf(t, agent, byTestID("channel-state")); !strings.Contains(strings.ToLower(got), "connected") || strings.Contains(strings.ToLower(got), "disconnected") {
+		t.Errorf("after pairing again the channel is %q", got)
+	}
 }

@@ -58,3 +58,16 @@ func (db *DB) SetChannelDailyCap(ctx context.Context, channelID int64, limit int
 	}
 	return nil
 }
+
+// ChannelDailyCap returns a channel's own daily cap (0: the provider's).
+func (db *DB) ChannelDailyCap(ctx context.Context, channelID int64) (int, error) {
+	var n int
+	err := db.R.QueryRowContext(ctx, `SELECT daily_cap FROM channels WHERE id = ?`, channelID).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: daily cap of channel %d: %w", channelID, err)
+	}
+	return n, nil
+}
