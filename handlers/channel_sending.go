@@ -39,3 +39,35 @@ func (s *Server) channelSendingView(ctx context.Context, ch store.Channel) (view
 	}
 	return v, nil
 }
+
+// unofficialChannel reports whether the channel's provider drives an
+// ordinary WhatsApp account (no 24-hour window, no templates).
+func (s *Server) unofficialChannel(ctx context.Context, channelID int64) bool {
+	ch, err := s.db.ChannelByID(ctx, channelID)
+	if err != nil {
+		return false
+	}
+	d, known := providers.Describe(providers.ProviderID(ch.Provider))
+	return known && !d.Official
+}
+
+// capGauge is the channel's daily cap use today.
+func (s *Server) capGauge(ctx context.Context, channelID int64) (dailycap.Gauge, error) {
+	ch, err := s.db.ChannelByID(ctx, channelID)
+	if err != nil {
+		return dailycap.Gauge{}, err
+	}
+	own, err := s.db.ChannelDailyCap(ctx, channelID)
+	if err != nil {
+		return dailycap.Gauge{}, err
+	}
+	d, _ := providers.Describe(providers.ProviderID(ch.Provider))
+	g := dailycap.Gauge{Limit: dailycap.Limit(own, d.DailyCap)}
+	if g.Limit == 0 {
+		return g, nil
+	}
+	start, reset := dailycap.Day(time.Now())
+	g.ResetAt = reset
+	g.Sent, err = s.db.OutboundSince(ctx, channelID, start)
+	return g, err
+}
