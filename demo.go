@@ -18,6 +18,7 @@ import (
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	d360sim "github.com/wadesk/wadesk/providers/dialog360/simulator"
 	birdsim "github.com/wadesk/wadesk/providers/messagebird/simulator"
+	maytapisim "github.com/wadesk/wadesk/providers/maytapi/simulator"
 	partnersim "github.com/wadesk/wadesk/providers/partner/simulator"
 	twiliosim "github.com/wadesk/wadesk/providers/twilio/simulator"
 	"github.com/wadesk/wadesk/store"
@@ -48,6 +49,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	partnerAddr := fs.String("partner-sim-addr", envDefault(getenv, "WADESK_PARTNER_SIM_ADDR", "127.0.0.1:8792"), "Cloud API-compatible partner simulator address (env WADESK_PARTNER_SIM_ADDR)")
 	twilioAddr := fs.String("twilio-sim-addr", envDefault(getenv, "WADESK_TWILIO_SIM_ADDR", "127.0.0.1:8793"), "Twilio simulator address (env WADESK_TWILIO_SIM_ADDR)")
 	birdAddr := fs.String("messagebird-sim-addr", envDefault(getenv, "WADESK_MESSAGEBIRD_SIM_ADDR", "127.0.0.1:8794"), "MessageBird simulator address (env WADESK_MESSAGEBIRD_SIM_ADDR)")
+	maytapiAddr := fs.String("maytapi-sim-addr", envDefault(getenv, "WADESK_MAYTAPI_SIM_ADDR", "127.0.0.1:8796"), "Maytapi simulator address (env WADESK_MAYTAPI_SIM_ADDR)")
 	d360Addr := fs.String("360dialog-sim-addr", envDefault(getenv, "WADESK_360DIALOG_SIM_ADDR", "127.0.0.1:8791"), "360dialog simulator address (env WADESK_360DIALOG_SIM_ADDR)")
 	dataDir := fs.String("data", envDefault(getenv, "WADESK_DATA", "./demo-data"), "data directory (env WADESK_DATA)")
 	logLevel := fs.String("log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level")
@@ -67,6 +69,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	partnerCfg := partnersim.AddDemoNumber(&cfg)
 	twilioNumber := twiliosim.AddDemoNumber(&cfg)
 	birdChannel := birdsim.AddDemoNumber(&cfg)
+	maytapiPhone := maytapisim.AddDemoPhone(&cfg)
 	ln, err := net.Listen("tcp", *simAddr)
 	if err != nil {
 		return fmt.Errorf("simulator: listen on %s: %w", *simAddr, err)
@@ -149,8 +152,23 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	go birdSrv.Serve(birdLn)
 	defer birdSrv.Close()
 
+	maytapiFront, err := maytapisim.New(maytapisim.Config{Sim: sim, SimToken: cfg.AccessToken, ProductID: maytapisim.DemoProductID,
+		APIKey: maytapisim.DemoAPIKey, Phones: []maytapisim.Phone{maytapiPhone}, Logger: cfg.Logger})
+	if err != nil {
+		return err
+	}
+	maytapiLn, err := net.Listen("tcp", *maytapiAddr)
+	if err != nil {
+		return fmt.Errorf("maytapi simulator: listen on %s: %w", *maytapiAddr, err)
+	}
+	defer maytapiLn.Close()
+	maytapiURL := "http://" + maytapiLn.Addr().String()
+	maytapiSrv := &http.Server{Handler: maytapiFront.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go maytapiSrv.Serve(maytapiLn)
+	defer maytapiSrv.Close()
+
 	c := serveConfig{addr: *addr, dataDir: *dataDir, baseURL: demoBaseURL, logFormat: "text", logLevel: *logLevel,
-		graphURL: cfg.PublicURL, graphVersion: "v23.0", d360URL: d360URL, twilioURL: twilioURL, birdURL: birdURL + "/v1", healthEvery: 5 * time.Minute,
+		graphURL: cfg.PublicURL, graphVersion: "v23.0", d360URL: d360URL, twilioURL: twilioURL, birdURL: birdURL + "/v1", maytapiURL: maytapiURL + "/api", healthEvery: 5 * time.Minute,
 		// The demo runs offline on loopback: a forward URL or mail server
 		// next to it (a local middleware, a test SMTP server) is allowed.
 		allowPrivate: true}
@@ -161,6 +179,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		sim.SetResolve(base.Hostname(), listen.String())
 		front.SetResolve(base.Hostname(), listen.String())
 		partnerFront.SetResolve(base.Hostname(), listen.String())
+		maytapiFront.SetResolve(base.Hostname(), listen.String())
 		sum := sim.Summary()
 		fmt.Fprintf(stdout, "\nwadesk demo\n")
 		fmt.Fprintf(stdout, "  Console           : http://%s  (admin %s / agent %s, password %q)\n", listen, demoAdminEmail, demoAgentEmail, demoPassword)
@@ -190,6 +209,10 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stdout, "    Auth Token               : %s\n", twilioNumber.AuthToken)
 		fmt.Fprintf(stdout, "    WhatsApp sender          : %s  (simulator %s)\n", twilioNumber.Sender, twilioURL)
 		fmt.Fprintf(stdout, "    then paste the webhook URL into the Twilio console: %s/console\n\n", twilioURL)
+		fmt.Fprintf(stdout, "  Or choose Maytapi (unofficial) and enter:\n")
+		fmt.Fprintf(stdout, "    Product id               : %s\n", maytapisim.DemoProductID)
+		fmt.Fprintf(stdout, "    API token                : %s  (simulator %s)\n", maytapisim.DemoAPIKey, maytapiURL)
+		fmt.Fprintf(stdout, "    then pair phone +%s: open %s/_maytapi/%s and press Scan QR code\n\n", maytapiPhone.Number, maytapiURL, maytapiPhone.ID)
 		return nil
 	})
 }

@@ -37,6 +37,7 @@ import (
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	"github.com/wadesk/wadesk/providers/dialog360"
 	"github.com/wadesk/wadesk/providers/messagebird"
+	"github.com/wadesk/wadesk/providers/maytapi"
 	"github.com/wadesk/wadesk/providers/partner"
 	"github.com/wadesk/wadesk/providers/twilio"
 	"github.com/wadesk/wadesk/secrets"
@@ -143,6 +144,7 @@ type serveConfig struct {
 	d360URL      string
 	twilioURL    string
 	birdURL      string
+	maytapiURL   string
 	healthEvery  time.Duration
 	backups      backupSchedule
 	metricsAddr  string
@@ -170,6 +172,7 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.d360URL, "360dialog-url", envDefault(getenv, "WADESK_360DIALOG_URL", dialog360.DefaultBaseURL), "360dialog Messaging API base URL (env WADESK_360DIALOG_URL)")
 	fs.StringVar(&c.twilioURL, "twilio-url", envDefault(getenv, "WADESK_TWILIO_URL", twilio.DefaultBaseURL), "Twilio REST API base URL (env WADESK_TWILIO_URL)")
 	fs.StringVar(&c.birdURL, "messagebird-url", envDefault(getenv, "WADESK_MESSAGEBIRD_URL", messagebird.DefaultBaseURL), "MessageBird Conversations API base URL (env WADESK_MESSAGEBIRD_URL)")
+	fs.StringVar(&c.maytapiURL, "maytapi-url", envDefault(getenv, "WADESK_MAYTAPI_URL", maytapi.DefaultBaseURL), "Maytapi API base URL, without the product id (env WADESK_MAYTAPI_URL)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
 	c.backups.flags(fs, getenv)
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long to finish requests and send queued messages before stopping")
@@ -449,6 +452,7 @@ func registry(c serveConfig, logger *slog.Logger) *providers.Registry {
 		messagebird.Provider(messagebird.ProviderConfig{BaseURL: c.birdURL, Logger: logger}),
 		partner.Provider(logger),
 		twilio.Provider(twilio.ProviderConfig{BaseURL: c.twilioURL, Logger: logger}),
+		maytapi.Provider(maytapi.ProviderConfig{BaseURL: c.maytapiURL, Logger: logger}),
 	)
 }
 

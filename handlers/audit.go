@@ -15,6 +15,7 @@ const (
 	auditChannelDeleted       = "channel.deleted"
 	auditChannelDefault       = "channel.default_set"
 	auditChannelVisibility    = "channel.visibility_changed"
+	auditChannelDailyCap      = "channel.daily_cap_changed"
 	auditChannelSecrets       = "channel.secrets_replaced"
 	auditVerifyTokenRotated   = "channel.verify_token_replaced"
 	auditForwardSecretCreated = "channel.forward_secret_replaced"

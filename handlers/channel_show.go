@@ -48,6 +48,10 @@ func (s *Server) channelShow(w http.ResponseWriter, r *http.Request) {
 	if ch.SubscribedAt != nil {
 		v.ConnectedAt = *ch.SubscribedAt
 	}
+	if v.Sending, err = s.channelSendingView(r.Context(), ch); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	if v.DeadLetters, err = s.db.CountDeadWebhookEvents(r.Context(), ch.ID); err != nil {
 		s.serverError(w, r, err)
 		return

@@ -59,6 +59,19 @@ func (s *Server) channelWizardFinish(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.WABAID = acct.ID
+	// A phone driven by an unofficial provider is paired first.
+	switch pair, err := s.needsPairing(ctx, d, num.ID); {
+	case err != nil:
+		fail(err)
+		return
+	case pair:
+		if _, err := s.db.SaveChannelDraft(ctx, d); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		redirect(w, r, "/channels/new/pair")
+		return
+	}
 
 	ch, err := s.pendingChannelFor(ctx, &d, acct, num)
 	if errors.Is(err, store.ErrConflict) {

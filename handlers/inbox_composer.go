@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wadesk/wadesk/dailycap"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
@@ -97,6 +98,13 @@ func (s *Server) renderThreadOf(w http.ResponseWriter, r *http.Request, c store.
 func (s *Server) composerView(ctx context.Context, c store.Conversation, windowOpen bool, st composeState) (views.ComposerView, error) {
 	v := views.ComposerView{ConversationID: c.ID, WindowOpen: windowOpen, Open: st.open, ReplyTo: st.replyTo}
 	v.Template.Problem = st.templateProblem
+	if s.unofficialChannel(ctx, c.ChannelID) {
+		v.WindowOpen, v.NoWindow = true, true
+		v.Note = "This number uses an unofficial provider: there is no 24-hour window, so you can write at any time, and there are no message templates."
+		if g, err := s.capGauge(ctx, c.ChannelID); err == nil && g.Near() {
+			v.Note += " " + g.Words()
+		}
+	}
 	if st.replyTo != "" {
 		if id, err := strconv.ParseInt(st.replyTo, 10, 64); err == nil {
 			if m, err := s.db.ConversationMessage(ctx, c.ID, id); err == nil {
@@ -309,9 +317,12 @@ func (s *Server) replyContext(ctx context.Context, c store.Conversation, raw str
 func queueProblem(err error) string {
 	var wc *outbox.WindowClosedError
 	var ve *providers.ValidationError
+	var capped *dailycap.ReachedError
 	switch {
 	case errors.As(err, &wc):
 		return wc.Reason
+	case errors.As(err, &capped):
+		return capped.Error()
 	case errors.As(err, &ve):
 		return providers.Plain(err)
 	case errors.Is(err, store.ErrNotFound):

@@ -171,6 +171,10 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 	t := views.ThreadView{ID: c.ID, Name: contactName(c), Phone: c.ContactPhone, Channel: c.ChannelTitle}
 	// c was read for this request: its window is current.
 	setWindow(&t, window.Stored(c.LastInboundAt, c.WindowClosedAt, now))
+	if s.unofficialChannel(ctx, c.ChannelID) {
+		// No 24-hour window on an ordinary WhatsApp account.
+		t.WindowOpen, t.ClosedReason, t.NoWindow = true, "", true
+	}
 	bc := bubbleContext{ConversationID: c.ID, ContactName: contactName(c), WindowOpen: t.WindowOpen}
 	if more := wamidsToLookUp(msgs); len(more) > 0 {
 		if bc.Earlier, err = s.db.ConversationMessagesByWAMID(ctx, c.ID, more); err != nil {

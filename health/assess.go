@@ -87,6 +87,8 @@ var disconnectedStatuses = map[string]string{
 		"wadesk notices within minutes when it works again.",
 	"UNLINKED": "Open WhatsApp Manager, check the phone number and register it again. " +
 		"wadesk notices within minutes when it works again.",
+	providers.PhoneLoggedOut: "Open the channel in wadesk, press Pair again and scan the QR code with WhatsApp on the phone (Settings → Linked devices). " +
+		"wadesk notices within minutes when it works again.",
 	"DELETED": "If the number still belongs to you, add it to a WhatsApp Business Account again and connect it as a new channel in wadesk.",
 	"MIGRATED": "If you want to keep using the number with wadesk, connect it again as a new channel from the account it moved to, " +
 		"and delete this one.",

@@ -33,6 +33,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wadesk/wadesk/dailycap"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/window"
@@ -79,7 +80,12 @@ type Option func(*display)
 type display struct {
 	text     string
 	rendered any
+	now      func() time.Time
 }
+
+// At makes Enqueue judge the window and the daily cap at now instead of
+// the clock's time (tests).
+func At(now time.Time) Option { return func(d *display) { d.now = func() time.Time { return now } } }
 
 // ShowText makes text what the inbox shows for the message (messages.text),
 // instead of the summary Enqueue derives (a template's name, for example).
@@ -105,22 +111,40 @@ func Enqueue(ctx context.Context, db *store.DB, conversationID int64, msg provid
 	if err := check.Validate(); err != nil {
 		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", &providers.ValidationError{Err: err})
 	}
-	if msg.Kind() != providers.KindTemplate {
+	d := display{text: summary(msg), now: time.Now}
+	for _, o := range opts {
+		o(&d)
+	}
+	now := d.now()
+	rules, err := db.SendingRulesOf(ctx, conversationID)
+	if err != nil {
+		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", err)
+	}
+	desc, known := providers.Describe(providers.ProviderID(rules.Provider))
+	// The 24-hour window is Meta's Business API rule; an unofficial
+	// provider drives an ordinary WhatsApp account, which has none.
+	if msg.Kind() != providers.KindTemplate && (!known || desc.Official) {
 		w, err := db.WindowOf(ctx, conversationID)
 		if err != nil {
 			return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", err)
 		}
-		if open, why := window.CanSendFreeForm(window.Stored(w.LastInboundAt, w.ClosedAt, time.Now())); !open {
+		if open, why := window.CanSendFreeForm(window.Stored(w.LastInboundAt, w.ClosedAt, now)); !open {
 			return store.OutboundMessage{}, &WindowClosedError{Reason: why}
+		}
+	}
+	if limit := dailycap.Limit(rules.DailyCap, desc.DailyCap); limit > 0 {
+		start, _ := dailycap.Day(now)
+		sent, err := db.OutboundSince(ctx, rules.ChannelID, start)
+		if err != nil {
+			return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", err)
+		}
+		if err := dailycap.Check(sent, limit, now); err != nil {
+			return store.OutboundMessage{}, err
 		}
 	}
 	req, err := encode(msg)
 	if err != nil {
 		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: encode message: %w", err)
-	}
-	d := display{text: summary(msg)}
-	for _, o := range opts {
-		o(&d)
 	}
 	payload := req
 	if d.rendered != nil {

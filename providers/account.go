@@ -51,6 +51,11 @@ type PhoneNumber struct {
 	AccountMode string
 }
 
+// PhoneLoggedOut is the number status of a phone driven by an unofficial
+// provider (Maytapi) whose WhatsApp session has ended: it must be paired
+// again.
+const PhoneLoggedOut = "PHONE_LOGGED_OUT"
+
 // Usable reports whether wadesk can send and receive messages with this number.
 // reason is plain words for an admin: why the number cannot be used, or, when
 // ok is true, a warning worth showing (empty when there is nothing to say).
@@ -60,6 +65,8 @@ func (p PhoneNumber) Usable() (ok bool, reason string) {
 		return false, "WhatsApp has banned this number. WhatsApp Manager shows the reason and how to appeal."
 	case "DELETED":
 		return false, "This number was deleted from the WhatsApp Business Account."
+	case PhoneLoggedOut:
+		return false, "The phone's WhatsApp session has ended: it was logged out, or the phone unlinked the device. Pair it again by scanning the QR code with the phone."
 	case "DISCONNECTED", "UNLINKED":
 		return false, "This number is not connected to the WhatsApp Business Account any more. Reconnect it in WhatsApp Manager."
 	case "MIGRATED":

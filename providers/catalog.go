@@ -26,6 +26,9 @@ type Description struct {
 	MessagingPricing string
 	MessagingLimit   string
 	Summary          string
+	// DailyCap is the provider's fixed cap of outgoing messages a day per
+	// number (0: none; Meta's limits are counted differently).
+	DailyCap int
 	// Available is true when the program registered an adapter for the
 	// provider (Registry.Catalog); the bare catalog marks none available.
 	Available bool
@@ -118,6 +121,7 @@ func Catalog() []Description {
 			MonthlyFee:       "Fixed monthly fee (listed at $30 a month)",
 			MessagingPricing: "No per-message charge.",
 			MessagingLimit:   "Fixed cap of about 6,000 outgoing messages a day; incoming messages are unlimited.",
+			DailyCap:         6000,
 			Summary: "Not an official API: it drives an ordinary WhatsApp account on a phone. " +
 				"There are no templates and no 24-hour window, but WhatsApp may ban numbers " +
 				"used this way.",

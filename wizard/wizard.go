@@ -191,7 +191,13 @@ type Subscriber interface {
 }
 
 // Subscribe points the account's webhooks at wadesk.
+//
+// A provider whose deliveries carry the channel's secret in the URL
+// (Provider.WebhookURL) is given that URL.
 func Subscribe(ctx context.Context, prov providers.Provider, s Subscriber, wabaID, callbackURL, verifyToken string) error {
+	if prov.WebhookURL != nil {
+		callbackURL = prov.WebhookURL(callbackURL, providers.Credentials{Provider: prov.ID, WebhookSecret: verifyToken})
+	}
 	if prov.CheckWebhookURL != nil {
 		if msg := prov.CheckWebhookURL(callbackURL); msg != "" {
 			return &Problem{Message: msg}
