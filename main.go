@@ -37,6 +37,7 @@ import (
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	"github.com/wadesk/wadesk/providers/dialog360"
 	"github.com/wadesk/wadesk/providers/partner"
+	"github.com/wadesk/wadesk/providers/vonage"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/templates"
@@ -139,6 +140,7 @@ type serveConfig struct {
 	graphURL     string
 	graphVersion string
 	d360URL      string
+	vonageURL    string
 	healthEvery  time.Duration
 	backups      backupSchedule
 	metricsAddr  string
@@ -163,6 +165,7 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.logLevel, "log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env WADESK_LOG_LEVEL)")
 	fs.StringVar(&c.graphURL, "graph-url", envDefault(getenv, "WADESK_GRAPH_URL", cloudapi.DefaultBaseURL), "Meta Graph API base URL (env WADESK_GRAPH_URL)")
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
+	fs.StringVar(&c.vonageURL, "vonage-url", envDefault(getenv, "WADESK_VONAGE_URL", vonage.DefaultBaseURL), "Vonage API base URL, e.g. https://api-eu.nexmo.com (env WADESK_VONAGE_URL)")
 	fs.StringVar(&c.d360URL, "360dialog-url", envDefault(getenv, "WADESK_360DIALOG_URL", dialog360.DefaultBaseURL), "360dialog Messaging API base URL (env WADESK_360DIALOG_URL)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
 	c.backups.flags(fs, getenv)
@@ -441,6 +444,7 @@ func registry(c serveConfig, logger *slog.Logger) *providers.Registry {
 		cloudapi.Provider(cloudapi.ProviderConfig{BaseURL: c.graphURL, Version: c.graphVersion, Logger: logger}),
 		dialog360.Provider(dialog360.ProviderConfig{BaseURL: c.d360URL, Logger: logger}),
 		partner.Provider(logger),
+		vonage.Provider(vonage.ProviderConfig{BaseURL: c.vonageURL, Logger: logger}),
 	)
 }
 
