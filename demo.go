@@ -18,6 +18,7 @@ import (
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	d360sim "github.com/wadesk/wadesk/providers/dialog360/simulator"
 	partnersim "github.com/wadesk/wadesk/providers/partner/simulator"
+	vonagesim "github.com/wadesk/wadesk/providers/vonage/simulator"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -44,6 +45,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	addr := fs.String("addr", envDefault(getenv, "WADESK_ADDR", "127.0.0.1:8080"), "console address (env WADESK_ADDR)")
 	simAddr := fs.String("sim-addr", envDefault(getenv, "WADESK_SIM_ADDR", "127.0.0.1:8790"), "simulator address (env WADESK_SIM_ADDR)")
 	partnerAddr := fs.String("partner-sim-addr", envDefault(getenv, "WADESK_PARTNER_SIM_ADDR", "127.0.0.1:8792"), "Cloud API-compatible partner simulator address (env WADESK_PARTNER_SIM_ADDR)")
+	vonageAddr := fs.String("vonage-sim-addr", envDefault(getenv, "WADESK_VONAGE_SIM_ADDR", "127.0.0.1:8793"), "Vonage simulator address (env WADESK_VONAGE_SIM_ADDR)")
 	d360Addr := fs.String("360dialog-sim-addr", envDefault(getenv, "WADESK_360DIALOG_SIM_ADDR", "127.0.0.1:8791"), "360dialog simulator address (env WADESK_360DIALOG_SIM_ADDR)")
 	dataDir := fs.String("data", envDefault(getenv, "WADESK_DATA", "./demo-data"), "data directory (env WADESK_DATA)")
 	logLevel := fs.String("log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level")
@@ -61,6 +63,14 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	cfg.StateFile = filepath.Join(*dataDir, "simulator.json")
 	d360Number := d360sim.AddDemoNumber(&cfg)
 	partnerCfg := partnersim.AddDemoNumber(&cfg)
+	vonageNumber, vonageKey, err := vonagesim.AddDemoNumber(&cfg)
+	if err != nil {
+		return err
+	}
+	vonageKeyFile := filepath.Join(*dataDir, "vonage-application.key")
+	if err := os.WriteFile(vonageKeyFile, []byte(vonageKey), 0o600); err != nil {
+		return fmt.Errorf("demo: write the Vonage application key: %w", err)
+	}
 	ln, err := net.Listen("tcp", *simAddr)
 	if err != nil {
 		return fmt.Errorf("simulator: listen on %s: %w", *simAddr, err)
@@ -114,8 +124,23 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	go partnerSrv.Serve(partnerLn)
 	defer partnerSrv.Close()
 
+	vonageFront, err := vonagesim.New(vonagesim.Config{Sim: sim, SimToken: cfg.AccessToken, Numbers: []vonagesim.Number{vonageNumber}, Logger: cfg.Logger})
+	if err != nil {
+		return err
+	}
+	vonageLn, err := net.Listen("tcp", *vonageAddr)
+	if err != nil {
+		return fmt.Errorf("Vonage simulator: listen on %s: %w", *vonageAddr, err)
+	}
+	defer vonageLn.Close()
+	vonageURL := "http://" + vonageLn.Addr().String()
+	vonageFront.SetPublicURL(vonageURL)
+	vonageSrv := &http.Server{Handler: vonageFront.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go vonageSrv.Serve(vonageLn)
+	defer vonageSrv.Close()
+
 	c := serveConfig{addr: *addr, dataDir: *dataDir, baseURL: demoBaseURL, logFormat: "text", logLevel: *logLevel,
-		graphURL: cfg.PublicURL, graphVersion: "v23.0", d360URL: d360URL, healthEvery: 5 * time.Minute,
+		graphURL: cfg.PublicURL, graphVersion: "v23.0", d360URL: d360URL, vonageURL: vonageURL, healthEvery: 5 * time.Minute,
 		// The demo runs offline on loopback: a forward URL or mail server
 		// next to it (a local middleware, a test SMTP server) is allowed.
 		allowPrivate: true}
@@ -126,6 +151,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		sim.SetResolve(base.Hostname(), listen.String())
 		front.SetResolve(base.Hostname(), listen.String())
 		partnerFront.SetResolve(base.Hostname(), listen.String())
+		vonageFront.SetResolve(base.Hostname(), listen.String())
 		sum := sim.Summary()
 		fmt.Fprintf(stdout, "\nwadesk demo\n")
 		fmt.Fprintf(stdout, "  Console           : http://%s  (admin %s / agent %s, password %q)\n", listen, demoAdminEmail, demoAgentEmail, demoPassword)
@@ -144,7 +170,13 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stdout, "    API URL                  : %s%s\n", partnerURL, partnerCfg.Prefix)
 		fmt.Fprintf(stdout, "    Token                    : %s  (sent in the header %s)\n", partnerCfg.Token, partnerCfg.Header)
 		fmt.Fprintf(stdout, "    Phone number ID          : %s  (WhatsApp Business Account ID %s)\n", partnerCfg.PhoneNumberID, partnerCfg.WABAID)
-		fmt.Fprintf(stdout, "    then paste the webhook URL into the partner's dashboard: %s/dashboard\n\n", partnerURL)
+		fmt.Fprintf(stdout, "    then paste the webhook URL into the partner's dashboard: %s/dashboard\n", partnerURL)
+		fmt.Fprintf(stdout, "  Or choose Vonage and enter:\n")
+		fmt.Fprintf(stdout, "    Application ID           : %s  (private key in %s)\n", vonageNumber.ApplicationID, vonageKeyFile)
+		fmt.Fprintf(stdout, "    or API key / API secret  : %s / %s\n", vonageNumber.APIKey, vonageNumber.APISecret)
+		fmt.Fprintf(stdout, "    Signature secret         : %s\n", vonageNumber.SignatureSecret)
+		fmt.Fprintf(stdout, "    WhatsApp number          : +%s  (WhatsApp Business Account ID %s, simulator %s)\n", vonageNumber.Number, vonageNumber.WABAID, vonageURL)
+		fmt.Fprintf(stdout, "    then paste the webhook URL into the simulated Vonage dashboard: %s/_dashboard\n\n", vonageURL)
 		return nil
 	})
 }

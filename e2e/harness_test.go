@@ -80,7 +80,7 @@ func startServer(t *testing.T, setup ...[]string) *server {
 func startDemo(t *testing.T) *server {
 	t.Helper()
 	return startProgram(t, []string{"demo", "--addr", "127.0.0.1:0", "--sim-addr", "127.0.0.1:0",
-		"--360dialog-sim-addr", "127.0.0.1:0", "--partner-sim-addr", "127.0.0.1:0"})
+		"--360dialog-sim-addr", "127.0.0.1:0", "--partner-sim-addr", "127.0.0.1:0", "--vonage-sim-addr", "127.0.0.1:0"})
 }
 
 func startProgram(t *testing.T, command []string, setup ...[]string) *server {
