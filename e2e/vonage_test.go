@@ -178,3 +178,71 @@ func TestVonageChannelEndToEnd(t *testing.T) {
 		t.Error("the forged message was stored")
 	}
 }
+
+// TestVonageTemplateSentOutsideTheWindow: the channel's templates come
+// from Vonage's template API at Finish; a day after the customer's last
+// message Vonage refuses a free-form reply for the closed window, the
+// conversation then offers only templates, and an approved template is
+// sent through Vonage with its values.
+func TestVonageTemplateSentOutsideTheWindow(t *testing.T) {
+	s := startDemo(t)
+	agent := newBrowser(t)
+	vonageConnect(t, agent, s)
+	hook := strings.TrimSpace(textOf(t, agent, byTestID("webhook-url")))
+	m := vonageDashLine.FindStringSubmatch(s.log.String())
+	if m == nil {
+		t.Fatal("the demo printed no Vonage dashboard")
+	}
+	res, err := http.PostForm(m[1]+"/_dashboard/webhooks", map[string][]string{"number": {vonagesim.DemoNumber}, "inbound_url": {hook}, "status_url": {hook}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+
+	phone := newBrowser(t)
+	run(t, phone, "open the customer phone on the Vonage number", chromedp.Navigate(s.SimURL+"/?n="+vonagesim.DemoPhoneNumberID))
+	customerWrites(t, phone, "Is my bike ready?")
+	openFirstConversation(t, agent, s)
+	convURL := location(t, agent)
+	simAdvance(t, s, "25h")
+	run(t, agent, "agent tries a free-form reply",
+		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
+		chromedp.SendKeys(byTestID("composer-input"), "Still there?", chromedp.ByQuery),
+		chromedp.Click(byTestID("composer-send"), chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="message"][data-direction="out"]`, chromedp.ByQuery),
+	)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var closed bool
+		run(t, agent, "reload",
+			chromedp.Navigate(convURL),
+			chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
+			chromedp.Evaluate(`!!document.querySelector('[data-testid="composer-closed"]') && !document.querySelector('[data-testid="composer-input"]')`, &closed),
+		)
+		if closed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("after Vonage refused the free-form reply for the closed window, the free-form composer is still offered")
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	const filled = "Hi Sheena Nelson, your order #1042 is ready for pickup."
+	run(t, agent, "send the approved template",
+		chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("template-choice-order_ready-en_US"), chromedp.ByQuery),
+		chromedp.Click(byTestID("template-choice-order_ready-en_US")+` input`, chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("template-value-body_1"), chromedp.ByQuery),
+		chromedp.Click(byTestID("template-value-body_1"), chromedp.ByQuery),
+		chromedp.Click(byTestID("insert-{contact_name}"), chromedp.ByQuery),
+		chromedp.SendKeys(byTestID("template-value-body_2"), "#1042", chromedp.ByQuery),
+		chromedp.Click(byTestID("template-send"), chromedp.ByQuery),
+		chromedp.WaitNotPresent(byTestID("template-send"), chromedp.ByQuery),
+		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)),
+	)
+	run(t, phone, "the customer gets the template",
+		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="in"][data-kind="template"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)),
+	)
+}

@@ -17,8 +17,9 @@
 //   - inbound and status webhooks are JSON, signed with an HS256 JWT in
 //     "Authorization: Bearer" keyed by the account's signature secret,
 //     whose payload_hash claim is the SHA-256 of the body (webhook.go);
-//   - templates are listed with the WhatsApp Template Management API
-//     (beta): GET https://api.nexmo.com/v2/whatsapp-manager/wabas/{id}/templates.
+//   - templates are listed, created and deleted with the WhatsApp
+//     Template Management API (beta):
+//     https://api.nexmo.com/v2/whatsapp-manager/wabas/{id}/templates.
 //
 // Vonage has no API here to list numbers or to set the webhook URLs of an
 // application from wadesk: the admin pastes the URLs into the Vonage
@@ -560,17 +561,11 @@ func (c *Client) MarkRead(ctx context.Context, _, messageID string, typing bool)
 	return c.do(ctx, op, http.MethodPatch, "/v1/messages/"+url.PathEscape(messageID), nil, req, nil)
 }
 
-// templateList is the Template Management API's list answer.
+// templateList is the Template Management API's list answer; its
+// template objects have Meta's shape.
 type templateList struct {
-	Templates []struct {
-		ID         string            `json:"id"`
-		Name       string            `json:"name"`
-		Language   string            `json:"language"`
-		Status     string            `json:"status"`
-		Category   string            `json:"category"`
-		Components []json.RawMessage `json:"components"`
-	} `json:"templates"`
-	Paging struct {
+	Templates []json.RawMessage `json:"templates"`
+	Paging    struct {
 		Cursors struct {
 			After string `json:"after"`
 		} `json:"cursors"`
@@ -578,36 +573,43 @@ type templateList struct {
 	} `json:"paging"`
 }
 
-// ListTemplates lists the WhatsApp Business Account's templates through
-// the Template Management API (beta), following its "after" cursors.
-func (c *Client) ListTemplates(ctx context.Context, wabaID string) ([]providers.Template, error) {
-	const op = providers.OpListTemplates
+func (c *Client) wabaID(wabaID, op string) (string, error) {
 	if wabaID == "" {
 		wabaID = c.cfg.WABAID
 	}
 	if wabaID == "" {
-		return nil, fmt.Errorf("vonage: %s: %w", op, &providers.ValidationError{Err: errors.New("the WhatsApp Business Account ID is missing")})
+		return "", fmt.Errorf("vonage: %s: %w", op, &providers.ValidationError{Err: errors.New("the WhatsApp Business Account ID is missing")})
+	}
+	return wabaID, nil
+}
+
+func templatesPath(wabaID string) string {
+	return "/v2/whatsapp-manager/wabas/" + url.PathEscape(wabaID) + "/templates"
+}
+
+// ListTemplates lists the WhatsApp Business Account's templates through
+// the Template Management API (beta), following its "after" cursors.
+func (c *Client) ListTemplates(ctx context.Context, wabaID string) ([]providers.Template, error) {
+	const op = providers.OpListTemplates
+	wabaID, err := c.wabaID(wabaID, op)
+	if err != nil {
+		return nil, err
 	}
 	var out []providers.Template
 	q := url.Values{}
 	for page := 0; page < 100; page++ {
 		var l templateList
-		if err := c.do(ctx, op, http.MethodGet, "/v2/whatsapp-manager/wabas/"+url.PathEscape(wabaID)+"/templates", q, nil, &l); err != nil {
+		if err := c.do(ctx, op, http.MethodGet, templatesPath(wabaID), q, nil, &l); err != nil {
 			return nil, err
 		}
-		for _, t := range l.Templates {
-			pt := providers.Template{ID: t.ID, Name: t.Name, Language: t.Language, Status: t.Status, Category: category(t.Category)}
-			for _, raw := range t.Components {
-				var comp struct {
-					Type   string `json:"type"`
-					Format string `json:"format"`
-					Text   string `json:"text"`
-				}
-				if json.Unmarshal(raw, &comp) == nil {
-					pt.Components = append(pt.Components, providers.TemplateComponent{Type: strings.ToUpper(comp.Type), Format: comp.Format, Text: comp.Text})
-				}
+		for _, raw := range l.Templates {
+			t, err := cloudapi.ParseTemplate(raw)
+			if err != nil {
+				return nil, fmt.Errorf("vonage: %s: %w", op, &providers.Error{Provider: providers.Vonage, Op: op,
+					Kind: providers.ErrorKindUnknown, Message: "a template in the answer could not be read", Err: err})
 			}
-			out = append(out, pt)
+			t.Category = category(t.Category)
+			out = append(out, t)
 		}
 		if l.Paging.Next == "" || l.Paging.Cursors.After == "" {
 			break
@@ -615,6 +617,45 @@ func (c *Client) ListTemplates(ctx context.Context, wabaID string) ([]providers.
 		q = url.Values{"after": {l.Paging.Cursors.After}}
 	}
 	return out, nil
+}
+
+// CreateTemplate submits a template for review (POST
+// /v2/whatsapp-manager/wabas/{id}/templates). The beta spec's category
+// enum (TRANSACTIONAL, MARKETING, OTP) predates Meta's renaming; Meta's
+// current names are sent, which is not confirmed against Vonage.
+func (c *Client) CreateTemplate(ctx context.Context, wabaID string, t providers.Template) (providers.TemplateRef, error) {
+	const op = providers.OpCreateTemplate
+	wabaID, err := c.wabaID(wabaID, op)
+	if err != nil {
+		return providers.TemplateRef{}, err
+	}
+	body, err := cloudapi.TemplateJSON(t)
+	if err != nil {
+		return providers.TemplateRef{}, fmt.Errorf("vonage: %s: %w", op, err)
+	}
+	var resp struct {
+		ID       string `json:"id"`
+		Status   string `json:"status"`
+		Category string `json:"category"`
+	}
+	if err := c.do(ctx, op, http.MethodPost, templatesPath(wabaID), nil, body, &resp); err != nil {
+		return providers.TemplateRef{}, err
+	}
+	if resp.Status == "" {
+		resp.Status = "PENDING"
+	}
+	return providers.TemplateRef{ID: resp.ID, Status: resp.Status, Category: category(resp.Category)}, nil
+}
+
+// DeleteTemplate deletes the template called name (all its languages):
+// the API deletes by name only, so templateID is not used.
+func (c *Client) DeleteTemplate(ctx context.Context, wabaID, name, _ string) error {
+	const op = providers.OpDeleteTemplate
+	wabaID, err := c.wabaID(wabaID, op)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, op, http.MethodDelete, templatesPath(wabaID), url.Values{"name": {name}}, nil, nil)
 }
 
 // category maps the Template Management API's older categories onto
@@ -648,7 +689,7 @@ func (c *Client) ListBusinessAccounts(ctx context.Context, _ string) ([]provider
 // and returns the channel's number. Vonage reports no quality rating,
 // limit tier or status here.
 func (c *Client) GetPhoneNumber(ctx context.Context, phoneNumberID string) (providers.PhoneNumber, error) {
-	if _, err := c.ListTemplates(ctx, c.cfg.WABAID); err != nil {
+	if _, err := c.ListTemplates(ctx, ""); err != nil {
 		if pe, ok := providers.AsError(err); ok {
 			pe.Op = providers.OpListBusinessAccounts
 		}
@@ -674,18 +715,6 @@ func (c *Client) SubscribeApp(context.Context, string, string, string) error {
 func (c *Client) UnsubscribeApp(context.Context, string) error {
 	return providers.Unsupported(providers.Vonage, providers.OpUnsubscribeApp,
 		"remove the webhook URLs from the Vonage application in the Vonage API Dashboard")
-}
-
-// CreateTemplate is not offered by wadesk for Vonage yet.
-func (c *Client) CreateTemplate(context.Context, string, providers.Template) (providers.TemplateRef, error) {
-	return providers.TemplateRef{}, providers.Unsupported(providers.Vonage, providers.OpCreateTemplate,
-		"create templates in the Vonage API Dashboard; they appear here once listed")
-}
-
-// DeleteTemplate is not offered by wadesk for Vonage yet.
-func (c *Client) DeleteTemplate(context.Context, string, string, string) error {
-	return providers.Unsupported(providers.Vonage, providers.OpDeleteTemplate,
-		"delete templates in the Vonage API Dashboard")
 }
 
 // GetCommerceSettings is not offered through Vonage.

@@ -12,7 +12,8 @@
 //     documents (401, 422 with invalid_parameters, 429);
 //   - PATCH /v1/messages/{message_uuid} {"status":"read"} marks an inbound
 //     message read (v1.20.0 spec);
-//   - GET /v2/whatsapp-manager/wabas/{id}/templates lists templates;
+//   - GET|POST /v2/whatsapp-manager/wabas/{id}/templates lists and creates
+//     templates, DELETE …/templates?name= deletes one by name;
 //   - GET /v3/media/{id} serves an inbound file to the same credentials;
 //   - inbound-message and message-status webhooks are JSON, one event per
 //     request, POSTed to the application's inbound and status URLs with
@@ -225,7 +226,7 @@ func (f *Front) serve(w http.ResponseWriter, r *http.Request) {
 		f.send(w, r, accts)
 	case strings.HasPrefix(path, "/v1/messages/") && r.Method == http.MethodPatch:
 		f.markRead(w, r, accts, strings.TrimPrefix(path, "/v1/messages/"))
-	case strings.HasPrefix(path, "/v2/whatsapp-manager/wabas/") && strings.HasSuffix(path, "/templates") && r.Method == http.MethodGet:
+	case strings.HasPrefix(path, "/v2/whatsapp-manager/wabas/") && strings.HasSuffix(path, "/templates"):
 		f.templates(w, r, accts, strings.TrimSuffix(strings.TrimPrefix(path, "/v2/whatsapp-manager/wabas/"), "/templates"))
 	case strings.HasPrefix(path, "/v3/media/") && r.Method == http.MethodGet:
 		f.media(w, r, strings.TrimPrefix(path, "/v3/media/"))
@@ -492,8 +493,8 @@ func (f *Front) markRead(w http.ResponseWriter, r *http.Request, accts []Number,
 	w.WriteHeader(http.StatusOK)
 }
 
-// templates answers the Template Management API's list from the
-// account's templates on the WhatsApp side.
+// templates answers the Template Management API (list, create, delete by
+// name) from the account's templates on the WhatsApp side.
 func (f *Front) templates(w http.ResponseWriter, r *http.Request, accts []Number, wabaID string) {
 	allowed := false
 	for _, n := range accts {
@@ -501,6 +502,42 @@ func (f *Front) templates(w http.ResponseWriter, r *http.Request, accts []Number
 	}
 	if !allowed {
 		problem(w, http.StatusNotFound, "not-found", "Not Found", "WABA "+wabaID+" not found", nil)
+		return
+	}
+	switch r.Method {
+	case http.MethodGet:
+	case http.MethodPost, http.MethodDelete:
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		target := "/" + f.cfg.GraphVersion + "/" + wabaID + "/message_templates"
+		if r.Method == http.MethodDelete {
+			target += "?" + url.Values{"name": {r.URL.Query().Get("name")}}.Encode()
+			body = nil
+		}
+		rec := f.do(r.Context(), r.Method, target, body)
+		if rec.Code/100 != 2 {
+			var e struct {
+				Error struct {
+					Message string `json:"message"`
+					Details string `json:"error_user_msg"`
+				} `json:"error"`
+			}
+			json.Unmarshal(rec.Body.Bytes(), &e)
+			detail := e.Error.Details
+			if detail == "" {
+				detail = e.Error.Message
+			}
+			problem(w, http.StatusUnprocessableEntity, "invalid-params", "Invalid params", detail, nil)
+			return
+		}
+		if r.Method == http.MethodDelete {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(rec.Body.Bytes())
+		return
+	default:
+		problem(w, http.StatusMethodNotAllowed, "method", "Method Not Allowed", r.Method+" is not allowed here", nil)
 		return
 	}
 	q := url.Values{"limit": {"1000"}, "fields": {"id,name,language,category,status,components"}}
