@@ -372,3 +372,73 @@ func TestClientSendsAndMarksRead(t *testing.T) {
 		t.Fatalf("explain: %q", msg)
 	}
 }
+
+func TestPlainWordsNameVonage(t *testing.T) {
+	auth := ParseError(providers.OpSendMessage, 401, nil, []byte(`{"type":"https://developer.nexmo.com/api-errors#unauthorized","title":"Invalid credentials supplied"}`))
+	if p := auth.Plain(); !strings.Contains(p, "Vonage refused this channel's credentials") || strings.Contains(p, "Meta") {
+		t.Errorf("auth: %q", p)
+	}
+	bal := ParseError(providers.OpSendMessage, 402, nil, readTestdata(t, "problem_balance.json"))
+	if p := bal.Plain(); !strings.Contains(p, "Top up the Vonage account") || strings.Contains(p, "Meta") {
+		t.Errorf("balance: %q", p)
+	}
+}
+
+func TestClientTemplatesWithBasicAuth(t *testing.T) {
+	var calls []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "abcd1234" || p != "secret" {
+			w.WriteHeader(401)
+			return
+		}
+		calls = append(calls, r.Method+" "+r.URL.RequestURI())
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == http.MethodGet && r.URL.Query().Get("after") == "":
+			io.WriteString(w, `{"templates":[{"id":"1","name":"order_ready","language":"en_US","status":"APPROVED","category":"TRANSACTIONAL","components":[{"type":"BODY","text":"Hi {{1}}","example":{"body_text":[["Sheena"]]}}]}],"paging":{"cursors":{"after":"MjQZD"},"next":"https://api.nexmo.com/v2/whatsapp-manager/wabas/106/templates?after=MjQZD"}}`)
+		case r.Method == http.MethodGet:
+			io.WriteString(w, `{"templates":[{"id":"2","name":"code","language":"en","status":"PENDING","category":"OTP","components":[]}],"paging":{}}`)
+		case r.Method == http.MethodPost:
+			var body map[string]any
+			json.NewDecoder(r.Body).Decode(&body)
+			if body["name"] != "table_ready" || body["category"] != "UTILITY" {
+				w.WriteHeader(422)
+				io.WriteString(w, `{"title":"Invalid params"}`)
+				return
+			}
+			io.WriteString(w, `{"id":"408766354711449"}`)
+		case r.Method == http.MethodDelete:
+			w.WriteHeader(204)
+		}
+	}))
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL, APIKey: "abcd1234", APISecret: "secret", Number: "447700900000", WABAID: "106", HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	ts, err := c.ListTemplates(ctx, "")
+	if err != nil || len(ts) != 2 {
+		t.Fatalf("list: %+v %v", ts, err)
+	}
+	if ts[0].Category != "UTILITY" || ts[1].Category != "AUTHENTICATION" || ts[0].Status != "APPROVED" || len(ts[0].Components) != 1 || ts[0].Components[0].Text != "Hi {{1}}" {
+		t.Fatalf("templates = %+v", ts)
+	}
+	ref, err := c.CreateTemplate(ctx, "", providers.Template{Name: "table_ready", Language: "en_US", Category: "UTILITY",
+		Components: []providers.TemplateComponent{{Type: "BODY", Text: "Your table is ready."}}})
+	if err != nil || ref.ID != "408766354711449" || ref.Status != "PENDING" {
+		t.Fatalf("create: %+v %v", ref, err)
+	}
+	if err := c.DeleteTemplate(ctx, "", "table_ready", "x"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"GET /v2/whatsapp-manager/wabas/106/templates", "GET /v2/whatsapp-manager/wabas/106/templates?after=MjQZD",
+		"POST /v2/whatsapp-manager/wabas/106/templates", "DELETE /v2/whatsapp-manager/wabas/106/templates?name=table_ready"}
+	if strings.Join(calls, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("calls:\n%s", strings.Join(calls, "\n"))
+	}
+	accts, err := c.ListBusinessAccounts(ctx, "")
+	if err != nil || len(accts) != 1 || accts[0].PhoneNumbers[0].ID != "447700900000" {
+		t.Fatalf("test connection: %+v %v", accts, err)
+	}
+}
