@@ -64,6 +64,7 @@ func vonageConnect(t *testing.T, ctx context.Context, s *server) string {
 	if got := textOf(t, ctx, `#main`); !strings.Contains(got, "Vonage refused the credentials") {
 		t.Errorf("refused credentials are not explained: %q", got)
 	}
+	checkAccessible(t, ctx, "Vonage credentials step with an error")
 	run(t, ctx, "the right application ID",
 		chromedp.SetValue(`input[name="app_id"]`, vonagesim.DemoApplicationID, chromedp.ByQuery),
 		chromedp.SetValue(`input[name="access_token"]`, oneLine, chromedp.ByQuery),
@@ -95,6 +96,7 @@ func TestVonageChannelEndToEnd(t *testing.T) {
 			t.Errorf("the Vonage channel page offers %s", gone)
 		}
 	}
+	checkAccessible(t, agent, "Vonage channel page")
 	hook := strings.TrimSpace(textOf(t, agent, byTestID("webhook-url")))
 	if !strings.Contains(hook, "/webhooks/"+channelID) {
 		t.Fatalf("webhook URL shown: %q", hook)
