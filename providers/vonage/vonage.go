@@ -275,7 +275,7 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 		return fmt.Errorf("vonage: %s: %w", op, providers.NewNetworkError(providers.Vonage, op, err))
 	}
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("vonage: %s: %w", op, ParseError(op, resp.StatusCode, resp.Header, raw))
+		return fmt.Errorf("vonage: %s: %w", op, ParseError(op, resp.StatusCode, raw))
 	}
 	if out != nil && len(bytes.TrimSpace(raw)) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
@@ -288,7 +288,7 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 
 // ParseError reads an RFC 7807 problem document (or whatever came back)
 // into a provider error with a kind the console can word.
-func ParseError(op string, status int, h http.Header, raw []byte) *providers.Error {
+func ParseError(op string, status int, raw []byte) *providers.Error {
 	var p problem
 	_ = json.Unmarshal(raw, &p)
 	e := &providers.Error{Provider: providers.Vonage, Op: op, HTTPStatus: status, Type: p.Type,
@@ -306,7 +306,6 @@ func ParseError(op string, status int, h http.Header, raw []byte) *providers.Err
 	e.Code = problemCode(p.Type)
 	e.Kind = classify(status, e.Code, p.Type, p.Title+" "+p.Detail)
 	e.Transient = e.Kind == providers.ErrorKindRateLimit || e.Kind == providers.ErrorKindServer || e.Kind == providers.ErrorKindTemporary
-	_ = h // Retry-After is read by the outbox's own back-off.
 	return e
 }
 
@@ -769,7 +768,7 @@ func (c *Client) DownloadMedia(ctx context.Context, mediaURL string, w io.Writer
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
 		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		return providers.Download{}, fmt.Errorf("vonage: %s: %w", op, ParseError(op, resp.StatusCode, resp.Header, raw))
+		return providers.Download{}, fmt.Errorf("vonage: %s: %w", op, ParseError(op, resp.StatusCode, raw))
 	}
 	n, err := io.Copy(w, io.LimitReader(resp.Body, maxMediaBytes+1))
 	if err != nil {

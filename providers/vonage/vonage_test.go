@@ -200,7 +200,7 @@ func TestParseError(t *testing.T) {
 		{"problem_balance.json", 402, providers.ErrorKindPayment, 0},
 	}
 	for _, c := range cases {
-		e := ParseError(providers.OpSendMessage, c.status, nil, readTestdata(t, c.file))
+		e := ParseError(providers.OpSendMessage, c.status, readTestdata(t, c.file))
 		if e.Kind != c.kind || e.Code != c.code {
 			t.Errorf("%s: kind %s code %d, want %s %d", c.file, e.Kind, e.Code, c.kind, c.code)
 		}
@@ -208,27 +208,27 @@ func TestParseError(t *testing.T) {
 			t.Errorf("%s: plain = %q", c.file, p)
 		}
 	}
-	e := ParseError(providers.OpSendMessage, 422, nil, readTestdata(t, "problem_invalid.json"))
+	e := ParseError(providers.OpSendMessage, 422, readTestdata(t, "problem_invalid.json"))
 	if !strings.Contains(e.Plain(), "to: invalid value") {
 		t.Errorf("invalid parameters not named: %q", e.Plain())
 	}
 	for status, kind := range map[int]providers.ErrorKind{401: providers.ErrorKindAuth, 429: providers.ErrorKindRateLimit,
 		404: providers.ErrorKindNotFound, 503: providers.ErrorKindServer} {
-		if got := ParseError(providers.OpSendMessage, status, nil, []byte(`{"title":"x","detail":"y"}`)).Kind; got != kind {
+		if got := ParseError(providers.OpSendMessage, status, []byte(`{"title":"x","detail":"y"}`)).Kind; got != kind {
 			t.Errorf("HTTP %d: %s, want %s", status, got, kind)
 		}
 	}
-	w := ParseError(providers.OpSendMessage, 422, nil, []byte(`{"type":"https://developer.vonage.com/api-errors/messages#1300","title":"Unprocessable","detail":"Message failed because it was sent outside the allowed window (24 hours since the last customer message)."}`))
+	w := ParseError(providers.OpSendMessage, 422, []byte(`{"type":"https://developer.vonage.com/api-errors/messages#1300","title":"Unprocessable","detail":"Message failed because it was sent outside the allowed window (24 hours since the last customer message)."}`))
 	if w.Kind != providers.ErrorKindWindowClosed {
 		t.Errorf("window refusal: %s", w.Kind)
 	}
-	if !IsRetryableKind(providers.ErrorKindRateLimit) {
+	if !retryableKind(providers.ErrorKindRateLimit) {
 		t.Error("rate limit not retryable")
 	}
 }
 
-// IsRetryableKind reports whether errors of kind k are retried.
-func IsRetryableKind(k providers.ErrorKind) bool {
+// retryableKind reports whether errors of kind k are retried.
+func retryableKind(k providers.ErrorKind) bool {
 	return (&providers.Error{Kind: k}).Retryable()
 }
 
@@ -246,7 +246,7 @@ func TestVendorFixtures(t *testing.T) {
 			t.Fatal(err)
 		}
 		status := map[string]int{"invalid_error.json": 422, "low_balance_error.json": 402, "not_found.json": 404}[file]
-		if e := ParseError(providers.OpSendMessage, status, nil, raw); e.Kind != want || e.Details == "" {
+		if e := ParseError(providers.OpSendMessage, status, raw); e.Kind != want || e.Details == "" {
 			t.Errorf("%s: %+v", file, e)
 		}
 	}
@@ -374,11 +374,11 @@ func TestClientSendsAndMarksRead(t *testing.T) {
 }
 
 func TestPlainWordsNameVonage(t *testing.T) {
-	auth := ParseError(providers.OpSendMessage, 401, nil, []byte(`{"type":"https://developer.nexmo.com/api-errors#unauthorized","title":"Invalid credentials supplied"}`))
+	auth := ParseError(providers.OpSendMessage, 401, []byte(`{"type":"https://developer.nexmo.com/api-errors#unauthorized","title":"Invalid credentials supplied"}`))
 	if p := auth.Plain(); !strings.Contains(p, "Vonage refused this channel's credentials") || strings.Contains(p, "Meta") {
 		t.Errorf("auth: %q", p)
 	}
-	bal := ParseError(providers.OpSendMessage, 402, nil, readTestdata(t, "problem_balance.json"))
+	bal := ParseError(providers.OpSendMessage, 402, readTestdata(t, "problem_balance.json"))
 	if p := bal.Plain(); !strings.Contains(p, "Top up the Vonage account") || strings.Contains(p, "Meta") {
 		t.Errorf("balance: %q", p)
 	}

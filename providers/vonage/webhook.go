@@ -249,7 +249,7 @@ func inbound(e event, raw json.RawMessage) (providers.InboundMessage, error) {
 		if md == nil {
 			return nil
 		}
-		return &providers.InboundMedia{Kind: k, ID: md.URL, Caption: md.Caption, Filename: md.Name, Voice: false}
+		return &providers.InboundMedia{Kind: k, ID: md.URL, Caption: md.Caption, Filename: md.Name}
 	}
 	switch e.MessageType {
 	case "text":
