@@ -28,7 +28,8 @@ import (
 //
 // The kill moments come from a seed printed at the start; set
 // WADESK_CRASH_SEED to replay one. The rounds run for Cloud API webhooks
-// (Meta's signature) and for 360dialog's (the channel's secret header):
+// (Meta's signature), for 360dialog's (the channel's secret header) and
+// for Vonage's (its own body, signed with an HS256 JWT):
 // the journal is the durability boundary for every provider.
 func TestWebhookCrashSafety(t *testing.T) {
 	seed := time.Now().UnixNano()
@@ -44,7 +45,7 @@ func TestWebhookCrashSafety(t *testing.T) {
 	for _, pr := range []struct {
 		p      hookProvider
 		rounds int
-	}{{metaHooks, 16}, {dialog360Hooks, 8}} {
+	}{{metaHooks, 16}, {dialog360Hooks, 8}, {vonageHooks, 8}} {
 		t.Run(pr.p.name, func(t *testing.T) {
 			for round := range pr.rounds {
 				// Mostly mid-load, sometimes right after the first requests.
@@ -86,7 +87,7 @@ func crashRound(t *testing.T, p hookProvider, round int, killAfter time.Duration
 				n := int(next.Add(1) - 1)
 				m := newInboundText(prefix, n)
 				sent.add(m.wamid, n)
-				code, err := postHookAs(context.Background(), p, client, first.URL+path, m.payload())
+				code, err := postHookAs(context.Background(), p, client, first.URL+path, p.payloadOf(m))
 				switch {
 				case err == nil && code == 200:
 					acked.add(m.wamid, n)
@@ -142,7 +143,7 @@ func crashRound(t *testing.T, p hookProvider, round int, killAfter time.Duration
 	client = hookClient(4)
 	for _, w := range retries {
 		m := newInboundText(prefix, sent.m[w])
-		code, err := postHookAs(context.Background(), p, client, second.URL+path, m.payload())
+		code, err := postHookAs(context.Background(), p, client, second.URL+path, p.payloadOf(m))
 		if err != nil || code != 200 {
 			t.Errorf("re-delivering %s: status %d, err %v", w, code, err)
 			continue

@@ -2,10 +2,14 @@ package e2e
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +18,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	vonagesim "github.com/wadesk/wadesk/providers/vonage/simulator"
+	"github.com/wadesk/wadesk/store"
 )
 
 var vonageDashLine = regexp.MustCompile(`simulated Vonage dashboard: (http://\S+)/_dashboard`)
@@ -248,3 +253,30 @@ func TestVonageTemplateSentOutsideTheWindow(t *testing.T) {
 			chromedp.WithPollingTimeout(20*time.Second)),
 	)
 }
+
+// vonageHookSecret is the Vonage test channel's signature secret.
+const vonageHookSecret = "webhook-load-vonage-signature-secret-01"
+
+// vonageHooks: Vonage's inbound-message body for the same messages,
+// signed with an HS256 JWT whose payload_hash is the body's SHA-256.
+var vonageHooks = hookProvider{name: "Vonage", id: "vonage",
+	secrets: store.ChannelSecrets{AccessToken: "vonage-api-secret", AppSecret: vonageHookSecret},
+	sign: func(h http.Header, body []byte) {
+		sum := sha256.Sum256(body)
+		tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iat": time.Now().Unix(),
+			"exp": time.Now().Add(5 * time.Minute).Unix(), "payload_hash": hex.EncodeToString(sum[:])}).SignedString([]byte(vonageHookSecret))
+		if err != nil {
+			panic(err)
+		}
+		h.Set("Authorization", "Bearer "+tok)
+	},
+	body: func(m inboundText) []byte {
+		sec, _ := strconv.ParseInt(m.timestamp, 10, 64)
+		b, err := json.Marshal(map[string]any{"channel": "whatsapp", "message_uuid": m.wamid, "to": hookPhoneNumberID,
+			"from": m.from, "timestamp": time.Unix(sec, 0).UTC().Format(time.RFC3339), "profile": map[string]string{"name": m.name},
+			"message_type": "text", "text": m.body})
+		if err != nil {
+			panic(err)
+		}
+		return b
+	}}

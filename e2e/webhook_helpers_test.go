@@ -47,6 +47,17 @@ type hookProvider struct {
 	secrets store.ChannelSecrets
 	// sign adds the provider's authentication to a delivery of body.
 	sign func(h http.Header, body []byte)
+	// body, when set, is the provider's webhook body for m (default:
+	// Meta's envelope, m.payload()).
+	body func(m inboundText) []byte
+}
+
+// payloadOf is the webhook body provider p sends for m.
+func (p hookProvider) payloadOf(m inboundText) []byte {
+	if p.body != nil {
+		return p.body(m)
+	}
+	return m.payload()
 }
 
 // hook360Secret is the 360dialog test channel's webhook secret.
