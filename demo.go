@@ -130,7 +130,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 	vonageLn, err := net.Listen("tcp", *vonageAddr)
 	if err != nil {
-		return fmt.Errorf("Vonage simulator: listen on %s: %w", *vonageAddr, err)
+		return fmt.Errorf("vonage simulator: listen on %s: %w", *vonageAddr, err)
 	}
 	defer vonageLn.Close()
 	vonageURL := "http://" + vonageLn.Addr().String()

@@ -443,7 +443,7 @@ func buildSend(from string, msg providers.OutboundMessage) (sendRequest, error) 
 		r.MessageType, r.Text = "text", msg.Text.Body
 	case msg.Media != nil:
 		if msg.Media.Link == "" {
-			return r, errors.New("Vonage sends media by link only; this file has no public link")
+			return r, errors.New("this file has no public link, and Vonage sends media by link only")
 		}
 		m := &mediaObj{URL: msg.Media.Link, Caption: msg.Media.Caption}
 		switch msg.Media.Kind {
