@@ -17,10 +17,11 @@ import (
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	d360sim "github.com/wadesk/wadesk/providers/dialog360/simulator"
-	birdsim "github.com/wadesk/wadesk/providers/messagebird/simulator"
 	maytapisim "github.com/wadesk/wadesk/providers/maytapi/simulator"
+	birdsim "github.com/wadesk/wadesk/providers/messagebird/simulator"
 	partnersim "github.com/wadesk/wadesk/providers/partner/simulator"
 	twiliosim "github.com/wadesk/wadesk/providers/twilio/simulator"
+	vonagesim "github.com/wadesk/wadesk/providers/vonage/simulator"
 	"github.com/wadesk/wadesk/store"
 )
 
@@ -50,6 +51,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	twilioAddr := fs.String("twilio-sim-addr", envDefault(getenv, "WADESK_TWILIO_SIM_ADDR", "127.0.0.1:8793"), "Twilio simulator address (env WADESK_TWILIO_SIM_ADDR)")
 	birdAddr := fs.String("messagebird-sim-addr", envDefault(getenv, "WADESK_MESSAGEBIRD_SIM_ADDR", "127.0.0.1:8794"), "MessageBird simulator address (env WADESK_MESSAGEBIRD_SIM_ADDR)")
 	maytapiAddr := fs.String("maytapi-sim-addr", envDefault(getenv, "WADESK_MAYTAPI_SIM_ADDR", "127.0.0.1:8796"), "Maytapi simulator address (env WADESK_MAYTAPI_SIM_ADDR)")
+	vonageAddr := fs.String("vonage-sim-addr", envDefault(getenv, "WADESK_VONAGE_SIM_ADDR", "127.0.0.1:8795"), "Vonage simulator address (env WADESK_VONAGE_SIM_ADDR)")
 	d360Addr := fs.String("360dialog-sim-addr", envDefault(getenv, "WADESK_360DIALOG_SIM_ADDR", "127.0.0.1:8791"), "360dialog simulator address (env WADESK_360DIALOG_SIM_ADDR)")
 	dataDir := fs.String("data", envDefault(getenv, "WADESK_DATA", "./demo-data"), "data directory (env WADESK_DATA)")
 	logLevel := fs.String("log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level")
@@ -70,6 +72,14 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	twilioNumber := twiliosim.AddDemoNumber(&cfg)
 	birdChannel := birdsim.AddDemoNumber(&cfg)
 	maytapiPhone := maytapisim.AddDemoPhone(&cfg)
+	vonageNumber, vonageKey, err := vonagesim.AddDemoNumber(&cfg)
+	if err != nil {
+		return err
+	}
+	vonageKeyFile := filepath.Join(*dataDir, "vonage-application.key")
+	if err := os.WriteFile(vonageKeyFile, []byte(vonageKey), 0o600); err != nil {
+		return fmt.Errorf("demo: write the Vonage application key: %w", err)
+	}
 	ln, err := net.Listen("tcp", *simAddr)
 	if err != nil {
 		return fmt.Errorf("simulator: listen on %s: %w", *simAddr, err)
@@ -167,8 +177,23 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	go maytapiSrv.Serve(maytapiLn)
 	defer maytapiSrv.Close()
 
+	vonageFront, err := vonagesim.New(vonagesim.Config{Sim: sim, SimToken: cfg.AccessToken, Numbers: []vonagesim.Number{vonageNumber}, Logger: cfg.Logger})
+	if err != nil {
+		return err
+	}
+	vonageLn, err := net.Listen("tcp", *vonageAddr)
+	if err != nil {
+		return fmt.Errorf("vonage simulator: listen on %s: %w", *vonageAddr, err)
+	}
+	defer vonageLn.Close()
+	vonageURL := "http://" + vonageLn.Addr().String()
+	vonageFront.SetPublicURL(vonageURL)
+	vonageSrv := &http.Server{Handler: vonageFront.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go vonageSrv.Serve(vonageLn)
+	defer vonageSrv.Close()
+
 	c := serveConfig{addr: *addr, dataDir: *dataDir, baseURL: demoBaseURL, logFormat: "text", logLevel: *logLevel,
-		graphURL: cfg.PublicURL, graphVersion: "v23.0", d360URL: d360URL, twilioURL: twilioURL, birdURL: birdURL + "/v1", maytapiURL: maytapiURL + "/api", healthEvery: 5 * time.Minute,
+		graphURL: cfg.PublicURL, graphVersion: "v23.0", d360URL: d360URL, twilioURL: twilioURL, birdURL: birdURL + "/v1", maytapiURL: maytapiURL + "/api", vonageURL: vonageURL, healthEvery: 5 * time.Minute,
 		// The demo runs offline on loopback: a forward URL or mail server
 		// next to it (a local middleware, a test SMTP server) is allowed.
 		allowPrivate: true}
@@ -180,6 +205,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		front.SetResolve(base.Hostname(), listen.String())
 		partnerFront.SetResolve(base.Hostname(), listen.String())
 		maytapiFront.SetResolve(base.Hostname(), listen.String())
+		vonageFront.SetResolve(base.Hostname(), listen.String())
 		sum := sim.Summary()
 		fmt.Fprintf(stdout, "\nwadesk demo\n")
 		fmt.Fprintf(stdout, "  Console           : http://%s  (admin %s / agent %s, password %q)\n", listen, demoAdminEmail, demoAgentEmail, demoPassword)
@@ -213,6 +239,12 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stdout, "    Product id               : %s\n", maytapisim.DemoProductID)
 		fmt.Fprintf(stdout, "    API token                : %s  (simulator %s)\n", maytapisim.DemoAPIKey, maytapiURL)
 		fmt.Fprintf(stdout, "    then pair phone +%s: open %s/_maytapi/%s and press Scan QR code\n\n", maytapiPhone.Number, maytapiURL, maytapiPhone.ID)
+		fmt.Fprintf(stdout, "  Or choose Vonage and enter:\n")
+		fmt.Fprintf(stdout, "    Application ID           : %s  (private key in %s)\n", vonageNumber.ApplicationID, vonageKeyFile)
+		fmt.Fprintf(stdout, "    or API key / API secret  : %s / %s\n", vonageNumber.APIKey, vonageNumber.APISecret)
+		fmt.Fprintf(stdout, "    Signature secret         : %s\n", vonageNumber.SignatureSecret)
+		fmt.Fprintf(stdout, "    WhatsApp number          : +%s  (WhatsApp Business Account ID %s, simulator %s)\n", vonageNumber.Number, vonageNumber.WABAID, vonageURL)
+		fmt.Fprintf(stdout, "    then paste the webhook URL into the simulated Vonage dashboard: %s/_dashboard\n\n", vonageURL)
 		return nil
 	})
 }

@@ -36,10 +36,11 @@ import (
 	"github.com/wadesk/wadesk/providers/cloudapi"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	"github.com/wadesk/wadesk/providers/dialog360"
-	"github.com/wadesk/wadesk/providers/messagebird"
 	"github.com/wadesk/wadesk/providers/maytapi"
+	"github.com/wadesk/wadesk/providers/messagebird"
 	"github.com/wadesk/wadesk/providers/partner"
 	"github.com/wadesk/wadesk/providers/twilio"
+	"github.com/wadesk/wadesk/providers/vonage"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/templates"
@@ -145,6 +146,7 @@ type serveConfig struct {
 	twilioURL    string
 	birdURL      string
 	maytapiURL   string
+	vonageURL    string
 	healthEvery  time.Duration
 	backups      backupSchedule
 	metricsAddr  string
@@ -169,6 +171,7 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.logLevel, "log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env WADESK_LOG_LEVEL)")
 	fs.StringVar(&c.graphURL, "graph-url", envDefault(getenv, "WADESK_GRAPH_URL", cloudapi.DefaultBaseURL), "Meta Graph API base URL (env WADESK_GRAPH_URL)")
 	fs.StringVar(&c.graphVersion, "graph-version", envDefault(getenv, "WADESK_GRAPH_VERSION", cloudapi.DefaultVersion), "Meta Graph API version (env WADESK_GRAPH_VERSION)")
+	fs.StringVar(&c.vonageURL, "vonage-url", envDefault(getenv, "WADESK_VONAGE_URL", vonage.DefaultBaseURL), "Vonage API base URL, e.g. https://api-eu.nexmo.com (env WADESK_VONAGE_URL)")
 	fs.StringVar(&c.d360URL, "360dialog-url", envDefault(getenv, "WADESK_360DIALOG_URL", dialog360.DefaultBaseURL), "360dialog Messaging API base URL (env WADESK_360DIALOG_URL)")
 	fs.StringVar(&c.twilioURL, "twilio-url", envDefault(getenv, "WADESK_TWILIO_URL", twilio.DefaultBaseURL), "Twilio REST API base URL (env WADESK_TWILIO_URL)")
 	fs.StringVar(&c.birdURL, "messagebird-url", envDefault(getenv, "WADESK_MESSAGEBIRD_URL", messagebird.DefaultBaseURL), "MessageBird Conversations API base URL (env WADESK_MESSAGEBIRD_URL)")
@@ -453,6 +456,7 @@ func registry(c serveConfig, logger *slog.Logger) *providers.Registry {
 		partner.Provider(logger),
 		twilio.Provider(twilio.ProviderConfig{BaseURL: c.twilioURL, Logger: logger}),
 		maytapi.Provider(maytapi.ProviderConfig{BaseURL: c.maytapiURL, Logger: logger}),
+		vonage.Provider(vonage.ProviderConfig{BaseURL: c.vonageURL, Logger: logger}),
 	)
 }
 

@@ -81,7 +81,8 @@ func startDemo(t *testing.T) *server {
 	t.Helper()
 	return startProgram(t, []string{"demo", "--addr", "127.0.0.1:0", "--sim-addr", "127.0.0.1:0",
 		"--360dialog-sim-addr", "127.0.0.1:0", "--partner-sim-addr", "127.0.0.1:0", "--twilio-sim-addr", "127.0.0.1:0",
-		"--messagebird-sim-addr", "127.0.0.1:0", "--maytapi-sim-addr", "127.0.0.1:0"})
+		"--messagebird-sim-addr", "127.0.0.1:0", "--maytapi-sim-addr", "127.0.0.1:0",
+		"--vonage-sim-addr", "127.0.0.1:0"})
 }
 
 func startProgram(t *testing.T, command []string, setup ...[]string) *server {

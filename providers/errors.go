@@ -250,6 +250,9 @@ func (e *Error) Plain() string {
 	case ErrorKindNetwork:
 		return "Could not reach the provider. Check this server's internet connection and try again."
 	case ErrorKindAuth:
+		if e.Provider == Vonage {
+			return "Vonage refused this channel's credentials. Check the application ID and private key (or the API key and secret) in the Vonage API Dashboard and enter them again on the channel's edit page."
+		}
 		return p + " rejected the access token or it has expired. Create a new system-user access token in Meta Business Settings and paste it into the channel settings."
 	case ErrorKindPermission:
 		if e.Op == OpCreateUploadSession || e.Op == OpUpload {
@@ -294,6 +297,9 @@ func (e *Error) Plain() string {
 	case ErrorKindSpamLimit:
 		return p + " limited messages from this number because many were blocked or reported. Send fewer unsolicited messages and try later."
 	case ErrorKindPayment:
+		if e.Provider == Vonage {
+			return "Vonage refused the message because the account's balance is too low. Top up the Vonage account and send again." + e.says()
+		}
 		return "There is a problem with the payment method of this WhatsApp Business Account. Check billing in Meta Business Settings."
 	case ErrorKindNotRegistered:
 		return "This phone number is not registered for sending messages yet. Finish registering it in WhatsApp Manager."

@@ -2,6 +2,7 @@ package cloudapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -513,4 +514,25 @@ func (c *Client) MarkRead(ctx context.Context, phoneNumberID, messageID string, 
 		op: op, method: http.MethodPost, path: c.numberPath(phoneNumberID, "messages"),
 		body: body, contentType: "application/json",
 	})
+}
+
+// WhatsAppObject returns Meta's message type and content object for msg
+// (e.g. "interactive" and its object), for providers that pass Meta's
+// objects through as they are (Vonage's "custom" messages). msg must be
+// valid.
+func WhatsAppObject(msg providers.OutboundMessage) (string, json.RawMessage, error) {
+	w := sendRequest(msg)
+	b, err := json.Marshal(w)
+	if err != nil {
+		return "", nil, err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return "", nil, err
+	}
+	obj, ok := all[w.Type]
+	if !ok {
+		return "", nil, fmt.Errorf("cloudapi: no %q object in the message", w.Type)
+	}
+	return w.Type, obj, nil
 }

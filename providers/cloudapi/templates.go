@@ -229,3 +229,18 @@ func (c *Client) listBoundTemplates(ctx context.Context) ([]providers.Template, 
 	}
 	return out, nil
 }
+
+// TemplateJSON is Meta's template-creation body for t, for providers
+// whose template APIs take Meta's shape (Vonage's Template Management API).
+func TemplateJSON(t providers.Template) (json.RawMessage, error) {
+	return json.Marshal(templateRequest(t))
+}
+
+// ParseTemplate reads a template object in Meta's shape.
+func ParseTemplate(raw json.RawMessage) (providers.Template, error) {
+	var w wireTemplate
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return providers.Template{}, err
+	}
+	return w.neutral(), nil
+}
