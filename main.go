@@ -30,6 +30,7 @@ import (
 	"github.com/wadesk/wadesk/health"
 	"github.com/wadesk/wadesk/ingest"
 	"github.com/wadesk/wadesk/mailer"
+	"github.com/wadesk/wadesk/media"
 	"github.com/wadesk/wadesk/metrics"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
@@ -309,6 +310,11 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	sender.OnWindowClosed = func(conversationID int64) {
 		hub.Publish(events.Event{Kind: events.WindowClosed, ConversationID: conversationID})
 	}
+	blobs, err := media.OpenBlobs(filepath.Join(c.dataDir, "media"))
+	if err != nil {
+		return err
+	}
+	fetcher := media.NewFetcher(db, blobs, media.Source(mediaSource(db, reg)), logger)
 	mets := metrics.New(metrics.Config{DB: db, LivePages: hub.Subscribers, Logger: logger})
 	sender.OnSend = mets.Send
 	var consoleMetrics http.Handler
@@ -320,7 +326,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return err
 	}
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal, Ingest: processor,
-		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, reg), Providers: reg,
+		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, reg), Providers: reg, Blobs: blobs, Fetcher: fetcher,
 		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted})
 	if err != nil {
 		return err
@@ -341,6 +347,8 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { fwd.Run(bgCtx) })
 	background.Go(func() { sender.Run(bgCtx) })
 	background.Go(func() { receipts.Run(bgCtx) })
+	background.Go(func() { fetcher.Run(bgCtx) })
+	background.Go(func() { wakeOnNewMessages(bgCtx, hub, fetcher) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
@@ -475,6 +483,24 @@ func outboxConnector(db *store.DB, reg *providers.Registry) outbox.Connector {
 			return nil, err // never a nil client inside the interface
 		}
 		return client, nil
+	}
+}
+
+// wakeOnNewMessages wakes the media fetcher whenever the webhook processor
+// has committed a new message, so that a file is fetched seconds after
+// its webhook was acknowledged (never before, never slowing the ack).
+func wakeOnNewMessages(ctx context.Context, hub *events.Hub, fetcher *media.Fetcher) {
+	sub := hub.Subscribe(64)
+	defer sub.Close()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-sub.C:
+			if ev.Kind == events.MessageCreated {
+				fetcher.Wake()
+			}
+		}
 	}
 }
 

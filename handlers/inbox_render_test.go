@@ -237,7 +237,7 @@ func TestInboxMediaDownload(t *testing.T) {
 		{"sticker over 500 KB refused", "wamid.sticker", 413, "text/html; charset=utf-8", "", "at most 500 KB"},
 		{"provider sends more than it said", "wamid.liar", 502, "text/html; charset=utf-8", "", "more data than the size of this file"},
 		{"HTML posing as an image is only downloaded, as bytes", "wamid.html", 200, "application/octet-stream", "attachment; filename=image-" + fmt.Sprint(s.msgs["wamid.html"]), "<script>alert(1)</script>"},
-		{"file the provider no longer has", "wamid.gone", 404, "text/html; charset=utf-8", "", "WhatsApp no longer has this file"},
+		{"file the provider no longer has", "wamid.gone", 404, "text/html; charset=utf-8", "", "The provider no longer has this file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
