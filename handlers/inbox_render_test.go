@@ -116,6 +116,13 @@ func media(kind, id, mime, extra string) string {
 
 func startRenderSite(t *testing.T) *renderSite {
 	t.Helper()
+	return startRenderSiteWith(t, nil)
+}
+
+// startRenderSiteWith starts the site with more configuration (such as
+// wadesk's own media store), set by configure.
+func startRenderSiteWith(t *testing.T, configure func(*handlers.Config, *renderSite)) *renderSite {
+	t.Helper()
 	ctx := context.Background()
 	db, box := storetest.OpenWithBox(t, t.TempDir())
 	hash, err := auth.HashPassword(ctx, testPassword)
@@ -188,7 +195,7 @@ func startRenderSite(t *testing.T) *renderSite {
 	sender := outbox.NewSender(db, func(int64) (providers.MessageSender, error) {
 		return nil, errors.New("not sending in this test")
 	}, outbox.Config{})
-	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)),
+	cfg := handlers.Config{DB: db, Box: box, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)),
 		BaseURL:   &url.URL{Scheme: "http", Host: "127.0.0.1"},
 		Providers: testRegistry("http://127.0.0.1:1"), Outbox: sender, ReadReceipts: s.receipts,
 		Media: func(_ context.Context, channelID int64) (providers.MediaStore, error) {
@@ -196,7 +203,11 @@ func startRenderSite(t *testing.T) *renderSite {
 				return nil, fmt.Errorf("unknown channel %d", channelID)
 			}
 			return s.media, nil
-		}})
+		}}
+	if configure != nil {
+		configure(&cfg, s)
+	}
+	srv, err := handlers.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -261,8 +261,14 @@ func (f *Fetcher) download(ctx context.Context, mf store.MediaFile) (sha string,
 	}()
 	h := sha256.New()
 	lw := &limitWriter{w: io.MultiWriter(tmp, h), limit: limit}
+	if info.FileSize > 0 {
+		lw.limit = info.FileSize
+	}
 	if _, err := src.DownloadMedia(ctx, info.URL, lw); err != nil {
-		if lw.exceeded {
+		switch {
+		case lw.exceeded && info.FileSize > 0:
+			return "", 0, "", errors.New("the provider sent more data than the size of the file")
+		case lw.exceeded:
 			return "", 0, "", &permanent{"The file is larger than WhatsApp allows for this kind of file."}
 		}
 		return "", 0, "", err

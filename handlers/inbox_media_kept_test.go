@@ -1,0 +1,128 @@
+package handlers_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/wadesk/wadesk/handlers"
+	keep "github.com/wadesk/wadesk/media"
+	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/store"
+)
+
+// TestInboxMediaKept: the media worker keeps every file it can, and the
+// inbox then serves files from wadesk's own store, without asking the
+// provider, even after the provider has forgotten them.
+func TestInboxMediaKept(t *testing.T) {
+	var fetcher *keep.Fetcher
+	var blobs *keep.Blobs
+	s := startRenderSiteWith(t, func(cfg *handlers.Config, s *renderSite) {
+		var err error
+		if blobs, err = keep.OpenBlobs(t.TempDir()); err != nil {
+			t.Fatal(err)
+		}
+		fetcher = keep.NewFetcher(cfg.DB, blobs, func(ctx context.Context, id int64) (providers.MediaStore, error) {
+			return cfg.Media(ctx, id)
+		}, slog.New(slog.NewTextHandler(t.Output(), nil)))
+		cfg.Blobs, cfg.Fetcher = blobs, fetcher
+	})
+	ctx := context.Background()
+	fetcher.RunOnce(ctx)
+
+	state := func(wamid string) store.MediaFile {
+		f, err := s.db.MediaFileOf(ctx, s.msgs[wamid])
+		if err != nil {
+			t.Fatalf("%s: %v", wamid, err)
+		}
+		return f
+	}
+	for wamid, want := range map[string]string{
+		"wamid.photo": store.MediaKept, "wamid.doc": store.MediaKept, "wamid.html": store.MediaKept,
+		"wamid.gone": store.MediaGone, "wamid.bigphoto": store.MediaFailed, "wamid.sticker": store.MediaFailed,
+		"wamid.video": store.MediaFailed,
+		// The provider sends more than it said: a transient failure,
+		// tried again later.
+		"wamid.liar": store.MediaPending,
+	} {
+		if got := state(wamid); got.State != want {
+			t.Errorf("%s: state %q (%s), want %q", wamid, got.State, got.LastError, want)
+		}
+	}
+	if f := state("wamid.html"); strings.HasPrefix(f.ContentType, "image/") {
+		t.Errorf("HTML posing as an image kept as %q: the type comes from the content", f.ContentType)
+	}
+
+	// The provider forgets everything.
+	s.media.mu.Lock()
+	s.media.files = nil
+	s.media.mu.Unlock()
+	gets, loads := s.media.counts()
+
+	agent := s.signIn(s.agent)
+	path := func(wamid string) string { return fmt.Sprintf("/inbox/%d/media/%d", s.conv, s.msgs[wamid]) }
+	photo := "\xff\xd8\xff jpeg bytes"
+	sum := sha256.Sum256([]byte(photo))
+	resp, body, err := s.fetch(agent, path("wamid.photo"))
+	if err != nil || resp.StatusCode != 200 || string(body) != photo {
+		t.Fatalf("photo: %v %v %q", err, resp.StatusCode, body)
+	}
+	h := resp.Header
+	if h.Get("ETag") != `"`+hex.EncodeToString(sum[:])+`"` || !strings.Contains(h.Get("Cache-Control"), "immutable") ||
+		h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Content-Type") != "image/jpeg" ||
+		!strings.HasPrefix(h.Get("Content-Disposition"), "inline") {
+		t.Errorf("photo headers: %v", h)
+	}
+	// Seeking: a range answers 206 with just those bytes.
+	req, _ := http.NewRequest("GET", s.url+path("wamid.photo"), nil)
+	req.Header.Set("Range", "bytes=4-7")
+	rr, err := agent.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr.Body.Close()
+	if rr.StatusCode != http.StatusPartialContent || rr.Header.Get("Content-Range") != fmt.Sprintf("bytes 4-7/%d", len(photo)) {
+		t.Errorf("range: %d %q", rr.StatusCode, rr.Header.Get("Content-Range"))
+	}
+	// A revalidation answers 304.
+	req, _ = http.NewRequest("GET", s.url+path("wamid.photo"), nil)
+	req.Header.Set("If-None-Match", h.Get("ETag"))
+	if rr, err = agent.Do(req); err != nil || rr.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match: %v %v", rr.StatusCode, err)
+	}
+	rr.Body.Close()
+
+	resp, body, _ = s.fetch(agent, path("wamid.doc"))
+	if resp.StatusCode != 200 || string(body) != "%PDF-1.7 invoice" || resp.Header.Get("Content-Disposition") != "attachment; filename=pass_wd.pdf" {
+		t.Errorf("document: %d %q %q", resp.StatusCode, body, resp.Header.Get("Content-Disposition"))
+	}
+	resp, _, _ = s.fetch(agent, path("wamid.html"))
+	if resp.Header.Get("Content-Type") != "application/octet-stream" || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("HTML posing as an image served as %q, %q", resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+	}
+	resp, body, _ = s.fetch(agent, path("wamid.gone"))
+	if resp.StatusCode != 404 || !strings.Contains(string(body), "The provider no longer has this file") {
+		t.Errorf("gone: %d %s", resp.StatusCode, body)
+	}
+	if g, l := s.media.counts(); g != gets || l != loads {
+		t.Errorf("serving kept and gone files asked the provider %d times and downloaded %d files", g-gets, l-loads)
+	}
+
+	// An agent of another department may not open the kept file either.
+	hidden, err := s.db.ConversationMessages(ctx, s.hidden, 10)
+	if err == nil && len(hidden) > 0 {
+		resp, _, _ = s.fetch(agent, fmt.Sprintf("/inbox/%d/media/%d", s.hidden, hidden[0].ID))
+		if resp.StatusCode != 404 && resp.StatusCode != 403 {
+			t.Errorf("another department's file: %d", resp.StatusCode)
+		}
+	}
+	if n, _, err := blobs.Usage(); err != nil || n != 4 {
+		// photo, doc, html and the hidden conversation's PNG
+		t.Errorf("blobs: %d, %v", n, err)
+	}
+}
