@@ -126,3 +126,60 @@ func TestInboxMediaKept(t *testing.T) {
 		t.Errorf("blobs: %d, %v", n, err)
 	}
 }
+
+// TestInboxMediaStates: the thread tells an agent what became of each
+// file, and a failed download can be retried from there.
+func TestInboxMediaStates(t *testing.T) {
+	var fetcher *keep.Fetcher
+	s := startRenderSiteWith(t, func(cfg *handlers.Config, s *renderSite) {
+		blobs, err := keep.OpenBlobs(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fetcher = keep.NewFetcher(cfg.DB, blobs, func(ctx context.Context, id int64) (providers.MediaStore, error) {
+			return cfg.Media(ctx, id)
+		}, slog.New(slog.NewTextHandler(t.Output(), nil)))
+		cfg.Blobs, cfg.Fetcher = blobs, fetcher
+	})
+	agent := s.signIn(s.agent)
+	page := func() string {
+		resp, body, err := s.fetch(agent, fmt.Sprintf("/inbox/%d", s.conv))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("conversation: %v %v", resp.StatusCode, err)
+		}
+		return string(body)
+	}
+	if body := page(); !strings.Contains(body, "Downloading a copy…") {
+		t.Error("before the worker ran, files are not shown as downloading")
+	}
+	fetcher.RunOnce(context.Background())
+	body := page()
+	for _, want := range []string{
+		"The provider no longer has this file. Ask the customer to send it again.",
+		"wadesk could not download this file: The file is 6291456 bytes",
+		fmt.Sprintf(`action="/inbox/%d/media/%d/retry"`, s.conv, s.msgs["wamid.bigphoto"]),
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the conversation does not show %q", want)
+		}
+	}
+	if strings.Contains(body, fmt.Sprintf(`src="/inbox/%d/media/%d"`, s.conv, s.msgs["wamid.gone"])) {
+		t.Error("a file the provider no longer has is still linked")
+	}
+	// Retry: the file is due again, and the worker tries it again.
+	resp, err := agent.PostForm(s.url+fmt.Sprintf("/inbox/%d/media/%d/retry", s.conv, s.msgs["wamid.bigphoto"]), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	f, err := s.db.MediaFileOf(context.Background(), s.msgs["wamid.bigphoto"])
+	if err != nil || f.State != store.MediaPending {
+		t.Errorf("after retry: %q, %v; want pending", f.State, err)
+	}
+	// A gone file cannot be made due again.
+	resp, _ = agent.PostForm(s.url+fmt.Sprintf("/inbox/%d/media/%d/retry", s.conv, s.msgs["wamid.gone"]), nil)
+	resp.Body.Close()
+	if f, _ := s.db.MediaFileOf(context.Background(), s.msgs["wamid.gone"]); f.State != store.MediaGone {
+		t.Errorf("a gone file was retried: %q", f.State)
+	}
+}
