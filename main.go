@@ -315,7 +315,11 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return err
 	}
 	fetcher := media.NewFetcher(db, blobs, media.Source(mediaSource(db, reg)), logger)
-	mets := metrics.New(metrics.Config{DB: db, LivePages: hub.Subscribers, Logger: logger})
+	// Files are fetched seconds after their webhook was committed and
+	// acknowledged: never before, never slowing the acknowledgement.
+	processor.NewMessages = fetcher.Wake
+	mets := metrics.New(metrics.Config{DB: db, LivePages: hub.Subscribers, Logger: logger,
+		Media: metrics.MediaSource{Usage: db.MediaUsage, Disk: blobs.Usage}})
 	sender.OnSend = mets.Send
 	var consoleMetrics http.Handler
 	if c.metricsToken != "" && c.metricsAddr == "" {
@@ -348,7 +352,6 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { sender.Run(bgCtx) })
 	background.Go(func() { receipts.Run(bgCtx) })
 	background.Go(func() { fetcher.Run(bgCtx) })
-	background.Go(func() { wakeOnNewMessages(bgCtx, hub, fetcher) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })
@@ -483,24 +486,6 @@ func outboxConnector(db *store.DB, reg *providers.Registry) outbox.Connector {
 			return nil, err // never a nil client inside the interface
 		}
 		return client, nil
-	}
-}
-
-// wakeOnNewMessages wakes the media fetcher whenever the webhook processor
-// has committed a new message, so that a file is fetched seconds after
-// its webhook was acknowledged (never before, never slowing the ack).
-func wakeOnNewMessages(ctx context.Context, hub *events.Hub, fetcher *media.Fetcher) {
-	sub := hub.Subscribe(64)
-	defer sub.Close()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case ev := <-sub.C:
-			if ev.Kind == events.MessageCreated {
-				fetcher.Wake()
-			}
-		}
 	}
 }
 
