@@ -158,6 +158,11 @@ func (b *Blobs) Has(sha string) bool {
 	return err == nil
 }
 
+// Each calls fn for every blob with its size.
+func (b *Blobs) Each(fn func(sha string, size int64) error) error {
+	return b.walk(func(sha string, info fs.FileInfo) error { return fn(sha, info.Size()) })
+}
+
 // Usage is the number of blobs and their bytes.
 func (b *Blobs) Usage() (files, bytes int64, err error) {
 	err = b.walk(func(_ string, info fs.FileInfo) error {
