@@ -1,12 +1,14 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -124,6 +126,29 @@ func TestInboxMediaKept(t *testing.T) {
 	if n, _, err := blobs.Usage(); err != nil || n != 4 {
 		// photo, doc, html and the hidden conversation's PNG
 		t.Errorf("blobs: %d, %v", n, err)
+	}
+
+	// The contact's export holds the kept files although the provider
+	// has forgotten them; erasing the contact removes them from disk.
+	conv, err := s.db.ConversationFor(ctx, store.InboxViewer{Admin: true}, s.conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := s.signIn(s.adminMail)
+	resp, body, err = s.fetch(admin, fmt.Sprintf("/settings/privacy/contacts/%d/export", conv.ContactID))
+	if err != nil || resp.StatusCode != 200 || !bytes.Contains(body, []byte(photo)) {
+		t.Errorf("export: %v %d, photo included: %v", err, resp.StatusCode, bytes.Contains(body, []byte(photo)))
+	}
+	resp, err = admin.PostForm(s.url+fmt.Sprintf("/settings/privacy/contacts/%d/erase", conv.ContactID), url.Values{"confirm": {conv.ContactPhone}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if blobs.Has(hex.EncodeToString(sum[:])) {
+		t.Error("the erased contact's photo is still on disk")
+	}
+	if n, _, _ := blobs.Usage(); n != 1 {
+		t.Errorf("%d files left after erasing, want 1 (the other customer's)", n)
 	}
 }
 

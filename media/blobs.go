@@ -149,6 +149,28 @@ func (b *Blobs) Open(sha string) (*os.File, error) {
 	return f, err
 }
 
+// RemoveUnreferenced removes the given blobs that referenced says nothing
+// uses any more (a contact's erased files), at once.
+func (b *Blobs) RemoveUnreferenced(ctx context.Context, shas []string, referenced func(ctx context.Context, sha string) (bool, error)) (removed int, err error) {
+	for _, sha := range shas {
+		if !validSHA(sha) {
+			continue
+		}
+		used, err := referenced(ctx, sha)
+		if err != nil {
+			return removed, err
+		}
+		if used {
+			continue
+		}
+		if err := os.Remove(b.path(sha)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, err
+		}
+		removed++
+	}
+	return removed, nil
+}
+
 // Has reports whether a blob is in the store.
 func (b *Blobs) Has(sha string) bool {
 	if !validSHA(sha) {

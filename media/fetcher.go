@@ -164,6 +164,10 @@ func (f *Fetcher) fetch(ctx context.Context, mf store.MediaFile) {
 	if sha, size, ct, err := f.DB.MediaUpload(ctx, mf.ChannelID, mf.MediaID); err == nil && f.Blobs.Has(sha) {
 		if err := f.DB.KeepMediaFile(ctx, mf.MessageID, sha, size, ct, now); err != nil {
 			log.Warn("media: record uploaded file", "err", err)
+			return
+		}
+		if err := f.DB.ForgetMediaUpload(ctx, mf.ChannelID, mf.MediaID); err != nil {
+			log.Warn("media: forget the upload", "err", err)
 		}
 		return
 	}

@@ -215,6 +215,14 @@ func (db *DB) RecordMediaUpload(ctx context.Context, channelID int64, mediaID, s
 	return nil
 }
 
+// ForgetMediaUpload removes an upload's row once its message is kept.
+func (db *DB) ForgetMediaUpload(ctx context.Context, channelID int64, mediaID string) error {
+	if _, err := db.W.ExecContext(ctx, `DELETE FROM media_uploads WHERE channel_id = ? AND media_id = ?`, channelID, mediaID); err != nil {
+		return fmt.Errorf("store: forget media upload %s: %w", mediaID, err)
+	}
+	return nil
+}
+
 // MediaUpload finds the blob of an uploaded file (ErrNotFound if none).
 func (db *DB) MediaUpload(ctx context.Context, channelID int64, mediaID string) (sha string, size int64, contentType string, err error) {
 	err = db.R.QueryRowContext(ctx, `SELECT sha256, size, content_type FROM media_uploads WHERE channel_id = ? AND media_id = ?`,
@@ -228,13 +236,18 @@ func (db *DB) MediaUpload(ctx context.Context, channelID int64, mediaID string) 
 	return sha, size, contentType, nil
 }
 
-// MediaBlobReferenced reports whether any message or upload still refers
-// to a blob.
+// uploadKeep is how long an upload's blob is kept for the message that
+// sends it (once the message is kept, the upload row is removed).
+const uploadKeep = 24 * time.Hour
+
+// MediaBlobReferenced reports whether any message, or an upload of the
+// last day, still refers to a blob.
 func (db *DB) MediaBlobReferenced(ctx context.Context, sha string) (bool, error) {
 	var n int
 	err := db.R.QueryRowContext(ctx, `
-		SELECT (SELECT COUNT(*) FROM media_files WHERE sha256 = ?) + (SELECT COUNT(*) FROM media_uploads WHERE sha256 = ?)`,
-		sha, sha).Scan(&n)
+		SELECT (SELECT COUNT(*) FROM media_files WHERE sha256 = ?)
+			+ (SELECT COUNT(*) FROM media_uploads WHERE sha256 = ? AND created_at > ?)`,
+		sha, sha, formatTime(time.Now().Add(-uploadKeep))).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: is blob %s referenced: %w", sha, err)
 	}
