@@ -135,6 +135,11 @@ func TestInboxMediaKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := s.signIn(s.adminMail)
+	resp, body, _ = s.fetch(admin, "/settings/privacy")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `data-testid="media-kept">4<`) ||
+		!strings.Contains(string(body), "Disk used") {
+		t.Errorf("the privacy page does not show the files kept and the disk used: %d\n%s", resp.StatusCode, body)
+	}
 	resp, body, err = s.fetch(admin, fmt.Sprintf("/settings/privacy/contacts/%d/export", conv.ContactID))
 	if err != nil || resp.StatusCode != 200 || !bytes.Contains(body, []byte(photo)) {
 		t.Errorf("export: %v %d, photo included: %v", err, resp.StatusCode, bytes.Contains(body, []byte(photo)))
