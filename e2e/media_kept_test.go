@@ -94,7 +94,17 @@ func TestMediaKeptAfterProviderForgets(t *testing.T) {
 	if after != before {
 		t.Errorf("opening the conversation asked the provider for files: %+v → %+v", before, after)
 	}
-	saveScreenshot(t, agent)
+	checkAccessible(t, agent, "conversation with kept photos")
+
+	// The admin sees what the media store holds.
+	run(t, agent, "open Settings → Privacy",
+		chromedp.Navigate(s.URL+"/settings/privacy"),
+		chromedp.WaitVisible(byTestID("media-use"), chromedp.ByQuery))
+	if got := textOf(t, agent, byTestID("media-kept")); got != "20" {
+		t.Errorf("files kept = %q, want 20", got)
+	}
+	checkAccessible(t, agent, "privacy settings with the media store's use")
+	checkNoSideScroll(t, agent, "privacy settings with the media store's use")
 }
 
 func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
