@@ -139,6 +139,9 @@ func (s *Server) inboxMediaSend(w http.ResponseWriter, r *http.Request) {
 		media.Filename = f.Filename
 	}
 	problem, err = s.enqueue(ctx, c, providers.OutboundMessage{ReplyTo: wamid, Media: media})
+	if s.fetcher != nil {
+		s.fetcher.Wake() // the message now names the kept upload
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -170,9 +173,6 @@ func (s *Server) keepUpload(ctx context.Context, channelID int64, mediaID string
 	if err != nil {
 		s.log.Warn("media: keep the uploaded file", "channel_id", channelID, "media_id", mediaID, "err", err)
 		return
-	}
-	if s.fetcher != nil {
-		s.fetcher.Wake()
 	}
 }
 

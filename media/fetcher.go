@@ -78,8 +78,10 @@ func (f *Fetcher) Run(ctx context.Context) {
 	t := time.NewTicker(f.Poll)
 	defer t.Stop()
 	lastCollect := time.Time{}
+	discover := true // at start: the files of existing messages
+	lastDiscover := time.Now()
 	for {
-		f.RunOnce(ctx)
+		f.runOnce(ctx, discover)
 		if time.Since(lastCollect) > time.Hour {
 			lastCollect = time.Now()
 			if n, err := f.Blobs.Collect(ctx, collectGrace, f.DB.MediaBlobReferenced); err != nil && ctx.Err() == nil {
@@ -88,20 +90,32 @@ func (f *Fetcher) Run(ctx context.Context) {
 				f.Log.Info("media: removed unreferenced files", "count", n)
 			}
 		}
+		// Looking for new messages reads the messages table: done when
+		// woken (a commit stored new messages) and once a minute, while
+		// due retries are claimed at every tick.
 		select {
 		case <-ctx.Done():
 			return
 		case <-f.wake:
+			discover = true
 		case <-t.C:
+			discover = time.Since(lastDiscover) > time.Minute
+		}
+		if discover {
+			lastDiscover = time.Now()
 		}
 	}
 }
 
 // RunOnce records the files of new messages and fetches every file that
 // is due; it returns when there is nothing left to do now.
-func (f *Fetcher) RunOnce(ctx context.Context) {
-	if err := f.discover(ctx); err != nil && ctx.Err() == nil {
-		f.Log.Warn("media: find new files", "err", err)
+func (f *Fetcher) RunOnce(ctx context.Context) { f.runOnce(ctx, true) }
+
+func (f *Fetcher) runOnce(ctx context.Context, discover bool) {
+	if discover {
+		if err := f.discover(ctx); err != nil && ctx.Err() == nil {
+			f.Log.Warn("media: find new files", "err", err)
+		}
 	}
 	for ctx.Err() == nil {
 		mf, ok, err := f.DB.ClaimMediaFile(ctx, f.now(), lease)
