@@ -30,6 +30,7 @@ import (
 	"github.com/wadesk/wadesk/health"
 	"github.com/wadesk/wadesk/ingest"
 	"github.com/wadesk/wadesk/mailer"
+	"github.com/wadesk/wadesk/media"
 	"github.com/wadesk/wadesk/metrics"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
@@ -321,7 +322,16 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	sender.OnWindowClosed = func(conversationID int64) {
 		hub.Publish(events.Event{Kind: events.WindowClosed, ConversationID: conversationID})
 	}
-	mets := metrics.New(metrics.Config{DB: db, LivePages: hub.Subscribers, Logger: logger})
+	blobs, err := media.OpenBlobs(filepath.Join(c.dataDir, "media"))
+	if err != nil {
+		return err
+	}
+	fetcher := media.NewFetcher(db, blobs, media.Source(mediaSource(db, reg)), logger)
+	// Files are fetched seconds after their webhook was committed and
+	// acknowledged: never before, never slowing the acknowledgement.
+	processor.NewMessages = fetcher.Wake
+	mets := metrics.New(metrics.Config{DB: db, LivePages: hub.Subscribers, Logger: logger,
+		Media: metrics.MediaSource{Usage: db.MediaUsage, Disk: blobs.Usage}})
 	sender.OnSend = mets.Send
 	var consoleMetrics http.Handler
 	if c.metricsToken != "" && c.metricsAddr == "" {
@@ -332,7 +342,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return err
 	}
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal, Ingest: processor,
-		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, reg), Providers: reg,
+		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, reg), Providers: reg, Blobs: blobs, Fetcher: fetcher,
 		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted})
 	if err != nil {
 		return err
@@ -353,6 +363,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { fwd.Run(bgCtx) })
 	background.Go(func() { sender.Run(bgCtx) })
 	background.Go(func() { receipts.Run(bgCtx) })
+	background.Go(func() { fetcher.Run(bgCtx) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })

@@ -93,7 +93,7 @@ func TestMetricsMoveWithTraffic(t *testing.T) {
 		t.Fatalf("metrics with a wrong token: %d", r.Status)
 	}
 	before := scrape(t, mu, metricsToken)
-	for _, name := range []string{"wadesk_journal_backlog", "wadesk_webhooks_unprocessable", "wadesk_db_bytes", "wadesk_wal_bytes", "wadesk_sse_clients", "wadesk_store_up"} {
+	for _, name := range []string{"wadesk_journal_backlog", "wadesk_webhooks_unprocessable", "wadesk_db_bytes", "wadesk_wal_bytes", "wadesk_sse_clients", "wadesk_store_up", "wadesk_media_files", "wadesk_media_disk_bytes", "wadesk_media_blobs"} {
 		if _, ok := value(before, name, nil); !ok {
 			t.Errorf("series %s missing", name)
 		}

@@ -7,6 +7,8 @@
 //	manifest.json   what the backup holds (format, times, schema, checksums)
 //	wadesk.db       the database, a compact SQLite file without a WAL
 //	secret.key.enc  the secret key sealed with the passphrase (optional)
+//	media/<sha256>  each file of messages kept in the media store, named
+//	                by the SHA-256 of its content (checked on restore)
 //
 // The key is sealed with AES-256-GCM under a key derived from the
 // passphrase with argon2id; without the passphrase the file reveals
@@ -38,6 +40,7 @@ import (
 
 	"golang.org/x/crypto/argon2"
 
+	"github.com/wadesk/wadesk/media"
 	"github.com/wadesk/wadesk/secrets"
 	"github.com/wadesk/wadesk/store"
 )
@@ -47,6 +50,8 @@ const (
 	DBFile       = "wadesk.db"
 	manifestName = "manifest.json"
 	sealedKey    = "secret.key.enc"
+	// mediaDir is the media store's folder in the data directory.
+	mediaDir = "media"
 	// Extension is what scheduled and pre-upgrade backups are named with.
 	Extension = ".wadesk-backup"
 	format    = 1
@@ -66,6 +71,9 @@ type Manifest struct {
 	KeyIncluded    bool      `json:"key_included"`
 	KeyKDF         string    `json:"key_kdf,omitempty"`
 	KeyFingerprint string    `json:"key_fingerprint,omitempty"`
+	// MediaFiles and MediaBytes count the media store's files.
+	MediaFiles int64 `json:"media_files"`
+	MediaBytes int64 `json:"media_bytes"`
 }
 
 // Options say what goes into a backup.
@@ -124,8 +132,17 @@ func Create(ctx context.Context, out string, opts Options) (Manifest, error) {
 		return m, err
 	}
 
+	blobs, err := media.OpenBlobs(filepath.Join(opts.DataDir, mediaDir))
+	if err != nil {
+		return m, fmt.Errorf("backup: %w", err)
+	}
+	// Files kept after the snapshot are included too: harmless, the
+	// restored console collects blobs nothing refers to.
+	if m.MediaFiles, m.MediaBytes, err = blobs.Usage(); err != nil {
+		return m, fmt.Errorf("backup: media store: %w", err)
+	}
 	tmp := filepath.Join(tmpDir, "archive")
-	if err := writeArchive(tmp, m, snap, sealed); err != nil {
+	if err := writeArchive(tmp, m, snap, sealed, blobs); err != nil {
 		return m, err
 	}
 	if err := os.Link(tmp, out); err != nil { // fails rather than replacing a file created meanwhile
@@ -138,7 +155,7 @@ func Create(ctx context.Context, out string, opts Options) (Manifest, error) {
 	return m, nil
 }
 
-func writeArchive(path string, m Manifest, dbPath string, sealed []byte) (err error) {
+func writeArchive(path string, m Manifest, dbPath string, sealed []byte, blobs *media.Blobs) (err error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
@@ -174,6 +191,9 @@ func writeArchive(path string, m Manifest, dbPath string, sealed []byte) (err er
 			return err
 		}
 	}
+	if err := blobs.Each(func(sha string, size int64) error { return addBlob(tw, blobs, sha, size, m.CreatedAt) }); err != nil {
+		return fmt.Errorf("backup: media store: %w", err)
+	}
 	for _, c := range []io.Closer{tw, zw} {
 		if err := c.Close(); err != nil {
 			return fmt.Errorf("backup: %w", err)
@@ -186,6 +206,19 @@ func writeArchive(path string, m Manifest, dbPath string, sealed []byte) (err er
 		return fmt.Errorf("backup: %w", err)
 	}
 	return nil
+}
+
+func addBlob(tw *tar.Writer, blobs *media.Blobs, sha string, size int64, t time.Time) error {
+	f, err := blobs.Open(sha)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := tw.WriteHeader(&tar.Header{Name: mediaDir + "/" + sha, Mode: 0o600, Size: size, ModTime: t, Typeflag: tar.TypeReg}); err != nil {
+		return err
+	}
+	_, err = io.CopyN(tw, f, size)
+	return err
 }
 
 func addBytes(tw *tar.Writer, name string, b []byte, t time.Time) error {
@@ -249,6 +282,11 @@ func Restore(ctx context.Context, in string, opts RestoreOptions) (Manifest, err
 	var gotManifest, gotDB bool
 	var sealed []byte
 	var sum string
+	blobs, err := media.OpenBlobs(filepath.Join(work, mediaDir))
+	if err != nil {
+		return m, fmt.Errorf("restore: %w", err)
+	}
+	var mediaFiles int64
 	for {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -284,7 +322,23 @@ func Restore(ctx context.Context, in string, opts RestoreOptions) (Manifest, err
 			if err != nil {
 				return m, fmt.Errorf("restore: %w", err)
 			}
+		default:
+			name, ok := strings.CutPrefix(h.Name, mediaDir+"/")
+			if !ok {
+				continue
+			}
+			sha, _, err := blobs.Put(tr, h.Size)
+			if err != nil {
+				return m, fmt.Errorf("restore: media file %s: %w", name, err)
+			}
+			if sha != name {
+				return m, fmt.Errorf("restore: the media file %s in %s does not match its checksum; the file is damaged", name, in)
+			}
+			mediaFiles++
 		}
+	}
+	if mediaFiles != m.MediaFiles {
+		return m, fmt.Errorf("restore: %s holds %d media files, its manifest says %d; the file is damaged", in, mediaFiles, m.MediaFiles)
 	}
 	if !gotDB {
 		return m, fmt.Errorf("restore: %s holds no database", in)

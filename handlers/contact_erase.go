@@ -53,6 +53,12 @@ func (s *Server) contactErase(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	if s.blobs != nil {
+		if _, err := s.blobs.RemoveUnreferenced(ctx, e.MediaBlobs, s.db.MediaBlobReferenced); err != nil {
+			// The hourly collection removes what is left.
+			s.log.Error("contact erase: remove media files", "contact_id", c.ID, "err", err)
+		}
+	}
 	// The audit trail names the contact by id only: it must not keep what
 	// was just erased.
 	s.audit(r, auditContactErased, "contact", c.ID, fmt.Sprintf("#%d", c.ID),

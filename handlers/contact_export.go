@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"archive/zip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,6 +52,15 @@ func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				continue
 			}
+			if name, kept, err := s.exportKept(ctx, zw, m.ID); kept {
+				if err != nil {
+					m.MediaFile = "not included: " + err.Error()
+					continue
+				}
+				m.MediaFile = name
+				files++
+				continue
+			}
 			if media == nil && connectErr == nil {
 				if s.media == nil {
 					connectErr = errors.New("this server cannot download files from WhatsApp")
@@ -91,6 +101,42 @@ func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, auditContactExported, "contact", id, fmt.Sprintf("#%d", id), changes{"files": files})
 	s.log.Info("contact exported", "contact_id", id, "files", files, "by", currentUser(ctx).ID)
+}
+
+// exportKept writes a message's file from wadesk's own store into the
+// archive; kept is false when wadesk does not have it.
+func (s *Server) exportKept(ctx context.Context, zw *zip.Writer, messageID int64) (name string, kept bool, err error) {
+	if s.blobs == nil {
+		return "", false, nil
+	}
+	kf, err := s.db.MediaFileOf(ctx, messageID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", true, err
+	}
+	switch kf.State {
+	case store.MediaGone:
+		return "", true, errors.New("the provider no longer has this file")
+	case store.MediaKept:
+	default:
+		return "", false, nil
+	}
+	f, err := s.blobs.Open(kf.SHA256)
+	if err != nil {
+		return "", true, fmt.Errorf("the kept file cannot be read: %w", err)
+	}
+	defer f.Close()
+	name = fmt.Sprintf("media/%d%s", messageID, extensionOf(kf.ContentType))
+	zf, err := zw.Create(name)
+	if err == nil {
+		_, err = io.Copy(zf, f)
+	}
+	if err != nil {
+		return "", true, fmt.Errorf("the kept file could not be written: %w", err)
+	}
+	return name, true, nil
 }
 
 // exportMedia writes one message's file into the archive as

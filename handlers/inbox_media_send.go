@@ -133,11 +133,15 @@ func (s *Server) inboxMediaSend(w http.ResponseWriter, r *http.Request) {
 		show(http.StatusUnprocessableEntity)
 		return
 	}
+	s.keepUpload(ctx, c.ChannelID, mediaID, f, file)
 	media := &providers.Media{Kind: f.Kind, ID: mediaID, Caption: caption}
 	if f.Kind == providers.KindDocument {
 		media.Filename = f.Filename
 	}
 	problem, err = s.enqueue(ctx, c, providers.OutboundMessage{ReplyTo: wamid, Media: media})
+	if s.fetcher != nil {
+		s.fetcher.Wake() // the message now names the kept upload
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -148,6 +152,28 @@ func (s *Server) inboxMediaSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, conversationPath(c.ID))
+}
+
+// keepUpload keeps an uploaded file in wadesk's own store under the
+// provider's media ID, so that the message is kept without downloading it
+// back. A failure is only logged: the media worker then fetches the file
+// from the provider like any other.
+func (s *Server) keepUpload(ctx context.Context, channelID int64, mediaID string, f attach.File, file multipart.File) {
+	if s.blobs == nil {
+		return
+	}
+	if _, err := file.Seek(0, io.SeekStart); err != nil {
+		s.log.Warn("media: rewind the attachment to keep it", "err", err)
+		return
+	}
+	sha, size, err := s.blobs.Put(file, attach.MaxUpload)
+	if err == nil {
+		err = s.db.RecordMediaUpload(ctx, channelID, mediaID, sha, size, f.MIMEType, time.Now())
+	}
+	if err != nil {
+		s.log.Warn("media: keep the uploaded file", "channel_id", channelID, "media_id", mediaID, "err", err)
+		return
+	}
 }
 
 // uploadMedia puts the file in the channel's provider media store and

@@ -8,6 +8,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/wadesk/wadesk/providers"
@@ -61,6 +62,9 @@ type resolvedMedia struct {
 	ref   mediaRef
 	store providers.MediaStore
 	info  providers.MediaInfo
+	// kept, when set, is the file in wadesk's own store: it is served
+	// from there without asking the provider.
+	kept *store.MediaFile
 	// problem, when set, says why the file cannot be served.
 	problem *mediaProblem
 }
@@ -97,6 +101,22 @@ func (s *Server) resolveMedia(w http.ResponseWriter, r *http.Request) (res resol
 		res.problem = &mediaProblem{status, message}
 		return res, true
 	}
+	if s.blobs != nil {
+		kf, err := s.db.MediaFileOf(ctx, res.msg.ID)
+		switch {
+		case err == nil && kf.State == store.MediaKept && s.blobs.Has(kf.SHA256):
+			res.kept = &kf
+			res.info = providers.MediaInfo{FileSize: kf.Size, MIMEType: kf.ContentType}
+			return res, true
+		case err == nil && kf.State == store.MediaGone:
+			// Never asked for again: providers lock out media for a while
+			// after repeated errors.
+			return fail(http.StatusNotFound, goneText)
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			s.serverError(w, r, err)
+			return res, false
+		}
+	}
 	if s.media == nil {
 		return fail(http.StatusServiceUnavailable, "This server cannot download files from WhatsApp.")
 	}
@@ -107,7 +127,7 @@ func (s *Server) resolveMedia(w http.ResponseWriter, r *http.Request) (res resol
 	if res.info, err = res.store.GetMediaURL(ctx, res.ref.ID); err != nil {
 		s.log.Warn("media: look up file", "message_id", res.msg.ID, "media_id", res.ref.ID, "err", err)
 		if pe, ok := providers.AsError(err); ok && pe.Kind == providers.ErrorKindNotFound {
-			return fail(http.StatusNotFound, "WhatsApp no longer has this file. Files are kept for a limited time; ask the customer to send it again.")
+			return fail(http.StatusNotFound, goneText)
 		}
 		return fail(http.StatusBadGateway, "WhatsApp did not hand over this file. "+providers.Plain(err))
 	}
@@ -121,6 +141,9 @@ func (s *Server) resolveMedia(w http.ResponseWriter, r *http.Request) (res resol
 	}
 	return res, true
 }
+
+// goneText says that a file expired at the provider before wadesk kept it.
+const goneText = "The provider no longer has this file. Files are kept there for a limited time; ask the customer to send it again."
 
 func tooLargeText(kind string, size, limit int64) string {
 	return fmt.Sprintf("This %s is %s, but WhatsApp allows at most %s for %s, so wadesk does not download it.",
@@ -169,6 +192,10 @@ func (s *Server) inboxMediaShow(w http.ResponseWriter, r *http.Request) {
 		s.mediaError(w, r, c.ID, *res.problem)
 		return
 	}
+	if res.kept != nil {
+		s.serveKept(w, r, res)
+		return
+	}
 	limit := mediaLimits[ref.Kind]
 	if limit == 0 {
 		limit = mediaLimits[string(providers.KindDocument)]
@@ -184,19 +211,8 @@ func (s *Server) inboxMediaShow(w http.ResponseWriter, r *http.Request) {
 
 	h := w.Header()
 	cw := &cappedWriter{w: w, limit: limit, start: func() {
-		h.Set("Content-Type", contentType)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Security-Policy", "sandbox")
+		setMediaHeaders(h, ref, m.ID, contentType, inline)
 		h.Set("Cache-Control", "private, max-age=86400")
-		disposition := "attachment"
-		if inline {
-			disposition = "inline"
-		}
-		if cd := mime.FormatMediaType(disposition, map[string]string{"filename": safeFilename(ref, m.ID, contentType)}); cd != "" {
-			h.Set("Content-Disposition", cd)
-		} else {
-			h.Set("Content-Disposition", disposition)
-		}
 		if info.FileSize > 0 {
 			h.Set("Content-Length", strconv.FormatInt(info.FileSize, 10))
 		}
@@ -232,6 +248,41 @@ func (s *Server) inboxMediaShow(w http.ResponseWriter, r *http.Request) {
 			"too_large", cw.exceeded, "err", err)
 	}
 	panic(http.ErrAbortHandler)
+}
+
+// serveKept serves a message's file from wadesk's own store: with its
+// type read from the content on arrival, never sniffed, range requests
+// for seeking, and cached for long since a blob named by its SHA-256
+// never changes.
+func (s *Server) serveKept(w http.ResponseWriter, r *http.Request, res resolvedMedia) {
+	f, err := s.blobs.Open(res.kept.SHA256)
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("media: open kept file of message %d: %w", res.msg.ID, err))
+		return
+	}
+	defer f.Close()
+	contentType, inline := servedType(res.ref.Kind, res.kept.ContentType)
+	setMediaHeaders(w.Header(), res.ref, res.msg.ID, contentType, inline)
+	h := w.Header()
+	h.Set("Cache-Control", "private, max-age=31536000, immutable")
+	h.Set("ETag", `"`+res.kept.SHA256+`"`)
+	http.ServeContent(w, r, "", time.Time{}, f)
+}
+
+// setMediaHeaders sets the headers every served file has.
+func setMediaHeaders(h http.Header, ref mediaRef, messageID int64, contentType string, inline bool) {
+	h.Set("Content-Type", contentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox")
+	disposition := "attachment"
+	if inline {
+		disposition = "inline"
+	}
+	if cd := mime.FormatMediaType(disposition, map[string]string{"filename": safeFilename(ref, messageID, contentType)}); cd != "" {
+		h.Set("Content-Disposition", cd)
+	} else {
+		h.Set("Content-Disposition", disposition)
+	}
 }
 
 func (s *Server) mediaError(w http.ResponseWriter, r *http.Request, conversationID int64, p mediaProblem) {

@@ -30,6 +30,9 @@ type bubbleContext struct {
 	// ProductNames are the catalog's names of the products ordered on the
 	// page, by retailer ID; an order line without one shows the code.
 	ProductNames map[string]string
+	// Kept is what became of wadesk's own copy of each file, by message
+	// id; nil when wadesk keeps no files.
+	Kept map[int64]store.MediaFile
 }
 
 // decodedMessage is a stored message with its payload read.
@@ -297,6 +300,7 @@ func inboundBubble(row *views.MessageRow, d decodedMessage, bc bubbleContext) {
 	case in.Media != nil:
 		row.Kind = string(in.Media.Kind)
 		row.Media = inboundMedia(bc.ConversationID, d.Message, in.Media)
+		bc.keptState(row.Media, d.ID)
 		row.Body = linkify(in.Media.Caption)
 	case in.Location != nil:
 		row.Kind = views.BubbleLocation
@@ -365,6 +369,27 @@ func unsupportedText(errs []providers.ErrorDetail) string {
 		return base
 	}
 	return base + " WhatsApp says: " + reason
+}
+
+// keptState shows what became of wadesk's own copy of a file: a file the
+// provider no longer has is not linked (it cannot be opened), one whose
+// download failed offers a retry.
+func (bc bubbleContext) keptState(v *views.MediaView, messageID int64) {
+	if bc.Kept == nil || v.URL == "" {
+		return
+	}
+	f, ok := bc.Kept[messageID]
+	switch {
+	case !ok || f.State == store.MediaPending:
+		v.State = views.MediaDownloading
+	case f.State == store.MediaKept:
+		v.State = views.MediaKept
+	case f.State == store.MediaGone:
+		v.State, v.URL, v.SizeURL = views.MediaGone, "", ""
+	case f.State == store.MediaFailed:
+		v.State, v.Problem = views.MediaFailed, f.LastError
+		v.RetryURL = mediaURL(bc.ConversationID, messageID) + "/retry"
+	}
 }
 
 func mediaURL(conversationID, messageID int64) string {
@@ -507,6 +532,7 @@ func outboundBubble(row *views.MessageRow, d decodedMessage, bc bubbleContext) {
 			v.Link = webURL(out.Media.Link)
 		}
 		row.Media = v
+		bc.keptState(v, d.ID)
 		row.Body = linkify(out.Media.Caption)
 	case out.Template != nil:
 		row.Kind = views.BubbleTemplate

@@ -116,6 +116,13 @@ func media(kind, id, mime, extra string) string {
 
 func startRenderSite(t *testing.T) *renderSite {
 	t.Helper()
+	return startRenderSiteWith(t, nil)
+}
+
+// startRenderSiteWith starts the site with more configuration (such as
+// wadesk's own media store), set by configure.
+func startRenderSiteWith(t *testing.T, configure func(*handlers.Config, *renderSite)) *renderSite {
+	t.Helper()
 	ctx := context.Background()
 	db, box := storetest.OpenWithBox(t, t.TempDir())
 	hash, err := auth.HashPassword(ctx, testPassword)
@@ -188,7 +195,7 @@ func startRenderSite(t *testing.T) *renderSite {
 	sender := outbox.NewSender(db, func(int64) (providers.MessageSender, error) {
 		return nil, errors.New("not sending in this test")
 	}, outbox.Config{})
-	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)),
+	cfg := handlers.Config{DB: db, Box: box, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)),
 		BaseURL:   &url.URL{Scheme: "http", Host: "127.0.0.1"},
 		Providers: testRegistry("http://127.0.0.1:1"), Outbox: sender, ReadReceipts: s.receipts,
 		Media: func(_ context.Context, channelID int64) (providers.MediaStore, error) {
@@ -196,7 +203,11 @@ func startRenderSite(t *testing.T) *renderSite {
 				return nil, fmt.Errorf("unknown channel %d", channelID)
 			}
 			return s.media, nil
-		}})
+		}}
+	if configure != nil {
+		configure(&cfg, s)
+	}
+	srv, err := handlers.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +248,7 @@ func TestInboxMediaDownload(t *testing.T) {
 		{"sticker over 500 KB refused", "wamid.sticker", 413, "text/html; charset=utf-8", "", "at most 500 KB"},
 		{"provider sends more than it said", "wamid.liar", 502, "text/html; charset=utf-8", "", "more data than the size of this file"},
 		{"HTML posing as an image is only downloaded, as bytes", "wamid.html", 200, "application/octet-stream", "attachment; filename=image-" + fmt.Sprint(s.msgs["wamid.html"]), "<script>alert(1)</script>"},
-		{"file the provider no longer has", "wamid.gone", 404, "text/html; charset=utf-8", "", "WhatsApp no longer has this file"},
+		{"file the provider no longer has", "wamid.gone", 404, "text/html; charset=utf-8", "", "The provider no longer has this file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

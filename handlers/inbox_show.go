@@ -184,6 +184,11 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 	if bc.ProductNames, err = s.orderedProductNames(ctx, c.ChannelID, msgs); err != nil {
 		return views.ThreadView{}, err
 	}
+	if s.blobs != nil {
+		if bc.Kept, err = s.db.MediaFilesOf(ctx, c.ID); err != nil {
+			return views.ThreadView{}, err
+		}
+	}
 	t.Messages = messageBubbles(msgs, bc)
 	return t, nil
 }

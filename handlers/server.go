@@ -23,6 +23,7 @@ import (
 	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/ingest"
 	"github.com/wadesk/wadesk/mailer"
+	"github.com/wadesk/wadesk/media"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/secrets"
@@ -62,6 +63,12 @@ type Config struct {
 	// Media reaches a channel's provider media API, to show the files of
 	// messages. nil: files are not shown.
 	Media MediaSource
+	// Blobs is wadesk's own store of messages' files, filled by Fetcher.
+	// nil: files are streamed from the provider each time.
+	Blobs *media.Blobs
+	// Fetcher keeps messages' files in Blobs; woken after an upload and by
+	// an agent's retry. nil with Blobs nil.
+	Fetcher *media.Fetcher
 	// ReadReceipts is woken when a read receipt is queued (the worker that
 	// sends them). nil: the worker finds them on its own schedule.
 	ReadReceipts Notifier
@@ -148,6 +155,8 @@ type Server struct {
 	events    *events.Hub
 	vars      *templates.Variables
 	media     MediaSource
+	blobs     *media.Blobs
+	fetcher   *media.Fetcher
 	receipts  Notifier
 	observer  WebhookObserver
 	metrics   http.Handler
@@ -194,6 +203,8 @@ func New(cfg Config) (*Server, error) {
 		events:    cfg.Events,
 		vars:      cfg.Variables,
 		media:     cfg.Media,
+		blobs:     cfg.Blobs,
+		fetcher:   cfg.Fetcher,
 		receipts:  cfg.ReadReceipts,
 		observer:  cfg.Webhooks,
 		metrics:   cfg.Metrics,

@@ -30,6 +30,19 @@ func (s *Server) renderPrivacy(w http.ResponseWriter, r *http.Request, status in
 			return
 		}
 	}
+	if s.blobs != nil {
+		u, err := s.db.MediaUsage(r.Context())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		_, bytes, err := s.blobs.Usage()
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		v.Media = &views.MediaUse{Kept: u.Kept, Pending: u.Pending, Gone: u.Gone, Failed: u.Failed, Disk: humanSize(bytes)}
+	}
 	if refused != nil {
 		// The contact being erased is shown even if the query no longer finds it.
 		seen := false

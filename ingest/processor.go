@@ -31,10 +31,13 @@ type Processor struct {
 	// Busy, when set, reports that webhooks are arriving; the processor
 	// then leaves half the time to the acknowledgements, which providers
 	// wait on, and catches up when the burst is over.
-	Busy  func() bool
-	wake  chan struct{}
-	stall stall
-	now   func() time.Time
+	Busy func() bool
+	// NewMessages, when set, is called after a commit that stored new
+	// messages (the media worker then fetches their files).
+	NewMessages func()
+	wake        chan struct{}
+	stall       stall
+	now         func() time.Time
 	// parsers read each channel's bodies with its provider's parser.
 	parsers parsers
 }
@@ -265,6 +268,9 @@ func deadReason(err error) string {
 }
 
 func (p *Processor) publish(a store.Applied) {
+	if p.NewMessages != nil && len(a.NewMessages) > 0 {
+		p.NewMessages()
+	}
 	if p.hub == nil {
 		return
 	}

@@ -35,7 +35,9 @@ type Config struct {
 	DB Gauger
 	// LivePages counts open server-sent event streams; nil: not reported.
 	LivePages func() int
-	Logger    *slog.Logger
+	// Media reads the media store; zero: not reported.
+	Media  MediaSource
+	Logger *slog.Logger
 }
 
 // Metrics holds wadesk's collectors.
@@ -91,6 +93,9 @@ func New(c Config) *Metrics {
 	m.reg.MustRegister(m.webhooks, m.webhookSeconds, m.sends, m.sendSeconds, m.providerErrors,
 		&storeCollector{db: c.DB, live: c.LivePages, log: c.Logger},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if c.Media.Usage != nil || c.Media.Disk != nil {
+		m.reg.MustRegister(&mediaCollector{src: c.Media, log: c.Logger})
+	}
 	return m
 }
 

@@ -258,6 +258,9 @@ var ErrContactBusy = errors.New("webhooks about this contact are still being pro
 // Erased counts what EraseContact removed.
 type Erased struct {
 	Conversations, Messages, Webhooks int64
+	// MediaBlobs are the media store's files (SHA-256) the contact's
+	// messages referred to: the caller removes those nothing else uses.
+	MediaBlobs []string
 }
 
 // EraseContact removes everything stored about a contact: their messages
@@ -355,6 +358,22 @@ func eraseContactTx(ctx context.Context, tx *sql.Tx, contactID int64) (Erased, e
 		}
 	}
 	conv := "(SELECT id FROM conversations WHERE contact_id = ?)"
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT f.sha256 FROM media_files f JOIN messages m ON m.id = f.message_id
+		WHERE f.sha256 <> '' AND m.conversation_id IN `+conv, contactID)
+	if err != nil {
+		return fail("media files", err)
+	}
+	for rows.Next() {
+		var sha string
+		if err := rows.Scan(&sha); err != nil {
+			rows.Close()
+			return fail("media files", err)
+		}
+		e.MediaBlobs = append(e.MediaBlobs, sha)
+	}
+	if err := rows.Close(); err != nil {
+		return fail("media files", err)
+	}
 	for _, s := range []struct {
 		what, sql string
 		args      []any

@@ -109,7 +109,21 @@ type MediaView struct {
 	Voice   bool
 	// Animated: an animated sticker.
 	Animated bool
+	// State is what became of wadesk's own copy of the file: "" (not
+	// known), MediaDownloading, MediaKept, MediaGone or MediaFailed;
+	// Problem says why a download failed, RetryURL asks for it again.
+	State    string
+	Problem  string
+	RetryURL string
 }
+
+// States of a message's file as agents see them.
+const (
+	MediaDownloading = "downloading"
+	MediaKept        = "kept"
+	MediaGone        = "gone"
+	MediaFailed      = "failed"
+)
 
 // LocationView is a shared location.
 type LocationView struct {

@@ -28,6 +28,8 @@ import (
 //	POST /_sim/templates/review decide every PENDING template now
 //	GET  /_sim/profile          ?phone_number_id= → ProfileInfo (the business profile, picture facts)
 //	POST /_sim/uploads/interrupt {"after_bytes":n}: the next upload data request breaks off after n bytes
+//	POST /_sim/media/forget     every media file expires now → {"forgotten": n}
+//	GET  /_sim/media/calls      {"lookups": n, "downloads": n} media requests so far
 func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/_sim"), "/")
 	route := r.Method + " " + path
@@ -86,6 +88,10 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"id": id})
 	case "GET /messages":
 		writeJSON(w, http.StatusOK, map[string]any{"data": s.SentMessages(r.URL.Query().Get("phone_number_id"))})
+	case "POST /media/forget":
+		writeJSON(w, http.StatusOK, map[string]int{"forgotten": s.ForgetMedia()})
+	case "GET /media/calls":
+		writeJSON(w, http.StatusOK, s.MediaCalls())
 	case "GET /callbacks":
 		writeJSON(w, http.StatusOK, map[string]any{"data": s.Callbacks()})
 	case "GET /webhooks":
@@ -284,7 +290,7 @@ func writeBanner(w io.Writer, cfg Config, sum Summary) {
 		}
 	}
 	fmt.Fprintf(&b, "  Customer phone     : %s/\n", cfg.PublicURL)
-	fmt.Fprintf(&b, "  Control endpoints  : %s/_sim/ (clock/advance, token/revoke, token/restore, inbound, messages, callbacks, webhooks, profile, uploads/interrupt)\n", cfg.PublicURL)
+	fmt.Fprintf(&b, "  Control endpoints  : %s/_sim/ (clock/advance, token/revoke, token/restore, inbound, messages, callbacks, webhooks, profile, uploads/interrupt, media/forget, media/calls)\n", cfg.PublicURL)
 	fmt.Fprintf(&b, "  Throughput %d msg/s per number; template review after %s; webhook retries from %s\n",
 		cfg.Throughput, cfg.TemplateReviewDelay, cfg.Webhook.RetryInitial)
 	_, _ = io.WriteString(w, b.String())

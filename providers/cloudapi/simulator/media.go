@@ -122,6 +122,7 @@ func (s *Sim) mediaHash(id, ext string) string {
 
 func (s *Sim) getMedia(g *gctx) *graphError {
 	s.mu.Lock()
+	s.mediaLookups++
 	m := s.media[g.id]
 	expires := s.nowLocked().Add(mediaURLLifetime).Unix()
 	s.mu.Unlock()
@@ -203,4 +204,30 @@ func (s *Sim) serveMediaDownload(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet {
 		_, _ = w.Write(m.data)
 	}
+}
+
+// MediaCalls counts the media lookups (GET /{media-id}) and downloads
+// made so far.
+type MediaCalls struct {
+	Lookups   int `json:"lookups"`
+	Downloads int `json:"downloads"`
+}
+
+// MediaCalls says how often files were asked for.
+func (s *Sim) MediaCalls() MediaCalls {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return MediaCalls{Lookups: s.mediaLookups, Downloads: s.mediaDownloads}
+}
+
+// ForgetMedia drops every media file, as Meta does when media IDs expire
+// (7 days for received media, 30 for uploaded): lookups of them then
+// answer error 100 subcode 33, as for an unknown ID. It returns how many
+// files were forgotten.
+func (s *Sim) ForgetMedia() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.media)
+	clear(s.media)
+	return n
 }

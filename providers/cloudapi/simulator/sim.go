@@ -43,8 +43,11 @@ type Sim struct {
 	phones     map[string]*phone
 	templates  map[string]*storedTemplate
 	media      map[string]*mediaObject
-	uploads    map[string]*uploadSession
-	handles    map[string]*fileHandle
+	// mediaLookups and mediaDownloads count GET /{media-id} and media
+	// downloads (MediaCalls): how often a console asked for files.
+	mediaLookups, mediaDownloads int
+	uploads                      map[string]*uploadSession
+	handles                      map[string]*fileHandle
 	// uploadCut ≥ 0 breaks the next upload data request off after that
 	// many bytes (InterruptNextUpload); -1: no interruption armed.
 	uploadCut   int64
@@ -274,6 +277,9 @@ func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(path, "/_sim/") || path == "/_sim":
 		s.serveControl(w, r)
 	case strings.HasPrefix(path, mediaDownloadPath):
+		s.mu.Lock()
+		s.mediaDownloads++
+		s.mu.Unlock()
 		s.serveMediaDownload(w, r)
 	case isVersionPath(path):
 		s.serveGraph(w, r)
