@@ -135,6 +135,11 @@ func TestMaytapiPairMessageReplyDelivered(t *testing.T) {
 		chromedp.Poll(`["delivered", "read"].includes((document.querySelector('[data-testid="message"][data-direction="out"] [data-testid="ticks"]') || {dataset: {}}).dataset.status)`, nil,
 			chromedp.WithPollingTimeout(30*time.Second)),
 	)
+	// The customer has the chat open, so the next ack (3) says read.
+	run(t, agent, "the ack turns the tick to read",
+		chromedp.Poll(`(document.querySelector('[data-testid="message"][data-direction="out"] [data-testid="ticks"]') || {dataset: {}}).dataset.status === "read"`, nil,
+			chromedp.WithPollingTimeout(30*time.Second)),
+	)
 
 	// Maytapi signs nothing: without the channel's secret in the URL a
 	// delivery is refused and nothing is stored.

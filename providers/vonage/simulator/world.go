@@ -13,9 +13,9 @@ import (
 // The demo's Vonage number and account.
 const (
 	DemoNumber          = "447700900301"
-	DemoPhoneNumberID   = "110200000000501"
-	DemoWABAID          = "104500000000055"
-	DemoBusinessID      = "512300000000005"
+	DemoPhoneNumberID   = "110200000000601"
+	DemoWABAID          = "104500000000067"
+	DemoBusinessID      = "512300000000006"
 	DemoAPIKey          = "a1b2c3d4"
 	DemoAPISecret       = "VonageSimSecret01"
 	DemoSignatureSecret = "vonageSimSignatureSecret0000001"
@@ -36,7 +36,7 @@ func AddDemoNumber(cfg *wa.Config) (Number, string, error) {
 			NameStatus: "APPROVED", AccountMode: "LIVE", CountryCode: "GB", CountryDialCode: "44",
 			Profile: wa.BusinessProfile{About: "Bike repairs by the river", Vertical: "AUTO"},
 		}},
-		Templates: wa.DefaultTemplates("7005"),
+		Templates: wa.DefaultTemplates("7006"),
 	}}})
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
