@@ -204,6 +204,8 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		sim.SetResolve(base.Hostname(), listen.String())
 		front.SetResolve(base.Hostname(), listen.String())
 		partnerFront.SetResolve(base.Hostname(), listen.String())
+		twilioFront.SetResolve(base.Hostname(), listen.String())
+		birdFront.SetResolve(base.Hostname(), listen.String())
 		maytapiFront.SetResolve(base.Hostname(), listen.String())
 		vonageFront.SetResolve(base.Hostname(), listen.String())
 		sum := sim.Summary()
