@@ -29,7 +29,8 @@ import (
 // The kill moments come from a seed printed at the start; set
 // WADESK_CRASH_SEED to replay one. The rounds run for Cloud API webhooks
 // (Meta's signature), for 360dialog's (the channel's secret header) and
-// for Vonage's (its own body, signed with an HS256 JWT):
+// for Vonage's (its own body, signed with an HS256 JWT) and for
+// Twilio's (form-encoded, signed over the URL and every parameter):
 // the journal is the durability boundary for every provider.
 func TestWebhookCrashSafety(t *testing.T) {
 	seed := time.Now().UnixNano()
@@ -45,7 +46,7 @@ func TestWebhookCrashSafety(t *testing.T) {
 	for _, pr := range []struct {
 		p      hookProvider
 		rounds int
-	}{{metaHooks, 16}, {dialog360Hooks, 8}, {messagebirdHooks, 8}, {vonageHooks, 8}} {
+	}{{metaHooks, 16}, {dialog360Hooks, 8}, {messagebirdHooks, 8}, {vonageHooks, 8}, {twilioHooks, 8}} {
 		t.Run(pr.p.name, func(t *testing.T) {
 			for round := range pr.rounds {
 				// Mostly mid-load, sometimes right after the first requests.

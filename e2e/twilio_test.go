@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/wadesk/wadesk/store"
 )
 
 // The demo's Twilio account and WhatsApp sender
@@ -223,3 +225,31 @@ func TestTwilioChannelEndToEnd(t *testing.T) {
 		t.Errorf("forged webhooks stored: %d events, %d messages", after-before, forged)
 	}
 }
+
+// hookTwilioToken is the Twilio test channel's Auth Token.
+const hookTwilioToken = "0123456789abcdef0123456789abcdef"
+
+// twilioHooks: Twilio's form-encoded inbound message for the same
+// messages, signed in X-Twilio-Signature over the URL posted to and every
+// parameter, with the channel's Auth Token.
+var twilioHooks = hookProvider{name: "Twilio", id: "twilio",
+	secrets:       store.ChannelSecrets{AppSecret: hookTwilioToken},
+	settings:      map[string]string{"account_sid": twilioHookAccount, "whatsapp_sender": "+" + hookDisplayPhone},
+	phoneNumberID: "+" + hookDisplayPhone,
+	contentType:   "application/x-www-form-urlencoded",
+	signURL: func(h http.Header, u string, body []byte) {
+		p, err := url.ParseQuery(string(body))
+		if err != nil {
+			panic(err)
+		}
+		h.Set("X-Twilio-Signature", twilioSign(hookTwilioToken, u, p))
+	},
+	body: func(m inboundText) []byte {
+		return []byte(url.Values{"AccountSid": {twilioHookAccount}, "MessageSid": {m.wamid}, "SmsMessageSid": {m.wamid},
+			"SmsStatus": {"received"}, "From": {"whatsapp:+" + m.from}, "To": {"whatsapp:+" + hookDisplayPhone},
+			"WaId": {m.from}, "ProfileName": {m.name}, "Body": {m.body}, "NumMedia": {"0"}, "NumSegments": {"1"},
+			"ApiVersion": {"2010-04-01"}}.Encode())
+	},
+}
+
+const twilioHookAccount = "AC0123456789abcdef0123456789abcdef"

@@ -53,6 +53,13 @@ type hookProvider struct {
 	// body, when set, is the provider's own webhook body for m (default:
 	// Meta's envelope).
 	body func(m inboundText) []byte
+	// contentType of a delivery (default application/json).
+	contentType string
+	// phoneNumberID, when set, is the channel's number as the provider's
+	// events name it (default hookPhoneNumberID); settings are its
+	// non-secret provider settings.
+	phoneNumberID string
+	settings      map[string]string
 }
 
 // payloadFor is the webhook body provider p sends for m.
@@ -106,10 +113,14 @@ func createHookChannelFor(tb testing.TB, dir string, p hookProvider) int64 {
 		tb.Fatal(err)
 	}
 	db.UseBox(box)
+	phoneNumberID := hookPhoneNumberID
+	if p.phoneNumberID != "" {
+		phoneNumberID = p.phoneNumberID
+	}
 	ch, err := db.CreatePendingChannel(ctx, store.NewChannel{
 		Title: "Webhook load", Provider: p.id, BusinessID: "100000000000001",
-		WABAID: hookWABAID, PhoneNumberID: hookPhoneNumberID, DisplayPhoneNumber: hookDisplayPhone,
-		Secrets: p.secrets,
+		WABAID: hookWABAID, PhoneNumberID: phoneNumberID, DisplayPhoneNumber: hookDisplayPhone,
+		Secrets: p.secrets, Settings: p.settings,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -245,7 +256,11 @@ func postHookAs(ctx context.Context, p hookProvider, c *http.Client, url string,
 	if err != nil {
 		return 0, err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	ct := p.contentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	req.Header.Set("Content-Type", ct)
 	if p.signURL != nil {
 		p.signURL(req.Header, url, body)
 	} else {
