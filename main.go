@@ -145,6 +145,7 @@ type serveConfig struct {
 	graphVersion string
 	d360URL      string
 	twilioURL    string
+	contentURL   string
 	birdURL      string
 	maytapiURL   string
 	vonageURL    string
@@ -175,6 +176,7 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.vonageURL, "vonage-url", envDefault(getenv, "WADESK_VONAGE_URL", vonage.DefaultBaseURL), "Vonage API base URL, e.g. https://api-eu.nexmo.com (env WADESK_VONAGE_URL)")
 	fs.StringVar(&c.d360URL, "360dialog-url", envDefault(getenv, "WADESK_360DIALOG_URL", dialog360.DefaultBaseURL), "360dialog Messaging API base URL (env WADESK_360DIALOG_URL)")
 	fs.StringVar(&c.twilioURL, "twilio-url", envDefault(getenv, "WADESK_TWILIO_URL", twilio.DefaultBaseURL), "Twilio REST API base URL (env WADESK_TWILIO_URL)")
+	fs.StringVar(&c.contentURL, "twilio-content-url", envDefault(getenv, "WADESK_TWILIO_CONTENT_URL", ""), "Twilio Content API base URL (env WADESK_TWILIO_CONTENT_URL; default "+twilio.DefaultContentURL+", or the REST API URL when that is changed)")
 	fs.StringVar(&c.birdURL, "messagebird-url", envDefault(getenv, "WADESK_MESSAGEBIRD_URL", messagebird.DefaultBaseURL), "MessageBird Conversations API base URL (env WADESK_MESSAGEBIRD_URL)")
 	fs.StringVar(&c.maytapiURL, "maytapi-url", envDefault(getenv, "WADESK_MAYTAPI_URL", maytapi.DefaultBaseURL), "Maytapi API base URL, without the product id (env WADESK_MAYTAPI_URL)")
 	fs.DurationVar(&c.healthEvery, "health-interval", 5*time.Minute, "how often channels are checked with their provider")
@@ -465,7 +467,7 @@ func registry(c serveConfig, logger *slog.Logger) *providers.Registry {
 		dialog360.Provider(dialog360.ProviderConfig{BaseURL: c.d360URL, Logger: logger}),
 		messagebird.Provider(messagebird.ProviderConfig{BaseURL: c.birdURL, Logger: logger}),
 		partner.Provider(logger),
-		twilio.Provider(twilio.ProviderConfig{BaseURL: c.twilioURL, Logger: logger}),
+		twilio.Provider(twilio.ProviderConfig{BaseURL: c.twilioURL, ContentBaseURL: c.contentURL, Logger: logger}),
 		maytapi.Provider(maytapi.ProviderConfig{BaseURL: c.maytapiURL, Logger: logger}),
 		vonage.Provider(vonage.ProviderConfig{BaseURL: c.vonageURL, Logger: logger}),
 	)

@@ -125,8 +125,8 @@ func TestTwilioChannelEndToEnd(t *testing.T) {
 		t.Errorf("the channel page does not say where to paste the URL: %q", got)
 	}
 	// Twilio signs with the Auth Token: no generated secret to show or
-	// rotate; templates are not managed through Twilio in wadesk yet.
-	for _, gone := range []string{"channel-profile", "channel-store", "channel-app-id", "verify-token", "rotate-verify-token", "channel-templates"} {
+	// rotate; no profile or commerce settings through Twilio.
+	for _, gone := range []string{"channel-profile", "channel-store", "channel-app-id", "verify-token", "rotate-verify-token"} {
 		if n := countOf(t, agent, byTestID(gone)); n != 0 {
 			t.Errorf("the Twilio channel page offers %s", gone)
 		}
@@ -153,7 +153,7 @@ func TestTwilioChannelEndToEnd(t *testing.T) {
 		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
 	)
 	// What wadesk cannot send through Twilio is not offered: no file or
-	// button panels, and the template panel says why there is none.
+	// button panels; the template panel lists Twilio's approved content.
 	for _, gone := range []string{"composer-attach", "composer-interactive"} {
 		if n := countOf(t, agent, byTestID(gone)); n != 0 {
 			t.Errorf("the composer of a Twilio conversation offers %s", gone)
@@ -161,10 +161,7 @@ func TestTwilioChannelEndToEnd(t *testing.T) {
 	}
 	run(t, agent, "open the template panel",
 		chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("template-unavailable"), chromedp.ByQuery))
-	if got := textOf(t, agent, byTestID("template-unavailable")); !strings.Contains(got, "Twilio") {
-		t.Errorf("the template panel says %q", got)
-	}
+		chromedp.WaitVisible(byTestID("template-choice-order_ready-en_US"), chromedp.ByQuery))
 	run(t, agent, "close the template panel", chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery))
 	const reply = "Sure, two bikes are booked for 9 am."
 	run(t, agent, "agent replies",
@@ -224,6 +221,110 @@ func TestTwilioChannelEndToEnd(t *testing.T) {
 	if after != before || forged != 0 {
 		t.Errorf("forged webhooks stored: %d events, %d messages", after-before, forged)
 	}
+}
+
+// TestTwilioTemplateSentOutsideTheWindow: the channel's templates come
+// from Twilio's Content API with their WhatsApp approval (shown on the
+// templates page); a day after the customer's last message Twilio fails a
+// free-form reply with 63016, the conversation then offers only
+// templates, and the agent picks an approved one with the reply box
+// empty, fills its values, sends it by its ContentSid and sees it
+// delivered.
+func TestTwilioTemplateSentOutsideTheWindow(t *testing.T) {
+	s := startDemo(t)
+	m := twilioConsoleLine.FindStringSubmatch(s.log.String())
+	if m == nil {
+		t.Fatal("the demo did not print the Twilio console's address")
+	}
+	agent := newBrowser(t)
+	signIn(t, agent, s, demoAdmin, demoPassword)
+	run(t, agent, "connect the Twilio sender",
+		chromedp.WaitVisible(byTestID("nav-channels"), chromedp.ByQuery),
+		chromedp.Navigate(s.URL+"/channels/new"),
+		chromedp.WaitVisible(byTestID("wizard-step-provider"), chromedp.ByQuery),
+		chromedp.Click(`input[name="provider"][value="twilio"]`, chromedp.ByQuery),
+		chromedp.Click(byTestID("wizard-next"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("wizard-step-credentials"), chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="title"]`, "Bikes WhatsApp", chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="account_sid"]`, twilioAccountSID, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="app_secret"]`, twilioAuthToken, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="whatsapp_sender"]`, twilioSender, chromedp.ByQuery),
+		chromedp.Click(byTestID("wizard-fetch"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("connection-ok"), chromedp.ByQuery),
+		chromedp.Click(byTestID("wizard-finish"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("channel-id"), chromedp.ByQuery),
+	)
+	hook := strings.TrimSpace(textOf(t, agent, byTestID("webhook-url")))
+	run(t, agent, "open the channel's templates",
+		chromedp.Click(byTestID("channel-templates"), chromedp.ByQuery),
+		chromedp.WaitVisible(`#main`, chromedp.ByQuery))
+	if got := textOf(t, agent, "#main"); !strings.Contains(got, "order_ready") || !strings.Contains(got, "weekend_offer") {
+		t.Errorf("the Twilio channel's templates page does not list the Content API's templates: %q", got)
+	}
+	checkAccessible(t, agent, "Twilio channel templates")
+	run(t, agent, "paste the webhook URL into the Twilio console",
+		chromedp.Navigate(m[1]),
+		chromedp.WaitVisible(byTestID("console-incoming"), chromedp.ByQuery),
+		chromedp.SetValue(byTestID("console-incoming"), hook, chromedp.ByQuery),
+		chromedp.SetValue(byTestID("console-status"), hook, chromedp.ByQuery),
+		chromedp.Click(byTestID("console-save"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("console-saved"), chromedp.ByQuery),
+	)
+
+	phone := newBrowser(t)
+	run(t, phone, "open the customer phone on the Twilio number", chromedp.Navigate(s.SimURL+"/?n="+twilioPhoneID))
+	customerWrites(t, phone, "Is my bike ready?")
+	openFirstConversation(t, agent, s)
+	convURL := location(t, agent)
+	simAdvance(t, s, "25h")
+	run(t, agent, "agent tries a free-form reply",
+		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
+		chromedp.SendKeys(byTestID("composer-input"), "Still there?", chromedp.ByQuery),
+		chromedp.Click(byTestID("composer-send"), chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="message"][data-direction="out"]`, chromedp.ByQuery),
+	)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var closed bool
+		run(t, agent, "reload",
+			chromedp.Navigate(convURL),
+			chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
+			chromedp.Evaluate(`!!document.querySelector('[data-testid="composer-closed"]') && !document.querySelector('[data-testid="composer-input"]')`, &closed),
+		)
+		if closed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("after Twilio failed the free-form reply for the closed window (63016), the free-form composer is still offered")
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	const filled = "Hi Sheena Nelson, your order #1042 is ready for pickup."
+	run(t, agent, "pick the approved template and send it",
+		chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("template-choice-order_ready-en_US"), chromedp.ByQuery),
+		chromedp.Click(byTestID("template-choice-order_ready-en_US")+` input`, chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("template-value-body_1"), chromedp.ByQuery),
+		chromedp.Click(byTestID("template-value-body_1"), chromedp.ByQuery),
+		chromedp.Click(byTestID("insert-{contact_name}"), chromedp.ByQuery),
+		chromedp.SendKeys(byTestID("template-value-body_2"), "#1042", chromedp.ByQuery),
+	)
+	checkAccessible(t, agent, "Twilio template form")
+	run(t, agent, "send",
+		chromedp.Click(byTestID("template-send"), chromedp.ByQuery),
+		chromedp.WaitNotPresent(byTestID("template-send"), chromedp.ByQuery),
+		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)),
+	)
+	run(t, phone, "the customer gets the template",
+		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="in"][data-kind="template"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)),
+	)
+	run(t, agent, "the template is ticked delivered",
+		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(`+jsString(filled)+`) && ["delivered", "read"].includes((m.querySelector('[data-testid="ticks"]') || {dataset: {}}).dataset.status))`, nil,
+			chromedp.WithPollingTimeout(30*time.Second)),
+	)
+	checkNoSideScroll(t, agent, "Twilio conversation after the template")
 }
 
 // hookTwilioToken is the Twilio test channel's Auth Token.

@@ -65,6 +65,7 @@ func (s *Server) inboxTemplateSend(w http.ResponseWriter, r *http.Request) {
 		refuse(errs)
 		return
 	}
+	msg.ID = t.ProviderTemplateID
 	problem, err = s.enqueue(ctx, c, providers.OutboundMessage{ReplyTo: wamid, Template: &msg},
 		outbox.ShowText(filled.Body), outbox.ShowRendered(filled))
 	if err != nil {

@@ -69,6 +69,9 @@ type Media struct {
 
 // TemplateMessage sends an approved template with its parameters.
 type TemplateMessage struct {
+	// ID is the provider's template ID, for providers that send a
+	// template by it (Twilio's ContentSid); others use Name and Language.
+	ID       string `json:",omitempty"`
 	Name     string
 	Language string // e.g. en_US
 	// LanguagePolicy is optional ("deterministic").

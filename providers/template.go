@@ -36,6 +36,11 @@ type TemplateComponent struct {
 	CodeExpirationMinutes     int
 }
 
+// FormatMediaLinkVariable is the Format of a HEADER whose file the
+// provider keeps with the template and whose address takes a variable
+// (Twilio media content), which wadesk cannot fill in.
+const FormatMediaLinkVariable = "MEDIA_LINK_VARIABLE"
+
 // TemplateButton is a button of a BUTTONS component.
 type TemplateButton struct {
 	// Type: QUICK_REPLY, URL, PHONE_NUMBER, COPY_CODE, OTP, FLOW, MPM, CATALOG, ...

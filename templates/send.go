@@ -132,6 +132,8 @@ func (f *SendForm) headerFields(c providers.TemplateComponent) {
 		kind := strings.ToLower(format)
 		f.Fields = append(f.Fields, SendField{Name: "header", Part: PartHeader, Kind: kind,
 			Label: "Header " + kind + " link", Hint: "A public https:// address of the " + kind + " WhatsApp downloads."})
+	case providers.FormatMediaLinkVariable:
+		f.Unsupported = "This template's file address has a variable, which wadesk cannot fill in yet. Choose another template."
 	case HeaderLocation:
 		f.Unsupported = "This template's header is a location, which wadesk cannot fill in yet. Choose another template."
 	default:

@@ -12,13 +12,15 @@ import (
 type ProviderConfig struct {
 	// BaseURL of the REST API (default DefaultBaseURL).
 	BaseURL string
-	Logger  *slog.Logger
+	// ContentBaseURL of the Content API (see Config.ContentBaseURL).
+	ContentBaseURL string
+	Logger         *slog.Logger
 }
 
 // Connect builds a client from a channel's credentials: the Auth Token is
 // the channel's app secret, an API key's secret its token.
 func (cfg ProviderConfig) Connect(c providers.Credentials) (providers.Client, error) {
-	client, err := New(Config{BaseURL: cfg.BaseURL, AccountSID: c.Setting(FieldAccountSID, ""), AuthToken: c.AppSecret,
+	client, err := New(Config{BaseURL: cfg.BaseURL, ContentBaseURL: cfg.ContentBaseURL, AccountSID: c.Setting(FieldAccountSID, ""), AuthToken: c.AppSecret,
 		APIKeySID: c.Setting(FieldAPIKeySID, ""), APIKeySecret: c.Token, Sender: c.Setting(FieldSender, ""), Logger: cfg.Logger})
 	if err != nil {
 		return nil, err // never a nil *Client inside the interface

@@ -14,6 +14,7 @@
 package twilio
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -59,8 +60,11 @@ var (
 type Config struct {
 	// BaseURL of the REST API (default DefaultBaseURL); tests and the demo
 	// point it at the simulator.
-	BaseURL    string
-	AccountSID string
+	BaseURL string
+	// ContentBaseURL is the Content API's (default DefaultContentURL, or
+	// BaseURL when only that is set, as the simulator serves both).
+	ContentBaseURL string
+	AccountSID     string
 	// AuthToken is the account's Auth Token. APIKeySID and APIKeySecret,
 	// when set, are used for API calls instead.
 	AuthToken    string
@@ -75,6 +79,7 @@ type Config struct {
 // Client talks to Twilio's REST API for one WhatsApp sender.
 type Client struct {
 	base       *url.URL
+	content    *url.URL
 	accountSID string
 	user, pass string
 	sender     string
@@ -111,6 +116,17 @@ func New(cfg Config) (*Client, error) {
 	if err != nil || bu.Host == "" || (bu.Scheme != "https" && bu.Scheme != "http") {
 		return nil, &providers.ValidationError{Err: fmt.Errorf("the API address %q is not a valid http(s) URL", base)}
 	}
+	cbase := cfg.ContentBaseURL
+	if cbase == "" {
+		cbase = DefaultContentURL
+		if cfg.BaseURL != "" && cfg.BaseURL != DefaultBaseURL {
+			cbase = base
+		}
+	}
+	cu, err := url.Parse(strings.TrimRight(cbase, "/"))
+	if err != nil || cu.Host == "" || (cu.Scheme != "https" && cu.Scheme != "http") {
+		return nil, &providers.ValidationError{Err: fmt.Errorf("the Content API address %q is not a valid http(s) URL", cbase)}
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
@@ -119,7 +135,7 @@ func New(cfg Config) (*Client, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Client{base: bu, accountSID: cfg.AccountSID, user: user, pass: pass, sender: sender, http: hc, log: log}, nil
+	return &Client{base: bu, content: cu, accountSID: cfg.AccountSID, user: user, pass: pass, sender: sender, http: hc, log: log}, nil
 }
 
 // NormalizeSender returns a WhatsApp sender as +E164 ("+14155238886"),
@@ -211,22 +227,41 @@ func Classify(code, httpStatus int) providers.ErrorKind {
 	return providers.ErrorKindUnknown
 }
 
-// do sends one request to the API and decodes a JSON answer into out.
+// do sends one request to the REST API and decodes a JSON answer into out.
 func (c *Client) do(ctx context.Context, op, method, path string, form url.Values, out any) error {
 	u := *c.base
 	u.Path = strings.TrimRight(u.Path, "/") + path
-	var body io.Reader
+	var in any
 	if form != nil {
-		body = strings.NewReader(form.Encode())
+		in = form
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	return c.request(ctx, op, method, u.String(), in, out)
+}
+
+// request sends one request: in is a form (url.Values), a JSON body, or
+// nil; a JSON answer is decoded into out.
+func (c *Client) request(ctx context.Context, op, method, target string, in, out any) error {
+	var body io.Reader
+	contentType := ""
+	switch v := in.(type) {
+	case nil:
+	case url.Values:
+		body, contentType = strings.NewReader(v.Encode()), "application/x-www-form-urlencoded"
+	default:
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("twilio: %s: %w", op, err)
+		}
+		body, contentType = bytes.NewReader(raw), "application/json"
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
 		return fmt.Errorf("twilio: %s: %w", op, err)
 	}
 	req.SetBasicAuth(c.user, c.pass)
 	req.Header.Set("Accept", "application/json")
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -248,7 +283,7 @@ func (c *Client) do(ctx context.Context, op, method, path string, form url.Value
 		pe.Transient = resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests
 		return fmt.Errorf("twilio: %s: %w", op, pe)
 	}
-	if out != nil {
+	if out != nil && len(bytes.TrimSpace(raw)) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
 			return fmt.Errorf("twilio: %s: unexpected answer: %w", op, err)
 		}
@@ -260,15 +295,17 @@ func (c *Client) accountPath(rest string) string {
 	return "/" + apiVersion + "/Accounts/" + url.PathEscape(c.accountSID) + rest
 }
 
-// Capabilities is what wadesk does through Twilio: text, template-free
-// replies and inbound media. Outbound media needs a public URL Twilio
-// fetches (MediaUrl), which wadesk does not publish; buttons, lists and
-// templates need Twilio's Content API; Twilio's 2010 API has no read
-// receipts, business profile, account listing or commerce settings.
+// Capabilities is what wadesk does through Twilio: text, inbound media,
+// and templates through Twilio's Content API (listed with their WhatsApp
+// approval, created and submitted, sent by ContentSid). Outbound media
+// needs a public URL Twilio fetches (MediaUrl), which wadesk does not
+// publish; free-form buttons and lists would need a content resource per
+// message; Twilio's 2010 API has no read receipts, business profile,
+// account listing or commerce settings.
 func (c *Client) Capabilities() providers.Capabilities { return capabilities() }
 
 func capabilities() providers.Capabilities {
-	return providers.NewCapabilities(providers.CapSendText, providers.CapMedia)
+	return providers.NewCapabilities(providers.CapSendText, providers.CapMedia, providers.CapTemplates, providers.CapSendTemplate)
 }
 
 type account struct {
@@ -356,6 +393,18 @@ func (c *Client) SendMessage(ctx context.Context, _ string, msg providers.Outbou
 		form.Set("MediaUrl", msg.Media.Link)
 		if msg.Media.Caption != "" {
 			form.Set("Body", msg.Media.Caption)
+		}
+	case msg.Template != nil:
+		sid, vars, err := c.templateForm(ctx, op, msg.Template)
+		if err != nil {
+			if _, ok := providers.AsError(err); ok {
+				return providers.SendResult{}, err
+			}
+			return providers.SendResult{}, fmt.Errorf("twilio: %s: %w", op, err)
+		}
+		form.Set("ContentSid", sid)
+		if vars != "{}" {
+			form.Set("ContentVariables", vars)
 		}
 	case msg.Media != nil:
 		return providers.SendResult{}, fmt.Errorf("twilio: %s: %w", op, providers.Unsupported(providers.Twilio, op,
@@ -470,22 +519,6 @@ func (c *Client) SubscribeApp(context.Context, string, string, string) error {
 // UnsubscribeApp is not offered, as SubscribeApp.
 func (c *Client) UnsubscribeApp(context.Context, string) error {
 	return providers.Unsupported(providers.Twilio, providers.OpUnsubscribeApp, "a WhatsApp sender's webhook URLs are set in the Twilio console")
-}
-
-// ListTemplates is not offered yet: Twilio's templates live in its
-// Content API, which wadesk does not use yet.
-func (c *Client) ListTemplates(context.Context, string) ([]providers.Template, error) {
-	return nil, providers.Unsupported(providers.Twilio, providers.OpListTemplates, "templates through Twilio's Content API are not available in wadesk yet")
-}
-
-// CreateTemplate is not offered yet, as ListTemplates.
-func (c *Client) CreateTemplate(context.Context, string, providers.Template) (providers.TemplateRef, error) {
-	return providers.TemplateRef{}, providers.Unsupported(providers.Twilio, providers.OpCreateTemplate, "templates through Twilio's Content API are not available in wadesk yet")
-}
-
-// DeleteTemplate is not offered yet, as ListTemplates.
-func (c *Client) DeleteTemplate(context.Context, string, string, string) error {
-	return providers.Unsupported(providers.Twilio, providers.OpDeleteTemplate, "templates through Twilio's Content API are not available in wadesk yet")
 }
 
 // GetCommerceSettings is not offered through Twilio.

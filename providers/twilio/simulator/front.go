@@ -7,15 +7,20 @@
 //
 // What the front does, from ../shared/contracts/twilio/twilio_api_v2010.yaml
 // and ../shared/contracts/README.md:
+//
 //   - HTTP basic authentication with the Account SID and Auth Token, or an
 //     API key SID and secret; a refusal is 401 with Twilio's error 20003;
+//
 //   - GET /2010-04-01/Accounts/{AccountSid}.json: the account;
+//
 //   - POST /2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded,
 //     From and To as whatsapp:+E164, Body and/or MediaUrl, optional
 //     StatusCallback: 201 with the Message resource (status "queued");
 //     an unknown From is 400 with error 63007, a malformed To 400 with 21211;
+//
 //   - GET …/Messages/{MessageSid}/Media/{MediaSid}: an inbound file, with
 //     basic authentication;
+//
 //   - webhooks: an inbound message (SmsStatus=received, MediaUrl0…) to the
 //     sender's "incoming messages" URL, status callbacks (MessageStatus
 //     sent, delivered, read, failed or undelivered with ErrorCode; 63016
@@ -23,10 +28,14 @@
 //     StatusCallback or the sender's status callback URL, form-encoded and
 //     signed in X-Twilio-Signature with the Auth Token; a failed delivery
 //     is retried by the WhatsApp side, which may also deliver twice;
+//
 //   - the URLs are set by a person on the console page (/console), as in
 //     Twilio's console: Twilio has no API for a WhatsApp sender's webhooks.
 //
-// Not simulated: Content API templates (ContentSid), Messaging Services.
+//   - the Content API's templates and their WhatsApp approval (content.go),
+//     and sends with ContentSid and ContentVariables.
+//
+// Not simulated: Messaging Services.
 // WhatsApp-specific webhook parameter names (WaId, ProfileName) follow
 // Twilio's documentation and are not confirmed by the contracts.
 //
@@ -91,11 +100,12 @@ type Front struct {
 	mu       sync.Mutex
 	resolve  map[string]string
 	seq      int
-	hooks    map[string]Hooks  // by sender
-	sids     map[string]string // wamid -> message SID
-	wamids   map[string]string // message SID -> wamid
-	callback map[string]string // message SID -> StatusCallback
-	media    map[string]string // media SID -> WhatsApp-side media ID
+	hooks    map[string]Hooks    // by sender
+	sids     map[string]string   // wamid -> message SID
+	wamids   map[string]string   // message SID -> wamid
+	callback map[string]string   // message SID -> StatusCallback
+	media    map[string]string   // media SID -> WhatsApp-side media ID
+	contents map[string]*created // Content SID -> content made here
 	attempts []Attempt
 }
 
@@ -125,7 +135,7 @@ func New(cfg Config) (*Front, error) {
 	}
 	f := &Front{cfg: cfg, log: cfg.Logger, resolve: map[string]string{},
 		hooks: map[string]Hooks{}, sids: map[string]string{}, wamids: map[string]string{},
-		callback: map[string]string{}, media: map[string]string{}}
+		callback: map[string]string{}, media: map[string]string{}, contents: map[string]*created{}}
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	f.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -192,6 +202,10 @@ func (f *Front) Handler() http.Handler { return http.HandlerFunc(f.serve) }
 func (f *Front) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/console" {
 		f.console(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/v1/") {
+		f.serveContent(w, r)
 		return
 	}
 	const prefix = "/2010-04-01/Accounts/"
@@ -269,12 +283,18 @@ func (f *Front) send(w http.ResponseWriter, r *http.Request, accountSID string, 
 		return
 	}
 	body, mediaURL := r.PostForm.Get("Body"), r.PostForm.Get("MediaUrl")
-	if r.PostForm.Get("ContentSid") != "" {
-		writeError(w, http.StatusBadRequest, 21656, "Content templates are not available in this simulator")
-		return
-	}
 	msg := map[string]any{"messaging_product": "whatsapp", "recipient_type": "individual", "to": waID}
 	switch {
+	case r.PostForm.Get("ContentSid") != "":
+		res, ok := f.find(r, accountSID, nums, r.PostForm.Get("ContentSid"))
+		if !ok {
+			writeError(w, http.StatusBadRequest, 21655, "The ContentSid is Invalid")
+			return
+		}
+		if code, text := contentMessage(res, r.PostForm.Get("ContentVariables"), msg); code != 0 {
+			writeError(w, http.StatusBadRequest, code, text)
+			return
+		}
 	case mediaURL != "":
 		kind := "document"
 		switch strings.ToLower(mediaURL[strings.LastIndex(mediaURL, ".")+1:]) {
