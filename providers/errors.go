@@ -233,6 +233,57 @@ func (e *Error) providerName() string {
 	return string(e.Provider)
 }
 
+// consoles name, for providers other than Meta's Cloud API, where an
+// admin finds the channel's credentials and what they are called.
+var consoles = map[ProviderID]struct{ console, creds string }{
+	Dialog360:   {"the 360dialog Client Hub (API keys)", "the channel's API key"},
+	Twilio:      {"the Twilio Console (Account info)", "the Account SID and Auth Token (or the API key SID and secret)"},
+	MessageBird: {"the MessageBird dashboard (Developers → API access, and Channels)", "the access key and the WhatsApp channel ID"},
+	Vonage:      {"the Vonage API Dashboard", "the application ID and private key (or the API key and secret)"},
+	Maytapi:     {"the Maytapi console", "the product ID, phone ID and API token"},
+}
+
+// ownTerms words credential, account and billing problems of a provider
+// other than Meta in that provider's terms; ok is false for Meta, a
+// Cloud-API-compatible host, and kinds that read the same everywhere.
+func (e *Error) ownTerms() (string, bool) {
+	c, ok := consoles[e.Provider]
+	if !ok {
+		return "", false
+	}
+	p := e.providerName()
+	switch e.Kind {
+	case ErrorKindAuth:
+		return p + " refused this channel's credentials" + e.code() + ". Check " + c.creds + " in " + c.console +
+			" and enter them again on the channel's edit page.", true
+	case ErrorKindPermission:
+		return p + " does not let these credentials do this" + e.code() + ". Check the account's permissions in " + c.console + "." + e.says(), true
+	case ErrorKindNotFound:
+		return p + " does not know what was asked for, or these credentials cannot see it" + e.code() + ". Check " + c.creds +
+			" in " + c.console + "." + e.says(), true
+	case ErrorKindInvalidParameter:
+		return p + " did not accept part of the request" + e.code() + "." + e.says(), true
+	case ErrorKindAccountRestricted:
+		return p + " has suspended or restricted this account. Check its status in " + c.console + "." + e.says(), true
+	case ErrorKindNotRegistered:
+		return "This WhatsApp number is not set up with " + p + " yet, or is not active there. Finish setting it up in " + c.console + "." + e.says(), true
+	case ErrorKindPayment:
+		return p + " refused the message because of the account's balance or billing. Top up the " + p + " account or check its billing in " + c.console + ", then send again." + e.says(), true
+	}
+	return "", false
+}
+
+// code names the provider's error code, or the HTTP status without one.
+func (e *Error) code() string {
+	switch {
+	case e.Code != 0:
+		return fmt.Sprintf(" (%s error %d)", e.providerName(), e.Code)
+	case e.HTTPStatus != 0:
+		return fmt.Sprintf(" (HTTP %d)", e.HTTPStatus)
+	}
+	return ""
+}
+
 // says quotes the provider's own words, preferring the text meant for users.
 func (e *Error) says() string {
 	for _, s := range []string{e.UserMessage, e.Details, e.Message} {
@@ -246,13 +297,13 @@ func (e *Error) says() string {
 // Plain explains the error in plain words for a small-business admin.
 func (e *Error) Plain() string {
 	p := e.providerName()
+	if msg, ok := e.ownTerms(); ok {
+		return msg
+	}
 	switch e.Kind {
 	case ErrorKindNetwork:
 		return "Could not reach the provider. Check this server's internet connection and try again."
 	case ErrorKindAuth:
-		if e.Provider == Vonage {
-			return "Vonage refused this channel's credentials. Check the application ID and private key (or the API key and secret) in the Vonage API Dashboard and enter them again on the channel's edit page."
-		}
 		return p + " rejected the access token or it has expired. Create a new system-user access token in Meta Business Settings and paste it into the channel settings."
 	case ErrorKindPermission:
 		if e.Op == OpCreateUploadSession || e.Op == OpUpload {
@@ -297,9 +348,6 @@ func (e *Error) Plain() string {
 	case ErrorKindSpamLimit:
 		return p + " limited messages from this number because many were blocked or reported. Send fewer unsolicited messages and try later."
 	case ErrorKindPayment:
-		if e.Provider == Vonage {
-			return "Vonage refused the message because the account's balance is too low. Top up the Vonage account and send again." + e.says()
-		}
 		return "There is a problem with the payment method of this WhatsApp Business Account. Check billing in Meta Business Settings."
 	case ErrorKindNotRegistered:
 		return "This phone number is not registered for sending messages yet. Finish registering it in WhatsApp Manager."

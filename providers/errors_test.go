@@ -174,3 +174,26 @@ func TestPlainDeliveryFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainInTheProvidersOwnTerms: a refused credential or a missing
+// resource is worded in the channel's provider's terms, never Meta's.
+func TestPlainInTheProvidersOwnTerms(t *testing.T) {
+	for _, c := range []struct {
+		e          Error
+		want, nope string
+	}{
+		{Error{Provider: Twilio, Kind: ErrorKindAuth, Code: 20003, HTTPStatus: 401}, "Twilio refused this channel's credentials (Twilio error 20003). Check the Account SID and Auth Token", "Meta"},
+		{Error{Provider: MessageBird, Kind: ErrorKindAuth, HTTPStatus: 401}, "refused this channel's credentials (HTTP 401). Check the access key", "Meta "},
+		{Error{Provider: Vonage, Kind: ErrorKindAuth}, "Check the application ID and private key", "access token"},
+		{Error{Provider: Dialog360, Kind: ErrorKindAuth}, "360dialog refused this channel's credentials. Check the channel's API key", "system-user"},
+		{Error{Provider: Maytapi, Kind: ErrorKindNotFound}, "Maytapi does not know what was asked for", "access token"},
+		{Error{Provider: Twilio, Kind: ErrorKindPermission, Message: "denied"}, "Twilio does not let these credentials do this", "whatsapp_business_management"},
+		{Error{Provider: Vonage, Kind: ErrorKindPayment}, "Vonage refused the message because of the account's balance or billing", "Meta Business Settings"},
+		{Error{Provider: MetaCloud, Kind: ErrorKindAuth}, "system-user access token", "Twilio"},
+	} {
+		got := c.e.Plain()
+		if !strings.Contains(got, c.want) || strings.Contains(got, c.nope) {
+			t.Errorf("%s %s: %q, want %q without %q", c.e.Provider, c.e.Kind, got, c.want, c.nope)
+		}
+	}
+}
