@@ -205,10 +205,43 @@ func TestMessageBirdChannelEndToEnd(t *testing.T) {
 // TestMessageBirdClosedWindowTurnsComposerToTemplates: a day after the
 // customer last wrote, WhatsApp refuses a free-form reply sent through
 // MessageBird, and the conversation then offers only templates.
-func TestMessageBirdClosedWindowTurnsComposerToTemplates(t *testing.T) {
+// TestMessageBirdTemplateSentOutsideTheWindow: MessageBird's API cannot
+// list templates, so the admin declares the approved one on the channel's
+// templates page (which says why); a day after the customer's last message
+// MessageBird refuses a free-form reply, the conversation offers only
+// templates, and the agent picks the declared one with an empty reply
+// box, fills its values, sends it as an HSM and sees it delivered.
+func TestMessageBirdTemplateSentOutsideTheWindow(t *testing.T) {
 	s := startDemo(t)
 	agent := newBrowser(t)
-	mbConnect(t, agent, s)
+	channelID := mbConnect(t, agent, s)
+
+	tplOpenNew(t, agent, s, channelID)
+	if got := textOf(t, agent, byTestID("template-declare-help")); !strings.Contains(got, "MessageBird") {
+		t.Errorf("the declare form does not say what it is for: %q", got)
+	}
+	run(t, agent, "declare the template approved in MessageBird",
+		chromedp.SendKeys(`input[name="name"]`, "order_ready", chromedp.ByQuery),
+		chromedp.Click(byTestID("category-UTILITY"), chromedp.ByQuery),
+		chromedp.SendKeys(`textarea[name="body"]`, "Hi {{1}}, your order {{2}} is ready for pickup.", chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name="body_example_2"]`, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="body_example_1"]`, "Sheena", chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="body_example_2"]`, "#1042", chromedp.ByQuery),
+	)
+	checkAccessible(t, agent, "MessageBird declare-a-template form")
+	run(t, agent, "declare",
+		chromedp.Click(byTestID("template-submit"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("flash-success"), chromedp.ByQuery),
+		chromedp.WaitVisible(tplRowStatus("order_ready", "en_US", "APPROVED"), chromedp.ByQuery),
+	)
+	if got := textOf(t, agent, byTestID("templates-declared")); !strings.Contains(got, "cannot list WhatsApp templates") {
+		t.Errorf("the templates page does not explain declared templates: %q", got)
+	}
+	if n := countOf(t, agent, byTestID("templates-sync")); n != 0 {
+		t.Error("the MessageBird templates page offers a sync MessageBird cannot do")
+	}
+	checkAccessible(t, agent, "MessageBird templates page")
+	checkNoSideScroll(t, agent, "MessageBird templates page")
 
 	phone := newBrowser(t)
 	run(t, phone, "open the customer phone on the MessageBird number", chromedp.Navigate(s.SimURL+"/?n="+mbsim.DemoPhoneNumberID))
@@ -245,6 +278,28 @@ func TestMessageBirdClosedWindowTurnsComposerToTemplates(t *testing.T) {
 	if got {
 		t.Error("the customer received a free-form message outside the window")
 	}
+	const filled = "Hi Sheena Nelson, your order #1042 is ready for pickup."
+	run(t, agent, "pick the declared template and send it",
+		chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("template-choice-order_ready-en_US"), chromedp.ByQuery),
+		chromedp.Click(byTestID("template-choice-order_ready-en_US")+` input`, chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("template-value-body_1"), chromedp.ByQuery),
+		chromedp.Click(byTestID("template-value-body_1"), chromedp.ByQuery),
+		chromedp.Click(byTestID("insert-{contact_name}"), chromedp.ByQuery),
+		chromedp.SendKeys(byTestID("template-value-body_2"), "#1042", chromedp.ByQuery),
+		chromedp.Click(byTestID("template-send"), chromedp.ByQuery),
+		chromedp.WaitNotPresent(byTestID("template-send"), chromedp.ByQuery),
+		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)),
+	)
+	run(t, phone, "the customer gets the template",
+		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="in"][data-kind="template"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)),
+	)
+	run(t, agent, "the template is ticked delivered",
+		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(`+jsString(filled)+`) && ["delivered", "read"].includes((m.querySelector('[data-testid="ticks"]') || {dataset: {}}).dataset.status))`, nil,
+			chromedp.WithPollingTimeout(30*time.Second)),
+	)
 }
 
 // hookMBSigningKey is the MessageBird test channel's signing key.

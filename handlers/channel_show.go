@@ -34,7 +34,8 @@ func (s *Server) channelShow(w http.ResponseWriter, r *http.Request) {
 		caps := prov.Capabilities
 		v.WebhookHelp, v.Handshake, v.ManualWebhook = prov.WebhookHelp, prov.Handshake != nil, prov.ManualWebhook
 		v.CanProfile, v.CanCommerce = caps.Has(providers.CapBusinessProfile), caps.Has(providers.CapCommerce)
-		v.NoTemplates, v.NoWebhookSecret = !caps.Has(providers.CapTemplates), prov.SignedWebhooks
+		v.NoTemplates = !caps.Has(providers.CapTemplates) && !caps.Has(providers.CapDeclareTemplates)
+		v.NoWebhookSecret = prov.SignedWebhooks
 		if prov.WebhookURL != nil {
 			v.WebhookURL = prov.WebhookURL(v.WebhookURL, ch.Credentials(sec))
 		}

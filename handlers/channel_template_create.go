@@ -4,6 +4,9 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/wadesk/wadesk/i18n"
+	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/templates"
 	"github.com/wadesk/wadesk/views"
 )
@@ -38,6 +41,10 @@ func (s *Server) channelTemplateCreate(w http.ResponseWriter, r *http.Request) {
 	}
 
 	tpl := d.Template()
+	if s.templateChannel(ch).Declared {
+		s.declareTemplate(w, r, ch, tpl)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), templateCallTimeout)
 	defer cancel()
 	client, err := s.channelClient(ctx, ch)
@@ -75,4 +82,35 @@ func (s *Server) channelTemplateCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flashSuccess(w, r, msg)
 	redirect(w, r, "/channels/"+itoa(ch.ID)+"/templates")
+}
+
+// declareTemplate records a template of a provider that cannot list or
+// create templates (MessageBird's Conversations API) as the admin declares
+// it: approved at the provider under this name, language and text. It is
+// offered in the composer at once; WhatsApp refuses it if the declaration
+// is wrong, and the message says so.
+func (s *Server) declareTemplate(w http.ResponseWriter, r *http.Request, ch store.Channel, tpl providers.Template) {
+	rec, err := templateRecord(tpl, declaredTemplateID(tpl.Name, tpl.Language), templates.StatusApproved, tpl.Category)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	saved, err := s.db.SaveTemplate(r.Context(), ch.ID, rec)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.audit(r, auditTemplateSubmitted, "template", saved.ID, saved.Name,
+		changes{"channel": ch.Title, "language": saved.Language, "category": saved.Category, "declared": "yes"})
+	s.log.Info("template declared", "channel_id", ch.ID, "name", saved.Name, "language", saved.Language,
+		"by", currentUser(r.Context()).ID)
+	s.flashSuccess(w, r, i18n.T(r.Context(), "providers.templates.declared", "Name", saved.Name,
+		"Language", templates.LanguageName(saved.Language), "Provider", s.templateChannel(ch).Provider))
+	redirect(w, r, "/channels/"+itoa(ch.ID)+"/templates")
+}
+
+// declaredTemplateID is the ID a declared template is stored under (the
+// provider has none).
+func declaredTemplateID(name, language string) string {
+	return "declared:" + name + ":" + language
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/wadesk/wadesk/i18n"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/templates"
 )
@@ -18,6 +19,17 @@ func (s *Server) channelTemplateDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	t, _, ok := s.loadTemplate(w, r, ch)
 	if !ok {
+		return
+	}
+	if tc := s.templateChannel(ch); tc.Declared {
+		// Declared by hand: nothing to delete at the provider.
+		if _, err := s.db.RemoveTemplates(r.Context(), ch.ID, t.Name, ""); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.audit(r, auditTemplateDeleted, "template", t.ID, t.Name, changes{"channel": ch.Title, "declared": "yes"})
+		s.flashSuccess(w, r, i18n.T(r.Context(), "providers.templates.undeclared", "Name", t.Name, "Provider", tc.Provider))
+		redirect(w, r, "/channels/"+itoa(ch.ID)+"/templates")
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), templateCallTimeout)

@@ -89,6 +89,9 @@ func (s *Server) templateForm(ch store.Channel, mode string, d templates.Draft, 
 		AutofillText: d.AutofillText, PackageName: d.PackageName, SignatureHash: d.SignatureHash,
 		Languages: languageOptions(d.Language), Preview: s.previewView(ch, d), Errors: errs,
 	}
+	if c := s.templateChannel(ch); c.Declared {
+		f.Declared, f.Provider = true, c.Provider
+	}
 	if d.CodeExpiryMinutes != 0 {
 		f.CodeExpiry = strconv.Itoa(d.CodeExpiryMinutes)
 	}

@@ -3,6 +3,8 @@ package handlers
 import (
 	"net/http"
 
+	"github.com/wadesk/wadesk/providers"
+	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
 )
 
@@ -22,9 +24,13 @@ func (s *Server) channelTemplatesList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	v.Channel = &views.TemplateChannel{ID: ch.ID, Title: ch.Title, Number: ch.DisplayPhoneNumber}
+	v.Channel = s.templateChannel(ch)
 	if tableOnly(r) {
 		s.render(w, r, http.StatusOK, views.TemplatesTable(v))
+		return
+	}
+	if v.Channel.Declared {
+		s.render(w, r, http.StatusOK, views.TemplatesPage(s.page(w, r, "Templates · "+ch.Title, views.NavChannels), v))
 		return
 	}
 	if err := s.templateSyncState(r, ch.ID, &v); err != nil {
@@ -32,4 +38,18 @@ func (s *Server) channelTemplatesList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, views.TemplatesPage(s.page(w, r, "Templates · "+ch.Title, views.NavChannels), v))
+}
+
+// templateChannel is the channel as its templates pages show it: whose
+// templates they are, and whether they are declared by hand because the
+// provider cannot list them.
+func (s *Server) templateChannel(ch store.Channel) *views.TemplateChannel {
+	c := &views.TemplateChannel{ID: ch.ID, Title: ch.Title, Number: ch.DisplayPhoneNumber, Provider: "Meta"}
+	if prov, ok := s.providerOf(ch); ok {
+		c.Declared = !prov.Capabilities.Has(providers.CapTemplates) && prov.Capabilities.Has(providers.CapDeclareTemplates)
+		if prov.ID != providers.MetaCloud && prov.ID != providers.CloudCompatible {
+			c.Provider = prov.Name
+		}
+	}
+	return c
 }

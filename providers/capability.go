@@ -23,6 +23,9 @@ const (
 	CapProfilePicture   Capability = "profile_picture"   // upload a new business profile picture
 	CapTemplates        Capability = "templates"         // list, create and delete message templates
 	CapEditTemplates    Capability = "edit_templates"    // change an approved or rejected template's content
+	// CapDeclareTemplates: the provider sends templates but has no API to
+	// list them, so an admin declares each approved template in wadesk.
+	CapDeclareTemplates Capability = "declare_templates"
 	CapSendText         Capability = "send_text"
 	CapSendMedia        Capability = "send_media"
 	CapSendTemplate     Capability = "send_template"
@@ -40,7 +43,7 @@ const (
 func AllCapabilities() []Capability {
 	return []Capability{
 		CapListNumbers, CapSubscribeWebhook, CapWebhookHandshake, CapBusinessProfile, CapProfilePicture, CapTemplates, CapEditTemplates,
-		CapSendText, CapSendMedia, CapSendTemplate, CapSendInteractive, CapSendProduct,
+		CapDeclareTemplates, CapSendText, CapSendMedia, CapSendTemplate, CapSendInteractive, CapSendProduct,
 		CapSendLocation, CapSendContacts, CapReactions, CapMarkRead, CapMedia, CapCommerce,
 	}
 }
@@ -53,6 +56,7 @@ var capabilityLabels = map[Capability]string{
 	CapProfilePicture:   "Business profile picture",
 	CapTemplates:        "Message templates",
 	CapEditTemplates:    "Editing message templates",
+	CapDeclareTemplates: "Message templates declared by hand",
 	CapSendText:         "Text messages",
 	CapSendMedia:        "Photos, videos, audio and documents",
 	CapSendTemplate:     "Template messages",

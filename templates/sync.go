@@ -63,7 +63,14 @@ func NewSyncer(cfg SyncConfig) (*Syncer, error) {
 // Sync lists a channel's templates with l and stores them, replacing what
 // was stored. A failure is recorded on the channel (shown on its templates
 // page) and returned; the stored templates then stay as they were.
+//
+// A provider that cannot list templates (its client's capabilities lack
+// providers.CapTemplates) is not asked: its templates are declared by an
+// admin and stay as they are.
 func Sync(ctx context.Context, db *store.DB, l Lister, ch store.Channel) (store.TemplateSyncResult, error) {
+	if c, ok := l.(interface{ Capabilities() providers.Capabilities }); ok && !c.Capabilities().Has(providers.CapTemplates) {
+		return store.TemplateSyncResult{}, nil
+	}
 	started := time.Now()
 	list, err := l.ListTemplates(ctx, ch.WABAID)
 	if err != nil {

@@ -108,14 +108,16 @@ func New(cfg Config) (*Client, error) {
 // Capabilities is what wadesk does through the Conversations API: text,
 // linked media, locations and WhatsApp templates (HSM) out, messages and
 // statuses in, the webhook set per channel. Templates cannot be listed or
-// managed through it, media cannot be uploaded (only linked), and there is
-// no read receipt, profile or commerce call.
+// managed through it (the contracts hold no MessageBird template listing),
+// so an admin declares the approved ones in wadesk (CapDeclareTemplates);
+// media cannot be uploaded (only linked), and there is no read receipt,
+// profile or commerce call.
 func (c *Client) Capabilities() providers.Capabilities { return Capabilities() }
 
 // Capabilities of the MessageBird adapter.
 func Capabilities() providers.Capabilities {
 	return providers.NewCapabilities(providers.CapSubscribeWebhook, providers.CapSendText, providers.CapSendMedia,
-		providers.CapSendTemplate, providers.CapSendLocation)
+		providers.CapSendTemplate, providers.CapDeclareTemplates, providers.CapSendLocation)
 }
 
 // apiError is MessageBird's error answer.
