@@ -116,22 +116,7 @@ func TestInboxClosedWindowOffersOnlyTemplates(t *testing.T) {
 		chromedp.SendKeys(byTestID("composer-input"), "Are you still there?"+kb.Enter, chromedp.ByQuery),
 		chromedp.WaitVisible(`[data-testid="message"][data-direction="out"]`, chromedp.ByQuery),
 	)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var closed bool
-		run(t, agent, "reload",
-			chromedp.Navigate(convURL),
-			chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
-			chromedp.Evaluate(`!!document.querySelector('[data-testid="composer-closed"]') && !document.querySelector('[data-testid="composer-input"]')`, &closed),
-		)
-		if closed {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("after WhatsApp refused the message for the closed window, the free-form composer is still offered")
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
+	waitComposerClosed(t, agent, convURL, "WhatsApp")
 	if got := textOf(t, agent, byTestID("composer-closed")); !strings.Contains(got, "WhatsApp says the 24-hour window with this customer has closed") {
 		t.Errorf("closed composer says %q", got)
 	}

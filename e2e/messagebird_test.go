@@ -246,31 +246,7 @@ func TestMessageBirdTemplateSentOutsideTheWindow(t *testing.T) {
 	phone := newBrowser(t)
 	run(t, phone, "open the customer phone on the MessageBird number", chromedp.Navigate(s.SimURL+"/?n="+mbsim.DemoPhoneNumberID))
 	customerWrites(t, phone, "Can you fix a flat tyre tomorrow?")
-	openFirstConversation(t, agent, s)
-	convURL := location(t, agent)
-	simAdvance(t, s, "25h")
-	run(t, agent, "agent tries a free-form reply",
-		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
-		chromedp.SendKeys(byTestID("composer-input"), "Still there?", chromedp.ByQuery),
-		chromedp.Click(byTestID("composer-send"), chromedp.ByQuery),
-		chromedp.WaitVisible(`[data-testid="message"][data-direction="out"]`, chromedp.ByQuery),
-	)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var closed bool
-		run(t, agent, "reload",
-			chromedp.Navigate(convURL),
-			chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
-			chromedp.Evaluate(`!!document.querySelector('[data-testid="composer-closed"]') && !document.querySelector('[data-testid="composer-input"]')`, &closed),
-		)
-		if closed {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("after MessageBird refused the free-form reply for the closed window, the free-form composer is still offered")
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
+	closeWindowByFreeFormReply(t, s, agent, "MessageBird")
 	run(t, phone, "the customer did not get the refused reply",
 		chromedp.Sleep(500*time.Millisecond))
 	var got bool
@@ -278,28 +254,7 @@ func TestMessageBirdTemplateSentOutsideTheWindow(t *testing.T) {
 	if got {
 		t.Error("the customer received a free-form message outside the window")
 	}
-	const filled = "Hi Sheena Nelson, your order #1042 is ready for pickup."
-	run(t, agent, "pick the declared template and send it",
-		chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("template-choice-order_ready-en_US"), chromedp.ByQuery),
-		chromedp.Click(byTestID("template-choice-order_ready-en_US")+` input`, chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("template-value-body_1"), chromedp.ByQuery),
-		chromedp.Click(byTestID("template-value-body_1"), chromedp.ByQuery),
-		chromedp.Click(byTestID("insert-{contact_name}"), chromedp.ByQuery),
-		chromedp.SendKeys(byTestID("template-value-body_2"), "#1042", chromedp.ByQuery),
-		chromedp.Click(byTestID("template-send"), chromedp.ByQuery),
-		chromedp.WaitNotPresent(byTestID("template-send"), chromedp.ByQuery),
-		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
-			chromedp.WithPollingTimeout(20*time.Second)),
-	)
-	run(t, phone, "the customer gets the template",
-		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="in"][data-kind="template"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
-			chromedp.WithPollingTimeout(20*time.Second)),
-	)
-	run(t, agent, "the template is ticked delivered",
-		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(`+jsString(filled)+`) && ["delivered", "read"].includes((m.querySelector('[data-testid="ticks"]') || {dataset: {}}).dataset.status))`, nil,
-			chromedp.WithPollingTimeout(30*time.Second)),
-	)
+	sendTemplateFromPanel(t, agent, phone, "order_ready", "#1042", "Hi Sheena Nelson, your order #1042 is ready for pickup.", true)
 }
 
 // hookMBSigningKey is the MessageBird test channel's signing key.

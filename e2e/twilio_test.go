@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
@@ -46,6 +47,34 @@ func twilioSign(token, u string, p url.Values) string {
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
+// twilioWizard opens the channel wizard and chooses Twilio.
+func twilioWizard(t *testing.T, agent context.Context, s *server) {
+	t.Helper()
+	run(t, agent, "choose Twilio",
+		chromedp.WaitVisible(byTestID("nav-channels"), chromedp.ByQuery),
+		chromedp.Navigate(s.URL+"/channels/new"),
+		chromedp.WaitVisible(byTestID("wizard-step-provider"), chromedp.ByQuery),
+		chromedp.Click(`input[name="provider"][value="twilio"]`, chromedp.ByQuery),
+		chromedp.Click(byTestID("wizard-next"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("wizard-step-credentials"), chromedp.ByQuery),
+	)
+}
+
+// twilioPasteHooks pastes the channel's webhook URL into the simulated
+// Twilio console, for incoming messages and status callbacks, as an admin
+// does in Twilio's console.
+func twilioPasteHooks(t *testing.T, agent context.Context, console, hook string) {
+	t.Helper()
+	run(t, agent, "paste the webhook URL into the Twilio console",
+		chromedp.Navigate(console),
+		chromedp.WaitVisible(byTestID("console-incoming"), chromedp.ByQuery),
+		chromedp.SetValue(byTestID("console-incoming"), hook, chromedp.ByQuery),
+		chromedp.SetValue(byTestID("console-status"), hook, chromedp.ByQuery),
+		chromedp.Click(byTestID("console-save"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("console-saved"), chromedp.ByQuery),
+	)
+}
+
 // TestTwilioChannelEndToEnd: a Twilio sender is connected with the
 // Account SID, Auth Token and sender; a wrong token is refused in words
 // with Twilio's code; the admin pastes the webhook URL into Twilio's
@@ -61,14 +90,7 @@ func TestTwilioChannelEndToEnd(t *testing.T) {
 	console := m[1]
 	agent := newBrowser(t)
 	signIn(t, agent, s, demoAdmin, demoPassword)
-	run(t, agent, "choose Twilio",
-		chromedp.WaitVisible(byTestID("nav-channels"), chromedp.ByQuery),
-		chromedp.Navigate(s.URL+"/channels/new"),
-		chromedp.WaitVisible(byTestID("wizard-step-provider"), chromedp.ByQuery),
-		chromedp.Click(`input[name="provider"][value="twilio"]`, chromedp.ByQuery),
-		chromedp.Click(byTestID("wizard-next"), chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("wizard-step-credentials"), chromedp.ByQuery),
-	)
+	twilioWizard(t, agent, s)
 	checkAccessible(t, agent, "Twilio credentials step")
 	if got := textOf(t, agent, byTestID("wizard-fetch")); got != "Test connection" {
 		t.Errorf("the credentials button says %q, want Test connection", got)
@@ -133,14 +155,7 @@ func TestTwilioChannelEndToEnd(t *testing.T) {
 	}
 
 	// The admin pastes the URL into Twilio's console for both webhooks.
-	run(t, agent, "paste the webhook URL into the Twilio console",
-		chromedp.Navigate(console),
-		chromedp.WaitVisible(byTestID("console-incoming"), chromedp.ByQuery),
-		chromedp.SetValue(byTestID("console-incoming"), hook, chromedp.ByQuery),
-		chromedp.SetValue(byTestID("console-status"), hook, chromedp.ByQuery),
-		chromedp.Click(byTestID("console-save"), chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("console-saved"), chromedp.ByQuery),
-	)
+	twilioPasteHooks(t, agent, console, hook)
 
 	phone := newBrowser(t)
 	run(t, phone, "open the customer phone on the Twilio number", chromedp.Navigate(s.SimURL+"/?n="+twilioPhoneID))
@@ -238,13 +253,8 @@ func TestTwilioTemplateSentOutsideTheWindow(t *testing.T) {
 	}
 	agent := newBrowser(t)
 	signIn(t, agent, s, demoAdmin, demoPassword)
-	run(t, agent, "connect the Twilio sender",
-		chromedp.WaitVisible(byTestID("nav-channels"), chromedp.ByQuery),
-		chromedp.Navigate(s.URL+"/channels/new"),
-		chromedp.WaitVisible(byTestID("wizard-step-provider"), chromedp.ByQuery),
-		chromedp.Click(`input[name="provider"][value="twilio"]`, chromedp.ByQuery),
-		chromedp.Click(byTestID("wizard-next"), chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("wizard-step-credentials"), chromedp.ByQuery),
+	twilioWizard(t, agent, s)
+	run(t, agent, "enter the credentials and connect",
 		chromedp.SendKeys(`input[name="title"]`, "Bikes WhatsApp", chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="account_sid"]`, twilioAccountSID, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="app_secret"]`, twilioAuthToken, chromedp.ByQuery),
@@ -262,68 +272,13 @@ func TestTwilioTemplateSentOutsideTheWindow(t *testing.T) {
 		t.Errorf("the Twilio channel's templates page does not list the Content API's templates: %q", got)
 	}
 	checkAccessible(t, agent, "Twilio channel templates")
-	run(t, agent, "paste the webhook URL into the Twilio console",
-		chromedp.Navigate(m[1]),
-		chromedp.WaitVisible(byTestID("console-incoming"), chromedp.ByQuery),
-		chromedp.SetValue(byTestID("console-incoming"), hook, chromedp.ByQuery),
-		chromedp.SetValue(byTestID("console-status"), hook, chromedp.ByQuery),
-		chromedp.Click(byTestID("console-save"), chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("console-saved"), chromedp.ByQuery),
-	)
+	twilioPasteHooks(t, agent, m[1], hook)
 
 	phone := newBrowser(t)
 	run(t, phone, "open the customer phone on the Twilio number", chromedp.Navigate(s.SimURL+"/?n="+twilioPhoneID))
 	customerWrites(t, phone, "Is my bike ready?")
-	openFirstConversation(t, agent, s)
-	convURL := location(t, agent)
-	simAdvance(t, s, "25h")
-	run(t, agent, "agent tries a free-form reply",
-		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
-		chromedp.SendKeys(byTestID("composer-input"), "Still there?", chromedp.ByQuery),
-		chromedp.Click(byTestID("composer-send"), chromedp.ByQuery),
-		chromedp.WaitVisible(`[data-testid="message"][data-direction="out"]`, chromedp.ByQuery),
-	)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var closed bool
-		run(t, agent, "reload",
-			chromedp.Navigate(convURL),
-			chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
-			chromedp.Evaluate(`!!document.querySelector('[data-testid="composer-closed"]') && !document.querySelector('[data-testid="composer-input"]')`, &closed),
-		)
-		if closed {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("after Twilio failed the free-form reply for the closed window (63016), the free-form composer is still offered")
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
-	const filled = "Hi Sheena Nelson, your order #1042 is ready for pickup."
-	run(t, agent, "pick the approved template and send it",
-		chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("template-choice-order_ready-en_US"), chromedp.ByQuery),
-		chromedp.Click(byTestID("template-choice-order_ready-en_US")+` input`, chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("template-value-body_1"), chromedp.ByQuery),
-		chromedp.Click(byTestID("template-value-body_1"), chromedp.ByQuery),
-		chromedp.Click(byTestID("insert-{contact_name}"), chromedp.ByQuery),
-		chromedp.SendKeys(byTestID("template-value-body_2"), "#1042", chromedp.ByQuery),
-	)
-	checkAccessible(t, agent, "Twilio template form")
-	run(t, agent, "send",
-		chromedp.Click(byTestID("template-send"), chromedp.ByQuery),
-		chromedp.WaitNotPresent(byTestID("template-send"), chromedp.ByQuery),
-		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
-			chromedp.WithPollingTimeout(20*time.Second)),
-	)
-	run(t, phone, "the customer gets the template",
-		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="in"][data-kind="template"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
-			chromedp.WithPollingTimeout(20*time.Second)),
-	)
-	run(t, agent, "the template is ticked delivered",
-		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(`+jsString(filled)+`) && ["delivered", "read"].includes((m.querySelector('[data-testid="ticks"]') || {dataset: {}}).dataset.status))`, nil,
-			chromedp.WithPollingTimeout(30*time.Second)),
-	)
+	closeWindowByFreeFormReply(t, s, agent, "Twilio")
+	sendTemplateFromPanel(t, agent, phone, "order_ready", "#1042", "Hi Sheena Nelson, your order #1042 is ready for pickup.", true)
 	checkNoSideScroll(t, agent, "Twilio conversation after the template")
 }
 

@@ -208,49 +208,8 @@ func TestVonageTemplateSentOutsideTheWindow(t *testing.T) {
 	phone := newBrowser(t)
 	run(t, phone, "open the customer phone on the Vonage number", chromedp.Navigate(s.SimURL+"/?n="+vonagesim.DemoPhoneNumberID))
 	customerWrites(t, phone, "Is my bike ready?")
-	openFirstConversation(t, agent, s)
-	convURL := location(t, agent)
-	simAdvance(t, s, "25h")
-	run(t, agent, "agent tries a free-form reply",
-		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
-		chromedp.SendKeys(byTestID("composer-input"), "Still there?", chromedp.ByQuery),
-		chromedp.Click(byTestID("composer-send"), chromedp.ByQuery),
-		chromedp.WaitVisible(`[data-testid="message"][data-direction="out"]`, chromedp.ByQuery),
-	)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var closed bool
-		run(t, agent, "reload",
-			chromedp.Navigate(convURL),
-			chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
-			chromedp.Evaluate(`!!document.querySelector('[data-testid="composer-closed"]') && !document.querySelector('[data-testid="composer-input"]')`, &closed),
-		)
-		if closed {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("after Vonage refused the free-form reply for the closed window, the free-form composer is still offered")
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
-	const filled = "Hi Sheena Nelson, your order #1042 is ready for pickup."
-	run(t, agent, "send the approved template",
-		chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("template-choice-order_ready-en_US"), chromedp.ByQuery),
-		chromedp.Click(byTestID("template-choice-order_ready-en_US")+` input`, chromedp.ByQuery),
-		chromedp.WaitVisible(byTestID("template-value-body_1"), chromedp.ByQuery),
-		chromedp.Click(byTestID("template-value-body_1"), chromedp.ByQuery),
-		chromedp.Click(byTestID("insert-{contact_name}"), chromedp.ByQuery),
-		chromedp.SendKeys(byTestID("template-value-body_2"), "#1042", chromedp.ByQuery),
-		chromedp.Click(byTestID("template-send"), chromedp.ByQuery),
-		chromedp.WaitNotPresent(byTestID("template-send"), chromedp.ByQuery),
-		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
-			chromedp.WithPollingTimeout(20*time.Second)),
-	)
-	run(t, phone, "the customer gets the template",
-		chromedp.Poll(`Array.from(document.querySelectorAll('[data-testid="message"][data-direction="in"][data-kind="template"]')).some(m => m.textContent.includes(`+jsString(filled)+`))`, nil,
-			chromedp.WithPollingTimeout(20*time.Second)),
-	)
+	closeWindowByFreeFormReply(t, s, agent, "Vonage")
+	sendTemplateFromPanel(t, agent, phone, "order_ready", "#1042", "Hi Sheena Nelson, your order #1042 is ready for pickup.", true)
 }
 
 // vonageHookSecret is the Vonage test channel's signature secret.
