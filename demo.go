@@ -133,7 +133,8 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	go partnerSrv.Serve(partnerLn)
 	defer partnerSrv.Close()
 
-	twilioFront, err := twiliosim.New(twiliosim.Config{Sim: sim, SimToken: cfg.AccessToken, Numbers: []twiliosim.Number{twilioNumber}, Logger: cfg.Logger})
+	twilioFront, err := twiliosim.New(twiliosim.Config{Sim: sim, SimToken: cfg.AccessToken, Numbers: []twiliosim.Number{twilioNumber}, Logger: cfg.Logger,
+		HooksFile: filepath.Join(*dataDir, "twilio-console.json")})
 	if err != nil {
 		return err
 	}
@@ -177,7 +178,8 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	go maytapiSrv.Serve(maytapiLn)
 	defer maytapiSrv.Close()
 
-	vonageFront, err := vonagesim.New(vonagesim.Config{Sim: sim, SimToken: cfg.AccessToken, Numbers: []vonagesim.Number{vonageNumber}, Logger: cfg.Logger})
+	vonageFront, err := vonagesim.New(vonagesim.Config{Sim: sim, SimToken: cfg.AccessToken, Numbers: []vonagesim.Number{vonageNumber}, Logger: cfg.Logger,
+		HooksFile: filepath.Join(*dataDir, "vonage-dashboard.json")})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package twilio_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/wadesk/wadesk/providers"
 	wa "github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	"github.com/wadesk/wadesk/providers/twilio"
+	twsim "github.com/wadesk/wadesk/providers/twilio/simulator"
 )
 
 // TestContentTemplatesAgainstTheSimulator: the account's WhatsApp
@@ -117,5 +119,31 @@ func TestContentTemplatesAgainstTheSimulator(t *testing.T) {
 		if tp.Name == "bike_back" {
 			t.Error("deleted template still listed")
 		}
+	}
+}
+
+// TestConsoleWebhookURLsSurviveARestart: the URLs pasted into the
+// simulated console are there again after the simulator starts anew.
+func TestConsoleWebhookURLsSurviveARestart(t *testing.T) {
+	cfg := wa.DefaultConfig()
+	n := twsim.AddDemoNumber(&cfg)
+	sim, err := wa.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sim.Close)
+	file := filepath.Join(t.TempDir(), "twilio-console.json")
+	first, err := twsim.New(twsim.Config{Sim: sim, SimToken: cfg.AccessToken, Numbers: []twsim.Number{n}, HooksFile: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := twsim.Hooks{Incoming: "https://desk.example/webhooks/4", Status: "https://desk.example/webhooks/4"}
+	first.SetHooks(n.Sender, h)
+	second, err := twsim.New(twsim.Config{Sim: sim, SimToken: cfg.AccessToken, Numbers: []twsim.Number{n}, HooksFile: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := second.Hooks(n.Sender); got != h {
+		t.Errorf("after a restart the console has %+v, want %+v", got, h)
 	}
 }

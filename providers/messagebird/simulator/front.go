@@ -42,7 +42,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -52,6 +51,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	wa "github.com/wadesk/wadesk/providers/cloudapi/simulator"
+	"github.com/wadesk/wadesk/providers/simfront"
 )
 
 // Channel is one MessageBird WhatsApp channel: a number of the WhatsApp
@@ -87,7 +87,7 @@ type Front struct {
 	client *http.Client
 
 	mu       sync.Mutex
-	resolve  map[string]string
+	resolver *simfront.Resolver
 	channels map[string]Channel // by channel ID
 	hooks    []webhook
 	nextHook int
@@ -128,21 +128,8 @@ func New(cfg Config) (*Front, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	f := &Front{cfg: cfg, log: cfg.Logger, channels: map[string]Channel{}, resolve: map[string]string{}}
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	f.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if host, _, err := net.SplitHostPort(addr); err == nil {
-				f.mu.Lock()
-				to, ok := f.resolve[host]
-				f.mu.Unlock()
-				if ok {
-					addr = to
-				}
-			}
-			return dialer.DialContext(ctx, network, addr)
-		},
-	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	f := &Front{cfg: cfg, log: cfg.Logger, channels: map[string]Channel{}, resolver: simfront.NewResolver()}
+	f.client = f.resolver.Client(10 * time.Second)
 	for _, c := range cfg.Channels {
 		if c.AccessKey == "" || c.SigningKey == "" || c.ChannelID == "" || c.PhoneNumberID == "" || c.WABAID == "" {
 			return nil, fmt.Errorf("messagebird simulator: channel %q: AccessKey, SigningKey, ChannelID, PhoneNumberID and WABAID are required", c.ChannelID)
@@ -154,11 +141,7 @@ func New(cfg Config) (*Front, error) {
 
 // SetResolve makes webhook deliveries to host go to addr (host:port), as
 // DNS would, for the demo's console name.
-func (f *Front) SetResolve(host, addr string) {
-	f.mu.Lock()
-	f.resolve[host] = addr
-	f.mu.Unlock()
-}
+func (f *Front) SetResolve(host, addr string) { f.resolver.Set(host, addr) }
 
 // Attempts lists the webhook deliveries made so far.
 func (f *Front) Attempts() []Attempt {
@@ -530,16 +513,7 @@ func (f *Front) media(w http.ResponseWriter, r *http.Request, key, id string) {
 
 // do runs one request on the WhatsApp side, in process.
 func (f *Front) do(ctx context.Context, method, path, rawQuery string, body []byte, contentType string) *httptest.ResponseRecorder {
-	req := httptest.NewRequestWithContext(ctx, method, path, bytes.NewReader(body))
-	req.URL.RawQuery = rawQuery
-	req.Host = "graph.facebook.com"
-	req.Header.Set("Authorization", "Bearer "+f.cfg.SimToken)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	rec := httptest.NewRecorder()
-	f.cfg.Sim.Handler().ServeHTTP(rec, req)
-	return rec
+	return simfront.Backend{Sim: f.cfg.Sim, Token: f.cfg.SimToken}.Do(ctx, method, path, rawQuery, body, contentType)
 }
 
 // metaEnvelope is the part of the WhatsApp side's webhook the front reads.

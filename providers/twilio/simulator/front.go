@@ -43,7 +43,6 @@
 package simulator
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
@@ -55,7 +54,6 @@ import (
 	"html/template"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -65,6 +63,7 @@ import (
 	"time"
 
 	wa "github.com/wadesk/wadesk/providers/cloudapi/simulator"
+	"github.com/wadesk/wadesk/providers/simfront"
 )
 
 // Number is one Twilio WhatsApp sender: a number of the WhatsApp side
@@ -89,6 +88,9 @@ type Config struct {
 	GraphVersion string
 	Numbers      []Number
 	Logger       *slog.Logger
+	// HooksFile keeps the webhook URLs set on the console across
+	// restarts ("": in memory only).
+	HooksFile string
 }
 
 // Front is a running Twilio simulator: serve its Handler.
@@ -98,7 +100,7 @@ type Front struct {
 	client *http.Client
 
 	mu       sync.Mutex
-	resolve  map[string]string
+	resolver *simfront.Resolver
 	seq      int
 	hooks    map[string]Hooks    // by sender
 	sids     map[string]string   // wamid -> message SID
@@ -133,23 +135,13 @@ func New(cfg Config) (*Front, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	f := &Front{cfg: cfg, log: cfg.Logger, resolve: map[string]string{},
+	f := &Front{cfg: cfg, log: cfg.Logger, resolver: simfront.NewResolver(),
 		hooks: map[string]Hooks{}, sids: map[string]string{}, wamids: map[string]string{},
 		callback: map[string]string{}, media: map[string]string{}, contents: map[string]*created{}}
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	f.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if host, _, err := net.SplitHostPort(addr); err == nil {
-				f.mu.Lock()
-				to, ok := f.resolve[host]
-				f.mu.Unlock()
-				if ok {
-					addr = to
-				}
-			}
-			return dialer.DialContext(ctx, network, addr)
-		},
-	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	f.client = f.resolver.Client(10 * time.Second)
+	if err := simfront.Load(cfg.HooksFile, &f.hooks); err != nil {
+		return nil, fmt.Errorf("twilio simulator: %w", err)
+	}
 	wabas := map[string]bool{}
 	for _, n := range cfg.Numbers {
 		if !strings.HasPrefix(n.AccountSID, "AC") || n.AuthToken == "" || !strings.HasPrefix(n.Sender, "+") || n.PhoneNumberID == "" || n.WABAID == "" {
@@ -169,17 +161,16 @@ func New(cfg Config) (*Front, error) {
 
 // SetResolve makes webhook deliveries to host go to addr (host:port), as
 // DNS would, for the demo's console name.
-func (f *Front) SetResolve(host, addr string) {
-	f.mu.Lock()
-	f.resolve[host] = addr
-	f.mu.Unlock()
-}
+func (f *Front) SetResolve(host, addr string) { f.resolver.Set(host, addr) }
 
 // SetHooks sets a sender's webhook URLs, as a person does in the console.
 func (f *Front) SetHooks(sender string, h Hooks) {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.hooks[sender] = h
-	f.mu.Unlock()
+	if err := simfront.Save(f.cfg.HooksFile, f.hooks); err != nil {
+		f.log.Warn("twilio simulator: the console's webhook URLs were not kept for a restart", "err", err)
+	}
 }
 
 // Hooks returns a sender's webhook URLs.
@@ -394,16 +385,7 @@ func (f *Front) serveMedia(w http.ResponseWriter, r *http.Request, rest string) 
 }
 
 func (f *Front) do(ctx context.Context, method, path, rawQuery string, body []byte, contentType string) *httptest.ResponseRecorder {
-	req := httptest.NewRequestWithContext(ctx, method, path, bytes.NewReader(body))
-	req.URL.RawQuery = rawQuery
-	req.Host = "graph.facebook.com"
-	req.Header.Set("Authorization", "Bearer "+f.cfg.SimToken)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	rec := httptest.NewRecorder()
-	f.cfg.Sim.Handler().ServeHTTP(rec, req)
-	return rec
+	return simfront.Backend{Sim: f.cfg.Sim, Token: f.cfg.SimToken}.Do(ctx, method, path, rawQuery, body, contentType)
 }
 
 // envelope is the part of Meta's webhook the front reads.

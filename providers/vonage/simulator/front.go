@@ -40,7 +40,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -51,6 +50,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	wa "github.com/wadesk/wadesk/providers/cloudapi/simulator"
+	"github.com/wadesk/wadesk/providers/simfront"
 )
 
 // Number is one Vonage WhatsApp number with the account and application
@@ -77,6 +77,9 @@ type Config struct {
 	// PublicURL is the front's own address, for media URLs.
 	PublicURL string
 	Logger    *slog.Logger
+	// HooksFile keeps the webhook URLs set on the dashboard across
+	// restarts ("": in memory only).
+	HooksFile string
 }
 
 // Attempt is one webhook delivery, for tests.
@@ -94,7 +97,7 @@ type Front struct {
 	client *http.Client
 
 	mu       sync.Mutex
-	resolve  map[string]string
+	resolver *simfront.Resolver
 	hooks    map[string][2]string // number → inbound, status URL
 	uuidOf   map[string]string    // wamid → message_uuid
 	wamidOf  map[string]string    // message_uuid → wamid
@@ -117,32 +120,26 @@ func New(cfg Config) (*Front, error) {
 			return nil, fmt.Errorf("vonage simulator: number %s: Number, PhoneNumberID, WABAID and SignatureSecret are required", n.Number)
 		}
 	}
-	f := &Front{cfg: cfg, log: cfg.Logger, resolve: map[string]string{},
+	f := &Front{cfg: cfg, log: cfg.Logger, resolver: simfront.NewResolver(),
 		hooks: map[string][2]string{}, uuidOf: map[string]string{}, wamidOf: map[string]string{}}
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	f.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if host, _, err := net.SplitHostPort(addr); err == nil {
-				f.mu.Lock()
-				to, ok := f.resolve[host]
-				f.mu.Unlock()
-				if ok {
-					addr = to
-				}
+	f.client = f.resolver.Client(10 * time.Second)
+	saved := map[string][2]string{}
+	if err := simfront.Load(cfg.HooksFile, &saved); err != nil {
+		return nil, fmt.Errorf("vonage simulator: %w", err)
+	}
+	for num, h := range saved {
+		if _, ok := f.byNumber(num); ok {
+			if err := f.setWebhooks(num, h[0], h[1]); err != nil {
+				return nil, err
 			}
-			return dialer.DialContext(ctx, network, addr)
-		},
-	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		}
+	}
 	return f, nil
 }
 
 // SetResolve makes webhook deliveries to host go to addr (host:port), as
 // DNS would.
-func (f *Front) SetResolve(host, addr string) {
-	f.mu.Lock()
-	f.resolve[host] = addr
-	f.mu.Unlock()
-}
+func (f *Front) SetResolve(host, addr string) { f.resolver.Set(host, addr) }
 
 // SetPublicURL sets the front's own address (known once it listens).
 func (f *Front) SetPublicURL(u string) {
@@ -162,6 +159,15 @@ func (f *Front) Attempts() []Attempt {
 // reaches number (what an admin does in Vonage's dashboard) and points the
 // WhatsApp side's webhooks of its account at this front.
 func (f *Front) SetWebhooks(number, inboundURL, statusURL string) error {
+	if err := f.setWebhooks(number, inboundURL, statusURL); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return simfront.Save(f.cfg.HooksFile, f.hooks)
+}
+
+func (f *Front) setWebhooks(number, inboundURL, statusURL string) error {
 	n, ok := f.byNumber(number)
 	if !ok {
 		return fmt.Errorf("vonage simulator: no number %s", number)
@@ -581,15 +587,12 @@ func (f *Front) media(w http.ResponseWriter, r *http.Request, id string) {
 }
 
 func (f *Front) do(ctx context.Context, method, target string, body []byte) *httptest.ResponseRecorder {
-	req := httptest.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
-	req.Host = "graph.facebook.com"
-	req.Header.Set("Authorization", "Bearer "+f.cfg.SimToken)
+	path, query, _ := strings.Cut(target, "?")
+	ct := ""
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		ct = "application/json"
 	}
-	rec := httptest.NewRecorder()
-	f.cfg.Sim.Handler().ServeHTTP(rec, req)
-	return rec
+	return simfront.Backend{Sim: f.cfg.Sim, Token: f.cfg.SimToken}.Do(ctx, method, path, query, body, ct)
 }
 
 func newUUID() string {
