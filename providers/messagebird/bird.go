@@ -16,10 +16,17 @@ import (
 // the subscription's signing key, of the request timestamp, a newline, the
 // full request URL, a newline and the raw SHA-256 of the body.
 //
-// Only this check is implemented for Bird. Bird's workspace Channels API
-// (/workspaces/{workspaceId}/channels/{channelId}/messages) has no published
-// request, response or webhook body in the contracts, so no Bird client,
-// parser or wizard step is built on it yet.
+// Only this check is implemented for Bird. Of Bird's workspace Channels API
+// the contracts give only the resource path
+// (/workspaces/{workspaceId}/channels/{channelId}/messages). Bird's pages
+// (docs.bird.com api/channels-api, read 2026-12-07, not in the contracts)
+// add: host api.bird.com, "Authorization: AccessKey …", a send body of
+// {receiver: {contacts: [{identifierValue}]}, body: {type: "text", text:
+// {text}}} or {template: …} answered 202, and webhook subscriptions for the
+// "channels" service with events whatsapp.inbound and whatsapp.outbound
+// filtered by channelId. The delivered event's body was not found, so no
+// webhook parser, simulator, client or wizard step is built on it: a Bird
+// Channels API channel cannot be connected in wadesk.
 const (
 	BirdSignatureHeader = "messagebird-signature"
 	BirdTimestampHeader = "messagebird-request-timestamp"

@@ -10,8 +10,11 @@
 // and the signature scheme with its 43 vectors. What is MessageBird's
 // documentation as known here and not confirmed by a contract file: the
 // /v1/send request fields (to, from = channel ID, type, content), the
-// webhook delivery body and the full message status set. Bird's newer
-// workspace Channels API is not implemented by this package.
+// webhook delivery body and the full message status set. Templates cannot
+// be listed through this API, so an admin declares them in wadesk.
+//
+// Bird's newer workspace Channels API is not implemented (see bird.go for
+// what is known of it and why): a channel on it cannot be connected.
 package messagebird
 
 import (
