@@ -29,10 +29,10 @@ func TestInboxMediaKept(t *testing.T) {
 		if blobs, err = keep.OpenBlobs(t.TempDir()); err != nil {
 			t.Fatal(err)
 		}
-		fetcher = keep.NewFetcher(cfg.DB, blobs, func(ctx context.Context, id int64) (providers.MediaStore, error) {
+		fetcher = keep.NewFetcher(cfg.DB, keep.Local(blobs), func(ctx context.Context, id int64) (providers.MediaStore, error) {
 			return cfg.Media(ctx, id)
 		}, slog.New(slog.NewTextHandler(t.Output(), nil)))
-		cfg.Blobs, cfg.Fetcher = blobs, fetcher
+		cfg.Blobs, cfg.Fetcher = keep.Local(blobs), fetcher
 	})
 	ctx := context.Background()
 	fetcher.RunOnce(ctx)
@@ -166,10 +166,10 @@ func TestInboxMediaStates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fetcher = keep.NewFetcher(cfg.DB, blobs, func(ctx context.Context, id int64) (providers.MediaStore, error) {
+		fetcher = keep.NewFetcher(cfg.DB, keep.Local(blobs), func(ctx context.Context, id int64) (providers.MediaStore, error) {
 			return cfg.Media(ctx, id)
 		}, slog.New(slog.NewTextHandler(t.Output(), nil)))
-		cfg.Blobs, cfg.Fetcher = blobs, fetcher
+		cfg.Blobs, cfg.Fetcher = keep.Local(blobs), fetcher
 	})
 	agent := s.signIn(s.agent)
 	page := func() string {

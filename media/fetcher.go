@@ -49,7 +49,7 @@ const (
 // Fetcher is the background worker that keeps messages' files.
 type Fetcher struct {
 	DB     *store.DB
-	Blobs  *Blobs
+	Blobs  Store
 	Source Source
 	Log    *slog.Logger
 	// Poll is how often it looks for work without being woken (default 5s).
@@ -59,7 +59,7 @@ type Fetcher struct {
 }
 
 // NewFetcher returns a worker; call Run.
-func NewFetcher(db *store.DB, blobs *Blobs, src Source, log *slog.Logger) *Fetcher {
+func NewFetcher(db *store.DB, blobs Store, src Source, log *slog.Logger) *Fetcher {
 	return &Fetcher{DB: db, Blobs: blobs, Source: src, Log: log, Poll: 5 * time.Second, now: time.Now, wake: make(chan struct{}, 1)}
 }
 
@@ -117,6 +117,11 @@ func (f *Fetcher) runOnce(ctx context.Context, discover bool) {
 			f.Log.Warn("media: find new files", "err", err)
 		}
 	}
+	defer func() {
+		if discover {
+			f.thumbnails(ctx)
+		}
+	}()
 	for ctx.Err() == nil {
 		mf, ok, err := f.DB.ClaimMediaFile(ctx, f.now(), lease)
 		if err != nil {
@@ -175,10 +180,13 @@ func (f *Fetcher) fetch(ctx context.Context, mf store.MediaFile) {
 	log := f.Log.With("message_id", mf.MessageID, "media_id", mf.MediaID)
 	now := f.now()
 	// A file an agent uploaded is kept already.
-	if sha, size, ct, err := f.DB.MediaUpload(ctx, mf.ChannelID, mf.MediaID); err == nil && f.Blobs.Has(sha) {
+	if sha, size, ct, err := f.DB.MediaUpload(ctx, mf.ChannelID, mf.MediaID); err == nil && f.Blobs.Has(ctx, sha) {
 		if err := f.DB.KeepMediaFile(ctx, mf.MessageID, sha, size, ct, now); err != nil {
 			log.Warn("media: record uploaded file", "err", err)
 			return
+		}
+		if mf.Kind == string(providers.KindImage) {
+			f.makeThumbnail(ctx, mf.MessageID, sha, size)
 		}
 		if err := f.DB.ForgetMediaUpload(ctx, mf.ChannelID, mf.MediaID); err != nil {
 			log.Warn("media: forget the upload", "err", err)
@@ -196,6 +204,10 @@ func (f *Fetcher) fetch(ctx context.Context, mf store.MediaFile) {
 	case err == nil:
 		if err := f.DB.KeepMediaFile(ctx, mf.MessageID, sha, size, ct, f.now()); err != nil {
 			log.Warn("media: record kept file", "err", err)
+			return
+		}
+		if mf.Kind == string(providers.KindImage) {
+			f.makeThumbnail(ctx, mf.MessageID, sha, size)
 		}
 		if size > 0 {
 			if err := f.DB.SetMessageMediaSize(ctx, mf.MessageID, size); err != nil {
@@ -300,7 +312,7 @@ func (f *Fetcher) download(ctx context.Context, mf store.MediaFile) (sha string,
 		return "", 0, "", err
 	}
 	keep = true
-	if err := f.Blobs.PutFile(tmp, sha); err != nil {
+	if err := f.Blobs.PutFile(ctx, tmp, sha); err != nil {
 		return "", 0, "", err
 	}
 	return sha, lw.n, contentType, nil
