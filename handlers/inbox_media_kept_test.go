@@ -99,6 +99,14 @@ func TestInboxMediaKept(t *testing.T) {
 	}
 	rr.Body.Close()
 
+	// This "photo" is not a decodable image, so it has no thumbnail: its
+	// thumbnail address leads to the photo itself.
+	if f := state("wamid.photo"); f.ThumbState != store.ThumbNone {
+		t.Errorf("thumbnail of an undecodable photo: %q", f.ThumbState)
+	}
+	if resp, _, err := s.fetch(agent, path("wamid.photo")+"/thumb"); err != nil || resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != path("wamid.photo") {
+		t.Errorf("thumbnail without one: %v %v %q", err, resp.StatusCode, resp.Header.Get("Location"))
+	}
 	resp, body, _ = s.fetch(agent, path("wamid.doc"))
 	if resp.StatusCode != 200 || string(body) != "%PDF-1.7 invoice" || resp.Header.Get("Content-Disposition") != "attachment; filename=pass_wd.pdf" {
 		t.Errorf("document: %d %q %q", resp.StatusCode, body, resp.Header.Get("Content-Disposition"))
