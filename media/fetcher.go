@@ -40,8 +40,13 @@ const (
 	firstRetry  = 15 * time.Second
 	maxRetry    = 30 * time.Minute
 	maxAttempts = 10
-	lease       = 5 * time.Minute
-	fetchTime   = 4 * time.Minute
+	// A claimed file is leased for lease and the lease renewed every
+	// lease/3 while its download goes on: after a crash (SIGKILL, power
+	// loss) the files that were on their way are claimed again within
+	// seconds of the restart, never "reset at start-up" (another
+	// instance may be fetching them).
+	lease     = 15 * time.Second
+	fetchTime = 4 * time.Minute
 	// collectGrace keeps new blobs (not yet recorded) from collection.
 	collectGrace = time.Hour
 )
@@ -195,7 +200,25 @@ func (f *Fetcher) fetch(ctx context.Context, mf store.MediaFile) {
 	}
 	fctx, cancel := context.WithTimeout(ctx, fetchTime)
 	defer cancel()
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-fctx.Done():
+				return
+			case <-t.C:
+				if err := f.DB.ExtendMediaLease(fctx, mf.MessageID, f.now().Add(lease)); err != nil && fctx.Err() == nil {
+					log.Warn("media: renew the lease", "err", err)
+				}
+			}
+		}
+	}()
 	sha, size, ct, err := f.download(fctx, mf)
+	cancel()
+	<-renewed
 	if ctx.Err() != nil {
 		return // shutting down: the lease runs out and the file is fetched again
 	}

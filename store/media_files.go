@@ -318,3 +318,15 @@ func (db *DB) SetMediaThumbnail(ctx context.Context, messageID int64, state, sha
 	}
 	return nil
 }
+
+// ExtendMediaLease keeps a claimed file leased until until, while its
+// download is still going: a worker that dies stops renewing, and the
+// file is claimed again soon after its lease runs out.
+func (db *DB) ExtendMediaLease(ctx context.Context, messageID int64, until time.Time) error {
+	_, err := db.W.ExecContext(ctx, `UPDATE media_files SET lease_until = ? WHERE message_id = ? AND state = 'pending'`,
+		formatTime(until), messageID)
+	if err != nil {
+		return fmt.Errorf("store: extend the lease of media file %d: %w", messageID, err)
+	}
+	return nil
+}
