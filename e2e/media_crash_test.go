@@ -281,4 +281,3 @@ func mediaSignIn(t *testing.T, dir, base string) *http.Client {
 	}
 	return outboxSignIn(t, base)
 }
-
