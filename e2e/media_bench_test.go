@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,12 +27,12 @@ import (
 // must not slow the acknowledgement of webhooks.
 func measureWadeskMedia(b *testing.B, bareRes loadResult) (loadResult, float64) {
 	const prefix = "wamid.benchmedia"
-	var fetched int
+	var fetched atomic.Int64
 	graph := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 		switch {
 		case len(parts) == 2 && parts[0] == "dl":
-			fetched++
+			fetched.Add(1)
 			data := benchDocument(parts[1])
 			w.Header().Set("Content-Type", "application/pdf")
 			w.Header().Set("Content-Length", strconv.Itoa(len(data)))
@@ -56,7 +57,7 @@ func measureWadeskMedia(b *testing.B, bareRes loadResult) (loadResult, float64) 
 	res, ratio := measureWadeskWith(b, metaHooks, "media", bareRes, body, func(dir string) *process {
 		return launch(b, exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--graph-url", graph.URL))
 	})
-	fmt.Printf("ingest: with 10%% media webhooks, %d files fetched while the load ran and the journal drained\n", fetched)
+	fmt.Printf("ingest: with 10%% media webhooks, %d files fetched while the load ran and the journal drained\n", fetched.Load())
 	return res, ratio
 }
 
