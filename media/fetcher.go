@@ -19,17 +19,18 @@ import (
 )
 
 // How long providers keep received media, which is why wadesk fetches
-// each file on arrival rather than when an agent opens it:
-//   - Meta (Cloud API, and the Cloud-API-compatible partners that pass its
-//     media through): media IDs in webhooks expire after 7 days, uploaded
-//     ones after 30; download URLs after about five minutes; with the "No
-//     Storage" option media lives one hour (Meta's media reference, June
-//     2026).
-//   - 360dialog: relays Meta's media, so Meta's retention applies; media
+// each file on arrival rather than when an agent opens it (each provider
+// package cites its source next to its GetMediaURL or DownloadMedia):
+//   - Meta (Cloud API): webhook media IDs expire after 7 days, uploads
+//     after 30, download URLs after 5 minutes; with "No Storage" media
+//     lives one hour. Confirmed.
+//   - 360dialog: Meta hosts the media, so Meta's periods apply; media
 //     retrieval is blocked for 30 minutes after 20 errors in an hour, so a
 //     file that is gone must never be asked for again (state "gone").
-//   - Twilio, Vonage, Bird, Maytapi: not confirmed here; wadesk treats
-//     their media like Meta's (fetch at once, never retry a gone file).
+//     Confirmed.
+//   - Vonage: 48 hours after the webhook, then 404. Confirmed.
+//   - Twilio: kept until the account deletes the Media resource. Confirmed.
+//   - Bird (MessageBird) and Maytapi: not confirmed; treated like Meta's.
 
 // Source returns the media API of a channel's provider.
 type Source func(ctx context.Context, channelID int64) (providers.MediaStore, error)
