@@ -237,4 +237,3 @@ func simDocumentWebhook(wamid, mediaID string, n int) []byte {
 	body, _ := json.Marshal(env)
 	return body
 }
-
