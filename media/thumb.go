@@ -11,6 +11,8 @@ import (
 	"io"
 
 	"golang.org/x/image/draw"
+
+	"github.com/wadesk/wadesk/profile"
 )
 
 // ThumbSide is the longest side of an image's thumbnail in pixels: the
@@ -65,7 +67,16 @@ func Thumbnail(r io.ReadSeeker, size int64) (data []byte, contentType string, sm
 	}
 	thumbSlots <- struct{}{}
 	defer func() { <-thumbSlots }()
-	img, _, err := image.Decode(r)
+	// At most 5 MB, read whole: the EXIF orientation is in the header.
+	whole, err := io.ReadAll(io.LimitReader(r, thumbMaxBytes+1))
+	if err != nil {
+		return nil, "", false, fmt.Errorf("media: read image: %w", err)
+	}
+	turn := profile.OrientNormal
+	if format == "jpeg" {
+		turn = profile.JPEGOrientation(whole)
+	}
+	img, _, err := image.Decode(bytes.NewReader(whole))
 	if err != nil {
 		return nil, "", false, fmt.Errorf("%w: %v", errNoThumb, err)
 	}
@@ -77,6 +88,10 @@ func Thumbnail(r io.ReadSeeker, size int64) (data []byte, contentType string, sm
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, tw, th))
 	draw.CatmullRom.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
+	// A photo the camera stored on its side is shown upright by browsers
+	// (its EXIF orientation); the thumbnail, which has no EXIF, is turned
+	// the same way.
+	dst = profile.Upright(dst, turn)
 	var buf bytes.Buffer
 	if dst.Opaque() {
 		err, contentType = jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 82}), "image/jpeg"

@@ -97,3 +97,38 @@ func pngHeader(w, h uint32) []byte {
 	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
 	return b.Bytes()
 }
+
+// TestThumbnailUpright: a photo stored on its side with an EXIF
+// orientation gets an upright thumbnail, as the browser shows the photo.
+func TestThumbnailUpright(t *testing.T) {
+	photo := withOrientation(encodeJPEG(t, 1600, 1200), 6) // a quarter turn clockwise
+	data, _, _, err := Thumbnail(bytes.NewReader(photo), int64(len(photo)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width != 480 || cfg.Height != ThumbSide {
+		t.Errorf("the turned photo's thumbnail is %dx%d, want 480x%d (upright)", cfg.Width, cfg.Height, ThumbSide)
+	}
+}
+
+// withOrientation puts an APP1 EXIF segment with Orientation o right
+// after a JPEG's start-of-image marker.
+func withOrientation(jpg []byte, o uint16) []byte {
+	var tiff bytes.Buffer
+	tiff.WriteString("MM\x00\x2a")
+	binary.Write(&tiff, binary.BigEndian, uint32(8))      // IFD0 offset
+	binary.Write(&tiff, binary.BigEndian, uint16(1))      // one entry
+	binary.Write(&tiff, binary.BigEndian, uint16(0x0112)) // Orientation
+	binary.Write(&tiff, binary.BigEndian, uint16(3))      // SHORT
+	binary.Write(&tiff, binary.BigEndian, uint32(1))
+	binary.Write(&tiff, binary.BigEndian, o)
+	binary.Write(&tiff, binary.BigEndian, uint16(0))
+	binary.Write(&tiff, binary.BigEndian, uint32(0)) // no next IFD
+	payload := append([]byte("Exif\x00\x00"), tiff.Bytes()...)
+	seg := []byte{0xFF, 0xE1, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)}
+	out := append([]byte{}, jpg[:2]...)
+	out = append(out, seg...)
+	out = append(out, payload...)
+	return append(out, jpg[2:]...)
+}
