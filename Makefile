@@ -25,7 +25,7 @@ export GOTOOLCHAIN ?= go1.27.3+auto
 # Whatever GOFLAGS `go env` already holds (environment or go env -w) is kept.
 export GOFLAGS := $(strip $(shell $(GO) env GOFLAGS) -tags=sqlite_fts5)
 
-.PHONY: help build run demo sim test unit e2e generate check-generated lint vuln notice check-notice release release-smoke bench clean
+.PHONY: help build run demo sim test unit e2e s3-gateway generate check-generated lint vuln notice check-notice release release-smoke bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ unit: ## the tests without the browser
 
 e2e: ## the browser tests only (needs /usr/bin/chromium)
 	$(GO) test -count=1 -v ./e2e/
+
+s3-gateway: ## install the S3-compatible server the S3 media store's tests run against (Versity's gateway, pinned, into $(go env GOPATH)/bin)
+	$(GO) install github.com/versity/versitygw/cmd/versitygw@v1.8.0
 
 generate: ## regenerate templ's Go code from the .templ files
 	$(GO) tool templ generate

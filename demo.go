@@ -55,7 +55,11 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	d360Addr := fs.String("360dialog-sim-addr", envDefault(getenv, "WADESK_360DIALOG_SIM_ADDR", "127.0.0.1:8791"), "360dialog simulator address (env WADESK_360DIALOG_SIM_ADDR)")
 	dataDir := fs.String("data", envDefault(getenv, "WADESK_DATA", "./demo-data"), "data directory (env WADESK_DATA)")
 	logLevel := fs.String("log-level", envDefault(getenv, "WADESK_LOG_LEVEL", "info"), "log level")
+	mediaStore := addMediaFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := mediaStore.check(); err != nil {
 		return err
 	}
 
@@ -198,7 +202,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		graphURL: cfg.PublicURL, graphVersion: "v23.0", d360URL: d360URL, twilioURL: twilioURL, birdURL: birdURL + "/v1", maytapiURL: maytapiURL + "/api", vonageURL: vonageURL, healthEvery: 5 * time.Minute,
 		// The demo runs offline on loopback: a forward URL or mail server
 		// next to it (a local middleware, a test SMTP server) is allowed.
-		allowPrivate: true}
+		allowPrivate: true, media: mediaStore}
 	return serveConsole(ctx, c, stdout, func(db *store.DB, base *url.URL, listen net.Addr) error {
 		if err := ensureDemoUsers(ctx, db); err != nil {
 			return err

@@ -160,6 +160,8 @@ type serveConfig struct {
 	// allowPrivate lets the forward URL and the mail server be on the
 	// local network (loopback, link-local, private addresses).
 	allowPrivate bool
+	// media is where kept files live (main_media.go).
+	media *mediaStoreConfig
 }
 
 // parseServe reads the console's flags, with environment fallbacks.
@@ -189,7 +191,11 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.StringVar(&c.metricsToken, "metrics-token", getenv("WADESK_METRICS_TOKEN"), "serve /metrics only to requests with this bearer token; without --metrics-addr, on the console's address (env WADESK_METRICS_TOKEN)")
 	fs.BoolVar(&c.allowPrivate, "allow-private-targets", envDefault(getenv, "WADESK_ALLOW_PRIVATE_TARGETS", "") == "true",
 		"let the forward URL and the SMTP server be on loopback, link-local or private addresses, e.g. middleware on your LAN (env WADESK_ALLOW_PRIVATE_TARGETS=true)")
+	c.media = addMediaFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if err := c.media.check(); err != nil {
 		return c, err
 	}
 	if err := c.backups.check(getenv); err != nil {
@@ -324,7 +330,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	sender.OnWindowClosed = func(conversationID int64) {
 		hub.Publish(events.Event{Kind: events.WindowClosed, ConversationID: conversationID})
 	}
-	blobs, err := media.OpenBlobs(filepath.Join(c.dataDir, "media"))
+	blobs, err := c.media.open(ctx, c.dataDir)
 	if err != nil {
 		return err
 	}
@@ -333,7 +339,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	// acknowledged: never before, never slowing the acknowledgement.
 	processor.NewMessages = fetcher.Wake
 	mets := metrics.New(metrics.Config{DB: db, LivePages: hub.Subscribers, Logger: logger,
-		Media: metrics.MediaSource{Usage: db.MediaUsage, Disk: blobs.Usage}})
+		Media: metrics.MediaSource{Usage: db.MediaUsage, Disk: func() (int64, int64, error) { return blobs.Usage(ctx) }}})
 	sender.OnSend = mets.Send
 	var consoleMetrics http.Handler
 	if c.metricsToken != "" && c.metricsAddr == "" {

@@ -78,7 +78,7 @@ func measureIngest(b *testing.B) ingestMetrics {
 	// (b) the baseline, then (a) wadesk: one after the other, so that the
 	// two never compete for the CPU.
 	bare := launchBare(b)
-	bareRes := generateLoad(bare.cmd.Process.Pid, bare.URL+"/webhooks/1", "wamid.bare", metaHooks)
+	bareRes := generateLoad(bare.cmd.Process.Pid, bare.URL+"/webhooks/1", newBenchBodies("wamid.bare").body, metaHooks)
 	bareRes.rss, _ = procStatus(bare.cmd.Process.Pid, "VmHWM")
 	if err := bare.stop(); err != nil {
 		b.Errorf("bare server: %v", err)
@@ -94,6 +94,11 @@ func measureIngest(b *testing.B) ingestMetrics {
 	res360, ratio360 := measureWadesk(b, dialog360Hooks, "wamid.bench360", bareRes)
 	fmt.Printf("ingest_360dialog_rps=%.0f\n", res360.rps())
 	fmt.Printf("ingest_360dialog_ratio=%.3f\n", ratio360)
+	// One webhook in ten carries a file, which wadesk fetches in the
+	// background (from a media API in this process) while the load goes on.
+	resMedia, ratioMedia := measureWadeskMedia(b, bareRes)
+	fmt.Printf("ingest_media_rps=%.0f\n", resMedia.rps())
+	fmt.Printf("ingest_media_ratio=%.3f\n", ratioMedia)
 	return ingestMetrics{rps: res.rps(), bareRPS: bareRes.rps(), ratio: ratio,
 		p99ms: ms(res.pct(0.99)), rssMB: float64(res.rss) / (1 << 20)}
 }
@@ -106,11 +111,17 @@ func measureWadesk(b *testing.B, p hookProvider, prefix string, bareRes loadResu
 	if p.id != metaHooks.id {
 		label = p.name
 	}
+	return measureWadeskWith(b, p, label, bareRes, newBenchBodies(prefix).body, func(dir string) *process { return launchWadesk(b, dir) })
+}
+
+// measureWadeskWith is measureWadesk with the bodies sent and the way
+// wadesk is started given.
+func measureWadeskWith(b *testing.B, p hookProvider, label string, bareRes loadResult, body func(n int) []byte, start func(dir string) *process) (loadResult, float64) {
 	dir := b.TempDir()
 	channelID := createHookChannelFor(b, dir, p)
-	wd := launchWadesk(b, dir)
+	wd := start(dir)
 	pid := wd.cmd.Process.Pid
-	res := generateLoad(pid, wd.URL+"/webhooks/"+strconv.FormatInt(channelID, 10), prefix, p)
+	res := generateLoad(pid, wd.URL+"/webhooks/"+strconv.FormatInt(channelID, 10), body, p)
 	// Durability: one journal row per 200, counted while wadesk still runs.
 	ro := openReadOnly(b, dir)
 	journaled := countRows(b, ro, `SELECT COUNT(*) FROM webhook_events`)
@@ -184,8 +195,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // generateLoad sends signed single-message webhooks to url from
 // ingestSenders workers for the warm-up and then the measured window.
-func generateLoad(pid int, url, prefix string, p hookProvider) loadResult {
-	tmpl := newBenchBodies(prefix)
+func generateLoad(pid int, url string, bodyOf func(n int) []byte, p hookProvider) loadResult {
 	client := hookClient(ingestSenders)
 	defer client.CloseIdleConnections()
 	start := time.Now()
@@ -206,7 +216,7 @@ func generateLoad(pid int, url, prefix string, p hookProvider) loadResult {
 				if t0.After(until) {
 					break
 				}
-				body := tmpl.body(int(next.Add(1)))
+				body := bodyOf(int(next.Add(1)))
 				code, err := postHookAs(context.Background(), p, client, url, body)
 				t1 := time.Now()
 				if err != nil || code != 200 {

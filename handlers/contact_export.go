@@ -123,7 +123,7 @@ func (s *Server) exportKept(ctx context.Context, zw *zip.Writer, messageID int64
 	default:
 		return "", false, nil
 	}
-	f, err := s.blobs.Open(kf.SHA256)
+	f, err := s.blobs.Open(ctx, kf.SHA256)
 	if err != nil {
 		return "", true, fmt.Errorf("the kept file cannot be read: %w", err)
 	}

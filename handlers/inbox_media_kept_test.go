@@ -29,10 +29,10 @@ func TestInboxMediaKept(t *testing.T) {
 		if blobs, err = keep.OpenBlobs(t.TempDir()); err != nil {
 			t.Fatal(err)
 		}
-		fetcher = keep.NewFetcher(cfg.DB, blobs, func(ctx context.Context, id int64) (providers.MediaStore, error) {
+		fetcher = keep.NewFetcher(cfg.DB, keep.Local(blobs), func(ctx context.Context, id int64) (providers.MediaStore, error) {
 			return cfg.Media(ctx, id)
 		}, slog.New(slog.NewTextHandler(t.Output(), nil)))
-		cfg.Blobs, cfg.Fetcher = blobs, fetcher
+		cfg.Blobs, cfg.Fetcher = keep.Local(blobs), fetcher
 	})
 	ctx := context.Background()
 	fetcher.RunOnce(ctx)
@@ -99,6 +99,14 @@ func TestInboxMediaKept(t *testing.T) {
 	}
 	rr.Body.Close()
 
+	// This "photo" is not a decodable image, so it has no thumbnail: its
+	// thumbnail address leads to the photo itself.
+	if f := state("wamid.photo"); f.ThumbState != store.ThumbNone {
+		t.Errorf("thumbnail of an undecodable photo: %q", f.ThumbState)
+	}
+	if resp, _, err := s.fetch(agent, path("wamid.photo")+"/thumb"); err != nil || resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != path("wamid.photo") {
+		t.Errorf("thumbnail without one: %v %v %q", err, resp.StatusCode, resp.Header.Get("Location"))
+	}
 	resp, body, _ = s.fetch(agent, path("wamid.doc"))
 	if resp.StatusCode != 200 || string(body) != "%PDF-1.7 invoice" || resp.Header.Get("Content-Disposition") != "attachment; filename=pass_wd.pdf" {
 		t.Errorf("document: %d %q %q", resp.StatusCode, body, resp.Header.Get("Content-Disposition"))
@@ -166,10 +174,10 @@ func TestInboxMediaStates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fetcher = keep.NewFetcher(cfg.DB, blobs, func(ctx context.Context, id int64) (providers.MediaStore, error) {
+		fetcher = keep.NewFetcher(cfg.DB, keep.Local(blobs), func(ctx context.Context, id int64) (providers.MediaStore, error) {
 			return cfg.Media(ctx, id)
 		}, slog.New(slog.NewTextHandler(t.Output(), nil)))
-		cfg.Blobs, cfg.Fetcher = blobs, fetcher
+		cfg.Blobs, cfg.Fetcher = keep.Local(blobs), fetcher
 	})
 	agent := s.signIn(s.agent)
 	page := func() string {

@@ -166,7 +166,7 @@ func (s *Server) keepUpload(ctx context.Context, channelID int64, mediaID string
 		s.log.Warn("media: rewind the attachment to keep it", "err", err)
 		return
 	}
-	sha, size, err := s.blobs.Put(file, attach.MaxUpload)
+	sha, size, err := s.blobs.Put(ctx, file, attach.MaxUpload)
 	if err == nil {
 		err = s.db.RecordMediaUpload(ctx, channelID, mediaID, sha, size, f.MIMEType, time.Now())
 	}

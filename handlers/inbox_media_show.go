@@ -104,7 +104,7 @@ func (s *Server) resolveMedia(w http.ResponseWriter, r *http.Request) (res resol
 	if s.blobs != nil {
 		kf, err := s.db.MediaFileOf(ctx, res.msg.ID)
 		switch {
-		case err == nil && kf.State == store.MediaKept && s.blobs.Has(kf.SHA256):
+		case err == nil && kf.State == store.MediaKept && s.blobs.Has(ctx, kf.SHA256):
 			res.kept = &kf
 			res.info = providers.MediaInfo{FileSize: kf.Size, MIMEType: kf.ContentType}
 			return res, true
@@ -255,7 +255,7 @@ func (s *Server) inboxMediaShow(w http.ResponseWriter, r *http.Request) {
 // for seeking, and cached for long since a blob named by its SHA-256
 // never changes.
 func (s *Server) serveKept(w http.ResponseWriter, r *http.Request, res resolvedMedia) {
-	f, err := s.blobs.Open(res.kept.SHA256)
+	f, err := s.blobs.Open(r.Context(), res.kept.SHA256)
 	if err != nil {
 		s.serverError(w, r, fmt.Errorf("media: open kept file of message %d: %w", res.msg.ID, err))
 		return

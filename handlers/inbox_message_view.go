@@ -384,6 +384,9 @@ func (bc bubbleContext) keptState(v *views.MediaView, messageID int64) {
 		v.State = views.MediaDownloading
 	case f.State == store.MediaKept:
 		v.State = views.MediaKept
+		if v.Kind == string(providers.KindImage) && f.ThumbState == store.ThumbMade {
+			v.ThumbURL = mediaURL(bc.ConversationID, messageID) + "/thumb"
+		}
 	case f.State == store.MediaGone:
 		v.State, v.URL, v.SizeURL = views.MediaGone, "", ""
 	case f.State == store.MediaFailed:

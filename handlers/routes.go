@@ -65,6 +65,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /inbox/{id}/products", s.signedIn(s.inboxProductSend))
 	mux.Handle("POST /inbox/{id}/messages/{mid}/reaction", s.signedIn(s.inboxMessageReact))
 	mux.Handle("GET /inbox/{id}/media/{mid}", s.signedIn(s.inboxMediaShow))
+	mux.Handle("GET /inbox/{id}/media/{mid}/thumb", s.signedIn(s.inboxMediaThumb))
 	mux.Handle("GET /inbox/{id}/media/{mid}/size", s.signedIn(s.inboxMediaSize))
 	mux.Handle("POST /inbox/{id}/media/{mid}/retry", s.signedIn(s.inboxMediaRetry))
 	mux.Handle("GET /inbox/list", s.signedIn(s.inboxListPart))

@@ -65,7 +65,7 @@ type Config struct {
 	Media MediaSource
 	// Blobs is wadesk's own store of messages' files, filled by Fetcher.
 	// nil: files are streamed from the provider each time.
-	Blobs *media.Blobs
+	Blobs media.Store
 	// Fetcher keeps messages' files in Blobs; woken after an upload and by
 	// an agent's retry. nil with Blobs nil.
 	Fetcher *media.Fetcher
@@ -155,7 +155,7 @@ type Server struct {
 	events    *events.Hub
 	vars      *templates.Variables
 	media     MediaSource
-	blobs     *media.Blobs
+	blobs     media.Store
 	fetcher   *media.Fetcher
 	receipts  Notifier
 	observer  WebhookObserver

@@ -36,7 +36,7 @@ func (s *Server) renderPrivacy(w http.ResponseWriter, r *http.Request, status in
 			s.serverError(w, r, err)
 			return
 		}
-		_, bytes, err := s.blobs.Usage()
+		_, bytes, err := s.blobs.Usage(r.Context())
 		if err != nil {
 			s.serverError(w, r, err)
 			return

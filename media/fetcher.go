@@ -19,17 +19,18 @@ import (
 )
 
 // How long providers keep received media, which is why wadesk fetches
-// each file on arrival rather than when an agent opens it:
-//   - Meta (Cloud API, and the Cloud-API-compatible partners that pass its
-//     media through): media IDs in webhooks expire after 7 days, uploaded
-//     ones after 30; download URLs after about five minutes; with the "No
-//     Storage" option media lives one hour (Meta's media reference, June
-//     2026).
-//   - 360dialog: relays Meta's media, so Meta's retention applies; media
+// each file on arrival rather than when an agent opens it (each provider
+// package cites its source next to its GetMediaURL or DownloadMedia):
+//   - Meta (Cloud API): webhook media IDs expire after 7 days, uploads
+//     after 30, download URLs after 5 minutes; with "No Storage" media
+//     lives one hour. Confirmed.
+//   - 360dialog: Meta hosts the media, so Meta's periods apply; media
 //     retrieval is blocked for 30 minutes after 20 errors in an hour, so a
 //     file that is gone must never be asked for again (state "gone").
-//   - Twilio, Vonage, Bird, Maytapi: not confirmed here; wadesk treats
-//     their media like Meta's (fetch at once, never retry a gone file).
+//     Confirmed.
+//   - Vonage: 48 hours after the webhook, then 404. Confirmed.
+//   - Twilio: kept until the account deletes the Media resource. Confirmed.
+//   - Bird (MessageBird) and Maytapi: not confirmed; treated like Meta's.
 
 // Source returns the media API of a channel's provider.
 type Source func(ctx context.Context, channelID int64) (providers.MediaStore, error)
@@ -40,8 +41,13 @@ const (
 	firstRetry  = 15 * time.Second
 	maxRetry    = 30 * time.Minute
 	maxAttempts = 10
-	lease       = 5 * time.Minute
-	fetchTime   = 4 * time.Minute
+	// A claimed file is leased for lease and the lease renewed every
+	// lease/3 while its download goes on: after a crash (SIGKILL, power
+	// loss) the files that were on their way are claimed again within
+	// seconds of the restart, never "reset at start-up" (another
+	// instance may be fetching them).
+	lease     = 15 * time.Second
+	fetchTime = 4 * time.Minute
 	// collectGrace keeps new blobs (not yet recorded) from collection.
 	collectGrace = time.Hour
 )
@@ -49,7 +55,7 @@ const (
 // Fetcher is the background worker that keeps messages' files.
 type Fetcher struct {
 	DB     *store.DB
-	Blobs  *Blobs
+	Blobs  Store
 	Source Source
 	Log    *slog.Logger
 	// Poll is how often it looks for work without being woken (default 5s).
@@ -59,7 +65,7 @@ type Fetcher struct {
 }
 
 // NewFetcher returns a worker; call Run.
-func NewFetcher(db *store.DB, blobs *Blobs, src Source, log *slog.Logger) *Fetcher {
+func NewFetcher(db *store.DB, blobs Store, src Source, log *slog.Logger) *Fetcher {
 	return &Fetcher{DB: db, Blobs: blobs, Source: src, Log: log, Poll: 5 * time.Second, now: time.Now, wake: make(chan struct{}, 1)}
 }
 
@@ -117,6 +123,11 @@ func (f *Fetcher) runOnce(ctx context.Context, discover bool) {
 			f.Log.Warn("media: find new files", "err", err)
 		}
 	}
+	defer func() {
+		if discover {
+			f.thumbnails(ctx)
+		}
+	}()
 	for ctx.Err() == nil {
 		mf, ok, err := f.DB.ClaimMediaFile(ctx, f.now(), lease)
 		if err != nil {
@@ -175,10 +186,13 @@ func (f *Fetcher) fetch(ctx context.Context, mf store.MediaFile) {
 	log := f.Log.With("message_id", mf.MessageID, "media_id", mf.MediaID)
 	now := f.now()
 	// A file an agent uploaded is kept already.
-	if sha, size, ct, err := f.DB.MediaUpload(ctx, mf.ChannelID, mf.MediaID); err == nil && f.Blobs.Has(sha) {
+	if sha, size, ct, err := f.DB.MediaUpload(ctx, mf.ChannelID, mf.MediaID); err == nil && f.Blobs.Has(ctx, sha) {
 		if err := f.DB.KeepMediaFile(ctx, mf.MessageID, sha, size, ct, now); err != nil {
 			log.Warn("media: record uploaded file", "err", err)
 			return
+		}
+		if mf.Kind == string(providers.KindImage) {
+			f.makeThumbnail(ctx, mf.MessageID, sha, size)
 		}
 		if err := f.DB.ForgetMediaUpload(ctx, mf.ChannelID, mf.MediaID); err != nil {
 			log.Warn("media: forget the upload", "err", err)
@@ -187,7 +201,25 @@ func (f *Fetcher) fetch(ctx context.Context, mf store.MediaFile) {
 	}
 	fctx, cancel := context.WithTimeout(ctx, fetchTime)
 	defer cancel()
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-fctx.Done():
+				return
+			case <-t.C:
+				if err := f.DB.ExtendMediaLease(fctx, mf.MessageID, f.now().Add(lease)); err != nil && fctx.Err() == nil {
+					log.Warn("media: renew the lease", "err", err)
+				}
+			}
+		}
+	}()
 	sha, size, ct, err := f.download(fctx, mf)
+	cancel()
+	<-renewed
 	if ctx.Err() != nil {
 		return // shutting down: the lease runs out and the file is fetched again
 	}
@@ -196,6 +228,10 @@ func (f *Fetcher) fetch(ctx context.Context, mf store.MediaFile) {
 	case err == nil:
 		if err := f.DB.KeepMediaFile(ctx, mf.MessageID, sha, size, ct, f.now()); err != nil {
 			log.Warn("media: record kept file", "err", err)
+			return
+		}
+		if mf.Kind == string(providers.KindImage) {
+			f.makeThumbnail(ctx, mf.MessageID, sha, size)
 		}
 		if size > 0 {
 			if err := f.DB.SetMessageMediaSize(ctx, mf.MessageID, size); err != nil {
@@ -300,7 +336,7 @@ func (f *Fetcher) download(ctx context.Context, mf store.MediaFile) (sha string,
 		return "", 0, "", err
 	}
 	keep = true
-	if err := f.Blobs.PutFile(tmp, sha); err != nil {
+	if err := f.Blobs.PutFile(ctx, tmp, sha); err != nil {
 		return "", 0, "", err
 	}
 	return sha, lw.n, contentType, nil

@@ -29,14 +29,24 @@ type MediaFile struct {
 	ContentType string
 	Attempts    int
 	LastError   string
+	// ThumbSHA256 is the thumbnail of a kept image (ThumbState "made"),
+	// which may be the image itself when it is small.
+	ThumbSHA256 string
+	ThumbState  string
 }
 
-const mediaFileColumns = `message_id, channel_id, media_id, kind, state, sha256, size, content_type, attempts, last_error`
+// Thumbnail states of a kept image.
+const (
+	ThumbMade = "made"
+	ThumbNone = "none"
+)
+
+const mediaFileColumns = `message_id, channel_id, media_id, kind, state, sha256, size, content_type, attempts, last_error, thumb_sha256, thumb_state`
 
 func scanMediaFile(s scanner) (MediaFile, error) {
 	var f MediaFile
 	err := s.Scan(&f.MessageID, &f.ChannelID, &f.MediaID, &f.Kind, &f.State, &f.SHA256, &f.Size, &f.ContentType,
-		&f.Attempts, &f.LastError)
+		&f.Attempts, &f.LastError, &f.ThumbSHA256, &f.ThumbState)
 	return f, err
 }
 
@@ -246,8 +256,9 @@ func (db *DB) MediaBlobReferenced(ctx context.Context, sha string) (bool, error)
 	var n int
 	err := db.R.QueryRowContext(ctx, `
 		SELECT (SELECT COUNT(*) FROM media_files WHERE sha256 = ?)
+			+ (SELECT COUNT(*) FROM media_files WHERE thumb_sha256 = ?)
 			+ (SELECT COUNT(*) FROM media_uploads WHERE sha256 = ? AND created_at > ?)`,
-		sha, sha, formatTime(time.Now().Add(-uploadKeep))).Scan(&n)
+		sha, sha, sha, formatTime(time.Now().Add(-uploadKeep))).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: is blob %s referenced: %w", sha, err)
 	}
@@ -272,4 +283,50 @@ func (db *DB) MediaUsage(ctx context.Context) (MediaUsage, error) {
 		return u, fmt.Errorf("store: media usage: %w", err)
 	}
 	return u, nil
+}
+
+// KeptImagesWithoutThumbnail lists up to limit kept images whose
+// thumbnail is not made yet (images kept before thumbnails existed, or
+// whose thumbnail was interrupted).
+func (db *DB) KeptImagesWithoutThumbnail(ctx context.Context, limit int) ([]MediaFile, error) {
+	rows, err := db.R.QueryContext(ctx, `SELECT `+mediaFileColumns+` FROM media_files
+		WHERE state = 'kept' AND kind = 'image' AND thumb_state = ''
+		ORDER BY message_id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: images without thumbnail: %w", err)
+	}
+	defer rows.Close()
+	var out []MediaFile
+	for rows.Next() {
+		f, err := scanMediaFile(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: images without thumbnail: %w", err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// SetMediaThumbnail records a kept image's thumbnail: state ThumbMade
+// with its blob, or ThumbNone when none can be made.
+func (db *DB) SetMediaThumbnail(ctx context.Context, messageID int64, state, sha string, now time.Time) error {
+	_, err := db.W.ExecContext(ctx, `
+		UPDATE media_files SET thumb_state = ?, thumb_sha256 = ?, updated_at = ?
+		WHERE message_id = ? AND state = 'kept'`, state, sha, formatTime(now), messageID)
+	if err != nil {
+		return fmt.Errorf("store: thumbnail of message %d: %w", messageID, err)
+	}
+	return nil
+}
+
+// ExtendMediaLease keeps a claimed file leased until until, while its
+// download is still going: a worker that dies stops renewing, and the
+// file is claimed again soon after its lease runs out.
+func (db *DB) ExtendMediaLease(ctx context.Context, messageID int64, until time.Time) error {
+	_, err := db.W.ExecContext(ctx, `UPDATE media_files SET lease_until = ? WHERE message_id = ? AND state = 'pending'`,
+		formatTime(until), messageID)
+	if err != nil {
+		return fmt.Errorf("store: extend the lease of media file %d: %w", messageID, err)
+	}
+	return nil
 }

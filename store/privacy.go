@@ -358,8 +358,10 @@ func eraseContactTx(ctx context.Context, tx *sql.Tx, contactID int64) (Erased, e
 		}
 	}
 	conv := "(SELECT id FROM conversations WHERE contact_id = ?)"
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT f.sha256 FROM media_files f JOIN messages m ON m.id = f.message_id
-		WHERE f.sha256 <> '' AND m.conversation_id IN `+conv, contactID)
+	rows, err := tx.QueryContext(ctx, `SELECT f.sha256 FROM media_files f JOIN messages m ON m.id = f.message_id
+		WHERE f.sha256 <> '' AND m.conversation_id IN `+conv+`
+		UNION SELECT f.thumb_sha256 FROM media_files f JOIN messages m ON m.id = f.message_id
+		WHERE f.thumb_sha256 <> '' AND m.conversation_id IN `+conv, contactID, contactID)
 	if err != nil {
 		return fail("media files", err)
 	}

@@ -98,8 +98,11 @@ type MediaView struct {
 	Kind string // image, audio, video, document, sticker
 	// URL downloads the file through wadesk; Link is a public address the
 	// business sent the file from instead.
-	URL      string
-	Link     string
+	URL  string
+	Link string
+	// ThumbURL is the thumbnail of a kept image, shown in the thread
+	// instead of the whole photo (which URL opens).
+	ThumbURL string
 	MIMEType string
 	Filename string
 	// Size is the file size in words ("1.2 MB"), when known; SizeURL

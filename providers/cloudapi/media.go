@@ -95,6 +95,15 @@ type wireMediaInfo struct {
 
 // GetMediaURL looks up a media ID and returns its short-lived download URL
 // (valid for about five minutes) and file details.
+//
+// Retention (Meta): media IDs in webhooks expire after 7 days, uploaded
+// media after 30 days (Meta's media reference, developers.facebook.com
+// documentation/business-messaging/whatsapp/business-phone-numbers/media,
+// updated 16 Jun 2026, as quoted in ../shared/contracts/README.md); the
+// download URL after 5 minutes (../shared/contracts/meta/
+// business-messaging-api_v23.0.yaml, "Download Media"); with the "No
+// Storage" option media blobs live at most one hour (Meta's no-storage
+// page, updated 21 May 2026, found with the search tool). Confirmed.
 func (c *Client) GetMediaURL(ctx context.Context, mediaID string) (providers.MediaInfo, error) {
 	var w wireMediaInfo
 	if err := c.call(ctx, request{op: providers.OpGetMedia, method: http.MethodGet, path: []string{mediaID}}, &w); err != nil {

@@ -87,6 +87,16 @@ func New(cfg Config) (*Client, error) {
 }
 
 // DownloadMedia downloads a file from the URL GetMediaURL returned.
+//
+// Retention (360dialog): on the Cloud API "the media hosting is managed by
+// Meta", so Meta's periods apply (webhook media IDs 7 days, uploads 30
+// days: see cloudapi.Client.GetMediaURL); 360dialog's page says uploaded
+// files "persist for 30 days" (docs.360dialog.com partner messaging/
+// media-messages/upload-retrieve-delete-media, found with the search
+// tool). Confirmed. The same page and ../shared/contracts/README.md: 20
+// error answers from GET /{media-id} within an hour block media retrieval
+// for 30 minutes, which is why a file that is gone is never asked again.
+//
 // 360dialog answers with Meta's media URL, which only 360dialog's own host
 // serves to an API key: the URL's host is replaced by the API's before the
 // key is sent, so the key never goes to another host.

@@ -438,6 +438,11 @@ func (c *Client) UploadMedia(context.Context, string, providers.MediaUpload) (st
 
 // GetMediaURL returns an inbound file's address: Maytapi's message
 // carries its URL, which the parser keeps as the media ID.
+//
+// Retention: NOT CONFIRMED. Maytapi's documentation found with the search
+// tool states no period for the media URLs its webhooks carry, and there
+// is no Maytapi contract in ../shared/contracts. wadesk fetches each file
+// on arrival and marks it gone (never asked again) once the link fails.
 func (c *Client) GetMediaURL(_ context.Context, mediaID string) (providers.MediaInfo, error) {
 	u, err := url.Parse(mediaID)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {

@@ -417,6 +417,13 @@ func (c *Client) UploadMedia(context.Context, string, providers.MediaUpload) (st
 
 // GetMediaURL returns the media's URL: inbound media arrive as links, and
 // the link is the media ID.
+//
+// Retention: NOT CONFIRMED. Neither the Conversations API samples in
+// ../shared/contracts/messagebird nor Bird's documentation found with the
+// search tool (docs.bird.com channels API, developers.messagebird.com
+// File Storage API) state how long an inbound file's link stays valid.
+// wadesk assumes it may expire as soon as Meta's media does (7 days) and
+// fetches each file on arrival.
 func (c *Client) GetMediaURL(_ context.Context, mediaID string) (providers.MediaInfo, error) {
 	u, err := url.Parse(mediaID)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

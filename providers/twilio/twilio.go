@@ -445,6 +445,14 @@ func (c *Client) UploadMedia(context.Context, string, providers.MediaUpload) (st
 
 // GetMediaURL returns an inbound file's address: with Twilio the media ID
 // a webhook carries is already its URL (MediaUrlN).
+//
+// Retention: Twilio creates a Media subresource for media it receives and
+// "retains the stored media until you delete" it (twilio.com docs,
+// messaging/api/media-resource, modified Sep 2026; found with the search
+// tool). Confirmed for the Media resource; the contract file
+// (../shared/contracts/twilio/twilio_api_v2010.yaml) has the DeleteMedia
+// call but states no period. An account may delete media itself, so
+// wadesk still keeps each file on arrival.
 func (c *Client) GetMediaURL(_ context.Context, mediaID string) (providers.MediaInfo, error) {
 	u, err := c.mediaURL(mediaID)
 	if err != nil {

@@ -735,6 +735,12 @@ func (c *Client) UploadMedia(context.Context, string, providers.MediaUpload) (st
 }
 
 // GetMediaURL: an inbound message's media ID is already its URL at Vonage.
+//
+// Retention: Vonage keeps inbound WhatsApp media for 48 hours after it
+// forwards the webhook; the link then answers 404 (Vonage API Support,
+// "How long is media stored for incoming WhatsApp messages?", article
+// 4408701311380, found with the search tool). Confirmed. wadesk's media
+// worker fetches each file on arrival (package media), well inside that.
 func (c *Client) GetMediaURL(_ context.Context, mediaID string) (providers.MediaInfo, error) {
 	u, err := url.Parse(mediaID)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

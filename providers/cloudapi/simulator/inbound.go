@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,6 +84,8 @@ type inMessage struct {
 	Type        string         `json:"type"`
 	Text        *inText        `json:"text,omitempty"`
 	Image       *inMedia       `json:"image,omitempty"`
+	Audio       *inMedia       `json:"audio,omitempty"`
+	Document    *inMedia       `json:"document,omitempty"`
 	Location    *Location      `json:"location,omitempty"`
 	Interactive *inInteractive `json:"interactive,omitempty"`
 	Button      *ButtonPress   `json:"button,omitempty"`
@@ -116,9 +119,11 @@ type inText struct {
 
 type inMedia struct {
 	Caption  string `json:"caption,omitempty"`
+	Filename string `json:"filename,omitempty"`
 	MimeType string `json:"mime_type"`
 	SHA256   string `json:"sha256"`
 	ID       string `json:"id"`
+	Voice    bool   `json:"voice,omitempty"`
 }
 
 type inInteractive struct {
@@ -152,6 +157,8 @@ type Inbound struct {
 	Button      *ButtonPress `json:"button,omitempty"`       // tap on a template quick reply button
 	Location    *Location    `json:"location,omitempty"`
 	Image       *Image       `json:"image,omitempty"`
+	Audio       *Audio       `json:"audio,omitempty"`
+	Document    *Document    `json:"document,omitempty"`
 	Order       *Order       `json:"order,omitempty"`
 	Reaction    *Reaction    `json:"reaction,omitempty"`
 	Contacts    []Card       `json:"contacts,omitempty"`
@@ -194,6 +201,26 @@ type Image struct {
 	MediaID  string `json:"media_id,omitempty"`
 }
 
+// Audio is a voice note (Voice) or an audio file the customer sends: new
+// bytes (Data, MIMEType: audio/ogg with Opus for a voice note) or an
+// existing MediaID.
+type Audio struct {
+	Data     []byte `json:"data,omitempty"`
+	MIMEType string `json:"mime_type,omitempty"`
+	Voice    bool   `json:"voice,omitempty"`
+	MediaID  string `json:"media_id,omitempty"`
+}
+
+// Document is a file the customer sends (a PDF invoice): new bytes with
+// their type and file name, or an existing MediaID.
+type Document struct {
+	Data     []byte `json:"data,omitempty"`
+	MIMEType string `json:"mime_type,omitempty"`
+	Filename string `json:"filename,omitempty"`
+	Caption  string `json:"caption,omitempty"`
+	MediaID  string `json:"media_id,omitempty"`
+}
+
 // Order is a cart sent from the catalog.
 type Order struct {
 	Text  string      `json:"text"`
@@ -232,6 +259,10 @@ func (in *Inbound) inferType() string {
 		return "location"
 	case in.Image != nil:
 		return "image"
+	case in.Audio != nil:
+		return "audio"
+	case in.Document != nil:
+		return "document"
 	case in.Order != nil:
 		return "order"
 	case in.Reaction != nil:
@@ -337,6 +368,24 @@ func (s *Sim) InjectInbound(in Inbound) (string, error) {
 			m = s.storeMediaLocked(p.cfg.ID, mt, "", in.Image.Data)
 		}
 		msg.Image = &inMedia{Caption: in.Image.Caption, MimeType: m.mimeType, SHA256: m.sha256Base64(), ID: m.id}
+	case "audio":
+		if in.Audio == nil {
+			return "", errors.New("simulator: inbound: audio is missing")
+		}
+		m, err := s.inboundMediaLocked(p.cfg.ID, in.Audio.MediaID, in.Audio.Data, in.Audio.MIMEType, "", inboundAudioTypes)
+		if err != nil {
+			return "", err
+		}
+		msg.Audio = &inMedia{MimeType: m.mimeType, SHA256: m.sha256Base64(), ID: m.id, Voice: in.Audio.Voice}
+	case "document":
+		if in.Document == nil {
+			return "", errors.New("simulator: inbound: document is missing")
+		}
+		m, err := s.inboundMediaLocked(p.cfg.ID, in.Document.MediaID, in.Document.Data, in.Document.MIMEType, in.Document.Filename, nil)
+		if err != nil {
+			return "", err
+		}
+		msg.Document = &inMedia{Caption: in.Document.Caption, Filename: m.filename, MimeType: m.mimeType, SHA256: m.sha256Base64(), ID: m.id}
 	case "order":
 		if in.Order == nil || len(in.Order.Items) == 0 {
 			return "", errors.New("simulator: inbound: order has no items")
@@ -479,4 +528,34 @@ func (s *Sim) readChatLocked(k chatKey) {
 			s.advanceOutLocked(m.out, stageRead)
 		}
 	}
+}
+
+// inboundAudioTypes are the audio types WhatsApp carries.
+var inboundAudioTypes = []string{"audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg"}
+
+// inboundMediaLocked is the media object of a customer's audio or
+// document: an existing one by ID, or new bytes stored now (their type
+// from the content when not given; types limits the allowed ones).
+func (s *Sim) inboundMediaLocked(phoneID, mediaID string, data []byte, mimeType, filename string, types []string) (*mediaObject, error) {
+	if mediaID != "" {
+		m := s.media[mediaID]
+		if m == nil {
+			return nil, fmt.Errorf("simulator: inbound: media %q is unknown", mediaID)
+		}
+		return m, nil
+	}
+	if len(data) == 0 {
+		return nil, errors.New("simulator: inbound: the file has no data")
+	}
+	mt := mimeType
+	if mt == "" {
+		mt = http.DetectContentType(data)
+	}
+	if i := strings.IndexByte(mt, ';'); i >= 0 {
+		mt = strings.TrimSpace(mt[:i])
+	}
+	if types != nil && !slices.Contains(types, mt) {
+		return nil, fmt.Errorf("simulator: inbound: audio type %q is not one WhatsApp carries", mt)
+	}
+	return s.storeMediaLocked(phoneID, mt, filename, data), nil
 }

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -462,6 +464,10 @@ func summarizeIn(m *inMessage) string {
 		return m.Button.Text
 	case m.Image != nil:
 		return "📷 Photo"
+	case m.Audio != nil:
+		return "🎤 Voice note"
+	case m.Document != nil:
+		return "📄 " + truncate(cmp.Or(m.Document.Filename, "Document"), 60)
 	case m.Location != nil:
 		return "📍 Location"
 	case m.Order != nil:
@@ -519,6 +525,16 @@ func (s *Sim) inBubbleLocked(m *inMessage) bubbleView {
 	case m.Image != nil:
 		b.ImageURL = "/phone/media/" + m.Image.ID
 		b.Caption = m.Image.Caption
+	case m.Audio != nil:
+		b.MediaURL = "/phone/media/" + url.PathEscape(m.Audio.ID)
+		b.MediaLabel = "🎵 Audio"
+		if m.Audio.Voice {
+			b.MediaLabel = "🎤 Voice note"
+		}
+	case m.Document != nil:
+		b.MediaURL = "/phone/media/" + url.PathEscape(m.Document.ID)
+		b.MediaLabel = "📄 " + cmp.Or(m.Document.Filename, "Document")
+		b.Caption = m.Document.Caption
 	case m.Location != nil:
 		b.Location = m.Location
 		b.MapURL = mapURL(m.Location.Latitude, m.Location.Longitude)
@@ -890,6 +906,28 @@ func (s *Sim) phoneAction(w http.ResponseWriter, r *http.Request, action string)
 			img.Data, img.MIMEType = buf.Bytes(), "image/png"
 		}
 		in.Image = img
+	case "voice":
+		// A voice note recorded on the phone: a few seconds of Ogg Opus.
+		in.Audio = &Audio{Data: sampleVoiceNote(3), MIMEType: "audio/ogg", Voice: true}
+	case "document":
+		doc := &Document{Caption: r.FormValue("caption")}
+		if f, hdr, err := r.FormFile("file"); err == nil {
+			data, _ := io.ReadAll(io.LimitReader(f, 100<<20+1))
+			f.Close()
+			if len(data) > 100<<20 {
+				s.phoneDone(w, r, cust.WaID, p.cfg.ID, "documents can be at most 100 MB")
+				return
+			}
+			doc.Data, doc.Filename = data, path.Base(hdr.Filename)
+			doc.MIMEType = hdr.Header.Get("Content-Type")
+			if doc.MIMEType == "" || doc.MIMEType == "application/octet-stream" {
+				doc.MIMEType = http.DetectContentType(data)
+			}
+		}
+		if len(doc.Data) == 0 {
+			doc.Data, doc.MIMEType, doc.Filename = samplePDF("Invoice 2031 - sample"), "application/pdf", "invoice-2031.pdf"
+		}
+		in.Document = doc
 	case "order":
 		o := &Order{Text: r.FormValue("text")}
 		for _, prod := range s.cfg.Catalog.Products {

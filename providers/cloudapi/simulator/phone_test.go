@@ -3,6 +3,7 @@ package simulator
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -499,5 +500,59 @@ func TestInboundContactCards(t *testing.T) {
 	if res := ts.callToken(t, "", "POST", "/_sim/inbound", map[string]any{"phone_number_id": phoneID, "from": "351912345678",
 		"contacts": []map[string]string{{"phone": "+1"}}}); res.status != 400 {
 		t.Errorf("nameless contact: %d %s", res.status, res.raw)
+	}
+}
+
+// TestPhoneSendsVoiceNoteAndDocument: the customer records a voice note
+// (Ogg Opus, flagged as voice) and sends a PDF; both arrive as Meta's
+// audio and document webhooks, and download whole.
+func TestPhoneSendsVoiceNoteAndDocument(t *testing.T) {
+	ts := startSim(t, nil)
+	h := newHook(t, "v")
+	ts.subscribe(t, h, ownedWABA)
+	form := url.Values{"c": {customerID}, "n": {phoneID}}
+	postForm(t, ts, "/phone/voice", form)
+	doc := url.Values{"c": {customerID}, "n": {phoneID}, "caption": {"the invoice"}}
+	postForm(t, ts, "/phone/document", doc)
+	posts := h.waitFor("voice note and document", func(ps []received) bool { return len(inboundMessages(ps)) == 2 })
+	msgs := inboundMessages(posts)
+	audio, ok := msgs[0]["audio"].(map[string]any)
+	if !ok || msgs[0]["type"] != "audio" || audio["voice"] != true || audio["mime_type"] != "audio/ogg" {
+		t.Fatalf("voice note webhook: %v", msgs[0])
+	}
+	info := ts.call(t, "GET", "/v23.0/"+audio["id"].(string), nil)
+	code, data := download(t, info.body["url"].(string), ts.token)
+	if code != 200 || !bytes.HasPrefix(data, []byte("OggS")) || !bytes.Contains(data[:64], []byte("OpusHead")) {
+		t.Fatalf("voice note download: %d, % x", code, data[:min(len(data), 40)])
+	}
+	// Every Ogg page's checksum is right (a player refuses pages that are not).
+	pages := 0
+	for p := data; len(p) > 27; pages++ {
+		n := 27 + int(p[26])
+		body := 0
+		for _, l := range p[27:n] {
+			body += int(l)
+		}
+		page := bytes.Clone(p[:n+body])
+		want := binary.LittleEndian.Uint32(page[22:])
+		binary.LittleEndian.PutUint32(page[22:], 0)
+		if oggCRC(page) != want {
+			t.Fatalf("page %d: bad checksum", pages)
+		}
+		p = p[n+body:]
+	}
+	if pages < 3 {
+		t.Errorf("the voice note has %d pages", pages)
+	}
+	document, ok := msgs[1]["document"].(map[string]any)
+	if !ok || document["filename"] != "invoice-2031.pdf" || document["mime_type"] != "application/pdf" || document["caption"] != "the invoice" {
+		t.Fatalf("document webhook: %v", msgs[1])
+	}
+	info = ts.call(t, "GET", "/v23.0/"+document["id"].(string), nil)
+	if code, data := download(t, info.body["url"].(string), ts.token); code != 200 || !bytes.HasPrefix(data, []byte("%PDF-1.4")) || !bytes.HasSuffix(data, []byte("%%EOF\n")) {
+		t.Errorf("document download: %d %q", code, data)
+	}
+	if frag := chatFragment(t, ts, false); !strings.Contains(frag, "Voice note") || !strings.Contains(frag, "invoice-2031.pdf") {
+		t.Errorf("the phone's chat does not show them: %s", frag)
 	}
 }
