@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	"math"
 	"net"
 	"strconv"
 	"sync"
@@ -36,6 +37,11 @@ const (
 	DefaultMaxBackoff      = 10 * time.Minute
 	DefaultMaxAttempts     = 10
 	DefaultMaxInFlight     = 16
+	DefaultInFlightCeiling = 4096
+	// DefaultLatencyBound bounds the call time the in-flight allowance is
+	// computed from: a provider that answers slower than this is not
+	// given more calls at once for it.
+	DefaultLatencyBound = 2 * time.Second
 	DefaultSendTimeout     = 60 * time.Second
 )
 
@@ -61,9 +67,19 @@ type Config struct {
 	// MaxAttempts is how many times a message is tried before it fails
 	// with the provider's last refusal (default 10).
 	MaxAttempts int
-	// MaxInFlight bounds the provider calls one number has open at once
-	// (default 16).
-	MaxInFlight int
+	// MaxInFlight is the fewest provider calls one number may have open
+	// at once (default 16). The sender allows more when the number's
+	// throughput times the provider's measured answer time needs more
+	// (80 per second answered after 150 ms: 12 open calls; 1,000 per
+	// second: 150), up to InFlightCeiling (default 4,096); without that,
+	// 16 calls of 150 ms would cap a number near 100 messages a second.
+	MaxInFlight     int
+	InFlightCeiling int
+	// ThroughputOf, when set, returns a business number's throughput in
+	// messages per second (80 by default, 1,000 once Meta upgraded the
+	// number); 0 or less means Throughput. It is asked when a number's
+	// worker starts.
+	ThroughputOf func(phoneNumberID string) float64
 	// SendTimeout bounds one provider call (default 60 s). Calls are not
 	// cancelled when Run's context ends: Run waits for them, so that their
 	// outcome is recorded.
@@ -92,6 +108,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxInFlight <= 0 {
 		c.MaxInFlight = DefaultMaxInFlight
+	}
+	if c.InFlightCeiling < c.MaxInFlight {
+		c.InFlightCeiling = max(c.MaxInFlight, DefaultInFlightCeiling)
 	}
 	if c.SendTimeout <= 0 {
 		c.SendTimeout = DefaultSendTimeout
@@ -243,15 +262,23 @@ func (s *Sender) startWorker(ctx context.Context, wg *sync.WaitGroup, number str
 		w.notify()
 		return
 	}
+	perSecond := s.cfg.Throughput
+	if s.cfg.ThroughputOf != nil {
+		if v := s.cfg.ThroughputOf(number); v > 0 {
+			perSecond = v
+		}
+	}
 	lim := s.limits[number]
 	if lim == nil {
 		lim = &numberLimits{
-			throughput: rate.NewLimiter(rate.Limit(s.cfg.Throughput), s.cfg.ThroughputBurst),
+			throughput: rate.NewLimiter(rate.Limit(perSecond), s.cfg.ThroughputBurst),
 			pairs:      map[string]*rate.Limiter{},
 		}
 		s.limits[number] = lim
+	} else if lim.throughput.Limit() != rate.Limit(perSecond) {
+		lim.throughput.SetLimit(rate.Limit(perSecond))
 	}
-	w := &worker{s: s, number: number, lim: lim, wake: make(chan struct{}, 1), slots: make(chan struct{}, s.cfg.MaxInFlight)}
+	w := &worker{s: s, number: number, lim: lim, wake: make(chan struct{}, 1)}
 	s.workers[number] = w
 	wg.Go(func() { w.run(ctx) })
 }
@@ -263,6 +290,9 @@ type numberLimits struct {
 	// pausedUntil holds every send of the number after a throughput refusal.
 	pausedUntil time.Time
 	pairs       map[string]*rate.Limiter
+	// latency is the moving average of the provider's answer time for
+	// this number (zero until the first answer).
+	latency time.Duration
 }
 
 type worker struct {
@@ -270,8 +300,38 @@ type worker struct {
 	number string
 	lim    *numberLimits
 	wake   chan struct{}
-	slots  chan struct{}
-	calls  sync.WaitGroup
+	// inFlight counts the provider calls under way.
+	inFlight atomic.Int64
+	calls    sync.WaitGroup
+}
+
+// InFlightAllowance is how many provider calls a number may have open at
+// once: enough for its throughput while each call takes latency (bounded
+// by DefaultLatencyBound), with a quarter more for the variation of answer
+// times, never fewer than least nor more than most.
+func InFlightAllowance(perSecond float64, latency time.Duration, least, most int) int {
+	latency = min(max(latency, 0), DefaultLatencyBound)
+	need := int(math.Ceil(perSecond*latency.Seconds()*1.25)) + 1
+	return min(max(need, least), most)
+}
+
+// allowance is the worker's current in-flight allowance.
+func (w *worker) allowance() int {
+	w.s.mu.Lock()
+	lat := w.lim.latency
+	w.s.mu.Unlock()
+	return InFlightAllowance(float64(w.lim.throughput.Limit()), lat, w.s.cfg.MaxInFlight, w.s.cfg.InFlightCeiling)
+}
+
+// observe folds one call's answer time into the number's average.
+func (w *worker) observe(took time.Duration) {
+	w.s.mu.Lock()
+	if w.lim.latency == 0 {
+		w.lim.latency = took
+	} else {
+		w.lim.latency += (took - w.lim.latency) / 8
+	}
+	w.s.mu.Unlock()
 }
 
 func (w *worker) notify() {
@@ -318,7 +378,7 @@ func (w *worker) run(ctx context.Context) {
 		s.mu.Unlock()
 		if now.Before(paused) {
 			wakeAt = paused
-		} else if free := cap(w.slots) - len(w.slots); free > 0 {
+		} else if free := w.allowance() - int(w.inFlight.Load()); free > 0 {
 			batch, next, err := w.pick(ctx, now, free)
 			if err != nil {
 				if ctx.Err() == nil {
@@ -332,7 +392,7 @@ func (w *worker) run(ctx context.Context) {
 				continue
 			} else {
 				wakeAt = next
-				idle = next.IsZero() && len(w.slots) == 0
+				idle = next.IsZero() && w.inFlight.Load() == 0
 			}
 		}
 		if idle && w.exit() {
@@ -377,6 +437,10 @@ func (w *worker) pick(ctx context.Context, now time.Time, free int) ([]store.Out
 	if err != nil {
 		return nil, time.Time{}, err
 	}
+	// A batch waits for each of its messages' throughput turns before any
+	// is sent: keep that under about 50 ms (4 messages at 80 per second,
+	// 50 at 1,000), so that messages leave close to their turn.
+	free = min(free, max(4, int(math.Ceil(float64(w.lim.throughput.Limit())*0.05))))
 	var batch []store.OutboxJob
 	for _, j := range due {
 		if len(batch) == free {
@@ -446,10 +510,10 @@ func (w *worker) dispatch(ctx context.Context, batch []store.OutboxJob) {
 		}
 		j.Attempts++
 		client := clients[j.ChannelID]
-		w.slots <- struct{}{}
+		w.inFlight.Add(1)
 		w.calls.Go(func() {
 			defer func() {
-				<-w.slots
+				w.inFlight.Add(-1)
 				w.notify()
 			}()
 			w.send(rec, client, j)
@@ -501,6 +565,7 @@ func (w *worker) send(ctx context.Context, client providers.MessageSender, j sto
 	start := time.Now()
 	res, err := client.SendMessage(callCtx, w.number, msg)
 	cancel()
+	w.observe(time.Since(start))
 	if s.OnSend != nil {
 		s.OnSend(w.number, time.Since(start), err)
 	}
