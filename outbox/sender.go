@@ -42,7 +42,7 @@ const (
 	// computed from: a provider that answers slower than this is not
 	// given more calls at once for it.
 	DefaultLatencyBound = 2 * time.Second
-	DefaultSendTimeout     = 60 * time.Second
+	DefaultSendTimeout  = 60 * time.Second
 )
 
 // UnconfirmedReason is the failure reason of a message whose send ended
