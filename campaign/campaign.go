@@ -9,7 +9,7 @@
 // # Sending each customer at most once
 //
 // Recipients are stored when the audience is chosen. Once launched, a
-// Runner moves them to the outbox a window at a time (about three seconds
+// Runner moves them to the outbox a window at a time (about two seconds
 // of the number's throughput), each with a conditional update from
 // "pending" to "queued" in the same transaction that stores its message
 // and outbox row: a recipient is queued once however often the Runner

@@ -89,7 +89,7 @@ func newFixture(t *testing.T, throughput int) *fixture {
 	return &fixture{db: db, dir: dir, sim: sim, client: client, channel: ch.ID, tmpl: tmpl, label: label}
 }
 
-func openDB(t *testing.T, dir string) *store.DB {
+func openDB(t testing.TB, dir string) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(dir, "wadesk.db"))
 	if err != nil {

@@ -25,7 +25,7 @@ type Runner struct {
 	// ThroughputOf returns a number's messages per second (default 80).
 	ThroughputOf func(phoneNumberID string) float64
 	// Window is how many seconds of the number's throughput are kept in
-	// the outbox ahead of the sender (default 3); a pause takes back what
+	// the outbox ahead of the sender (default 2); a pause takes back what
 	// the sender has not started.
 	Window time.Duration
 	// Tick is how often campaigns are looked at without being woken
@@ -148,7 +148,7 @@ func (r *Runner) feed(ctx context.Context, id int64, now time.Time) error {
 	}
 	window := r.Window
 	if window <= 0 {
-		window = 3 * time.Second
+		window = 2 * time.Second
 	}
 	limit := max(50, int(perSecond*window.Seconds()))
 	inQueue, err := r.db.CampaignInQueue(ctx, id)

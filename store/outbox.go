@@ -198,6 +198,9 @@ func (db *DB) DueOutbound(ctx context.Context, phoneNumberID string, now time.Ti
 		}
 		if len(due) < limit {
 			due = append(due, j)
+		} else {
+			// Enough to send now; the rest wait for the next look.
+			break
 		}
 	}
 	if err := rows.Err(); err != nil {
