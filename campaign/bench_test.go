@@ -85,7 +85,7 @@ func (r *recorder) SendMessage(ctx context.Context, number string, m providers.O
 }
 
 type runResult struct {
-	enqueue          time.Duration
+	enqueue time.Duration
 	// cpuPer1000 is the process's CPU time per 1,000 accepted messages.
 	cpuPer1000       time.Duration
 	rate, busiest5   float64

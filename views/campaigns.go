@@ -103,9 +103,9 @@ type RecipientRow struct {
 
 // CampaignReportView counts the outcome of a launched campaign.
 type CampaignReportView struct {
-	Recipients, Pending, Skipped, Cancelled           int
-	Sending, Sent, Delivered, Read, Failed             int
-	Replied, OptedOutAfter                             int
+	Recipients, Pending, Skipped, Cancelled int
+	Sending, Sent, Delivered, Read, Failed  int
+	Replied, OptedOutAfter                  int
 }
 
 // Reached is how many messages reached WhatsApp (sent or better).
