@@ -155,7 +155,10 @@ type Sender struct {
 	OnSend func(number string, took time.Duration, err error)
 
 	wake  chan struct{}
-	runID string
+	// accepted carries the provider's acceptances to the recorder, which
+	// commits them together (see recordAccepted).
+	accepted chan acceptance
+	runID    string
 	seq   atomic.Uint64
 
 	mu      sync.Mutex
@@ -171,7 +174,7 @@ func NewSender(db *store.DB, connect Connector, cfg Config) *Sender {
 	cfg = cfg.withDefaults()
 	var b [6]byte
 	rand.Read(b[:])
-	return &Sender{db: db, connect: connect, cfg: cfg, log: cfg.Logger, wake: make(chan struct{}, 1),
+	return &Sender{db: db, connect: connect, cfg: cfg, log: cfg.Logger, wake: make(chan struct{}, 1), accepted: make(chan acceptance, 1024),
 		runID: hex.EncodeToString(b[:]), workers: map[string]*worker{}, limits: map[string]*numberLimits{}}
 }
 
@@ -234,6 +237,8 @@ func (s *Sender) Run(ctx context.Context) {
 		}
 	}
 	var wg sync.WaitGroup
+	var recorder sync.WaitGroup
+	recorder.Go(s.recordAccepted)
 	tick := time.NewTicker(5 * time.Second)
 	defer tick.Stop()
 	for {
@@ -247,6 +252,9 @@ func (s *Sender) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			wg.Wait()
+			// Every call has answered: record the last acceptances.
+			close(s.accepted)
+			recorder.Wait()
 			return
 		case <-s.wake:
 		case <-tick.C:
@@ -570,15 +578,7 @@ func (w *worker) send(ctx context.Context, client providers.MessageSender, j sto
 		s.OnSend(w.number, time.Since(start), err)
 	}
 	if err == nil {
-		m, rerr := s.db.RecordOutboundSent(ctx, j.MessageID, res.MessageID)
-		if rerr != nil {
-			// The row stays attempting: the next start marks it unknown
-			// rather than sending it twice.
-			s.log.Error("record sent message", "message_id", j.MessageID, "wamid", res.MessageID, "err", rerr)
-			return
-		}
-		s.sent.Add(1)
-		s.changed(m)
+		s.accepted <- acceptance{messageID: j.MessageID, wamid: res.MessageID}
 		return
 	}
 	switch verdict, pe := classify(err); verdict {
@@ -691,4 +691,62 @@ func classify(err error) (verdict, *providers.Error) {
 		return retry, pe
 	}
 	return fail, pe
+}
+
+// acceptance is a message the provider accepted, to be recorded.
+type acceptance struct {
+	messageID int64
+	wamid     string
+}
+
+// recordAccepted records acceptances until the channel is closed, as many
+// as are waiting in one transaction: a number sending 1,000 messages a
+// second then commits a few dozen times a second rather than a thousand.
+// Until its acceptance is committed a message stays "attempting", so a
+// crash in between leaves it unknown, never sent twice.
+func (s *Sender) recordAccepted() {
+	ctx := context.Background()
+	const most = 256
+	batch := make([]acceptance, 0, most)
+	for first := range s.accepted {
+		batch = append(batch[:0], first)
+	more:
+		for len(batch) < most {
+			select {
+			case a, ok := <-s.accepted:
+				if !ok {
+					break more
+				}
+				batch = append(batch, a)
+			default:
+				break more
+			}
+		}
+		recs := make([]store.SentRecord, len(batch))
+		for i, a := range batch {
+			recs[i] = store.SentRecord{MessageID: a.messageID, WAMID: a.wamid}
+		}
+		ms, err := s.db.RecordOutboundSentBatch(ctx, recs)
+		if err != nil {
+			// One of them could not be recorded: record them one by one so
+			// that the others are.
+			ms = ms[:0]
+			for _, a := range batch {
+				m, rerr := s.db.RecordOutboundSent(ctx, a.messageID, a.wamid)
+				if rerr != nil {
+					// The row stays attempting: the next start marks it
+					// unknown rather than sending it twice.
+					s.log.Error("record sent message", "message_id", a.messageID, "wamid", a.wamid, "err", rerr)
+					continue
+				}
+				ms = append(ms, m)
+			}
+		}
+		for _, m := range ms {
+			s.sent.Add(1)
+			s.changed(m)
+		}
+		// The customers' next messages may go now.
+		s.Notify()
+	}
 }
