@@ -157,7 +157,7 @@ func (r *Runner) feed(ctx context.Context, id int64, now time.Time) error {
 	}
 	queuedAny := false
 	for inQueue < limit {
-		batch, err := r.db.PendingRecipients(ctx, id, now, min(limit-inQueue, 500))
+		batch, err := r.db.PendingRecipients(ctx, id, now, min(limit-inQueue, 100))
 		if err != nil {
 			return err
 		}
