@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/wadesk/wadesk/auth"
+	"github.com/wadesk/wadesk/campaign"
 	"github.com/wadesk/wadesk/commerce"
 	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/forward"
@@ -322,7 +323,19 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		fwd.Notify()
 	})
 	processor.Busy = journal.Busy
-	sender := outbox.NewSender(db, outboxConnector(db, reg), outbox.Config{Logger: logger})
+	// Each number is paced to its own throughput (80 messages a second, or
+	// 1,000 once Meta upgraded it).
+	throughputOf := func(phoneNumberID string) float64 {
+		n, err := db.ChannelThroughput(context.Background(), phoneNumberID)
+		if err != nil {
+			logger.Warn("read a number's throughput; using the default", "phone_number_id", phoneNumberID, "err", err)
+			return 0
+		}
+		return float64(n)
+	}
+	sender := outbox.NewSender(db, outboxConnector(db, reg), outbox.Config{Logger: logger, ThroughputOf: throughputOf})
+	campaigns := campaign.NewRunner(db)
+	campaigns.Outbox, campaigns.ThroughputOf, campaigns.Logger = sender.Notify, throughputOf, logger
 	receipts := outbox.NewReadReceipts(db, outboxConnector(db, reg), outbox.ReceiptsConfig{Logger: logger})
 	sender.OnChange = func(messageID, conversationID int64, status string) {
 		hub.Publish(events.Event{Kind: events.MessageStatus, ConversationID: conversationID, MessageID: messageID, Status: status})
@@ -351,7 +364,8 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	}
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal, Ingest: processor,
 		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, reg), Providers: reg, Blobs: blobs, Fetcher: fetcher,
-		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted})
+		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted,
+		Campaigns: handlers.CampaignDeps{Runner: campaigns, Outbox: sender}})
 	if err != nil {
 		return err
 	}
@@ -370,6 +384,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { processor.Run(bgCtx) })
 	background.Go(func() { fwd.Run(bgCtx) })
 	background.Go(func() { sender.Run(bgCtx) })
+	background.Go(func() { campaigns.Run(bgCtx) })
 	background.Go(func() { receipts.Run(bgCtx) })
 	background.Go(func() { fetcher.Run(bgCtx) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })

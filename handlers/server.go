@@ -94,6 +94,8 @@ type Config struct {
 	// again, and asked whether it is stuck (admins' alert, readiness).
 	// nil: neither.
 	Ingest IngestProcessor
+	// Campaigns are what the campaign pages need (see CampaignDeps).
+	Campaigns CampaignDeps
 }
 
 // IngestProcessor is what the handlers need of the webhook processor.
@@ -160,6 +162,7 @@ type Server struct {
 	receipts  Notifier
 	observer  WebhookObserver
 	metrics   http.Handler
+	campaigns CampaignDeps
 
 	auditKeepDays int
 	retainDays    int
@@ -208,6 +211,7 @@ func New(cfg Config) (*Server, error) {
 		receipts:  cfg.ReadReceipts,
 		observer:  cfg.Webhooks,
 		metrics:   cfg.Metrics,
+		campaigns: cfg.Campaigns.withDefaults(cfg.DB),
 
 		auditKeepDays: cfg.AuditKeepDays,
 		retainDays:    cfg.RetainDays,

@@ -204,3 +204,28 @@ func summary(m providers.OutboundMessage) string {
 	}
 	return ""
 }
+
+// Stored returns the forms Enqueue stores for msg: the request the sender
+// replays to the provider and the payload the inbox shows (with rendered
+// beside the message when not nil). Code that queues messages in bulk
+// (campaigns) stores these itself, in its own transaction.
+func Stored(msg providers.OutboundMessage, rendered any) (request, payload []byte, err error) {
+	check := msg
+	check.To = "conversation contact"
+	if err := check.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("outbox: %w", &providers.ValidationError{Err: err})
+	}
+	if request, err = encode(msg); err != nil {
+		return nil, nil, fmt.Errorf("outbox: encode message: %w", err)
+	}
+	payload = request
+	if rendered != nil {
+		if payload, err = withRendered(msg, rendered); err != nil {
+			return nil, nil, fmt.Errorf("outbox: encode payload: %w", err)
+		}
+	}
+	return request, payload, nil
+}
+
+// Summary is the text the inbox lists for msg.
+func Summary(msg providers.OutboundMessage) string { return summary(msg) }

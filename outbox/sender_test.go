@@ -326,3 +326,73 @@ func TestInterruptedSendIsNeverResent(t *testing.T) {
 		t.Fatalf("changes = %v", changes)
 	}
 }
+
+func TestInFlightAllowanceFollowsRateTimesLatency(t *testing.T) {
+	for _, c := range []struct {
+		perSecond float64
+		latency   time.Duration
+		want      int
+	}{
+		{80, 0, 16},                         // nothing measured yet: the floor
+		{80, 150 * time.Millisecond, 16},    // 80 × 0.15 × 1.25 + 1 = 16
+		{1000, 150 * time.Millisecond, 189}, // 1,000 × 0.15 × 1.25 + 1
+		{1000, 10 * time.Second, 2501},      // latency bounded at 2 s
+		{100000, time.Second, 4096},         // the ceiling
+		{80, -time.Second, 16},              // nonsense latency: the floor
+	} {
+		if got := outbox.InFlightAllowance(c.perSecond, c.latency, outbox.DefaultMaxInFlight, outbox.DefaultInFlightCeiling); got != c.want {
+			t.Errorf("InFlightAllowance(%v, %v) = %d, want %d", c.perSecond, c.latency, got, c.want)
+		}
+	}
+}
+
+// slowClient answers each send after a pause, as the provider does over
+// the internet, and notes the most calls it had open at once.
+type slowClient struct {
+	providers.MessageSender
+	inner    providers.MessageSender
+	pause    time.Duration
+	mu       sync.Mutex
+	open     int
+	mostOpen int
+}
+
+func (c *slowClient) SendMessage(ctx context.Context, number string, m providers.OutboundMessage) (providers.SendResult, error) {
+	c.mu.Lock()
+	c.open++
+	c.mostOpen = max(c.mostOpen, c.open)
+	c.mu.Unlock()
+	time.Sleep(c.pause)
+	res, err := c.inner.SendMessage(ctx, number, m)
+	c.mu.Lock()
+	c.open--
+	c.mu.Unlock()
+	return res, err
+}
+
+// A number allowed 400 messages a second whose provider answers after
+// 100 ms needs about 50 calls open at once; the sender must not keep to
+// its floor of 16 (which would cap it at 160 a second).
+func TestSenderOpensCallsForThroughputTimesLatency(t *testing.T) {
+	f := newFixture(t, 400, 6*time.Second, 5)
+	slow := &slowClient{MessageSender: f.client, inner: f.client, pause: 100 * time.Millisecond}
+	const n = 300
+	for i := range n {
+		conv := f.conversation(t, fmt.Sprintf("1555090%04d", i))
+		if _, err := outbox.Enqueue(context.Background(), f.db, conv, text(fmt.Sprintf("m%d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := outbox.NewSender(f.db, func(int64) (providers.MessageSender, error) { return slow, nil },
+		outbox.Config{Throughput: 400, ThroughputOf: func(string) float64 { return 400 }})
+	run(t, s)
+	st := settle(t, s, n)
+	if st.Sent != n || st.ThroughputRetries != 0 {
+		t.Fatalf("stats %+v, want %d sent without throughput refusals", st, n)
+	}
+	slow.mu.Lock()
+	defer slow.mu.Unlock()
+	if slow.mostOpen <= outbox.DefaultMaxInFlight {
+		t.Fatalf("at most %d calls were open at once; 400/s answered after 100 ms needs more than %d", slow.mostOpen, outbox.DefaultMaxInFlight)
+	}
+}

@@ -198,6 +198,9 @@ func (db *DB) DueOutbound(ctx context.Context, phoneNumberID string, now time.Ti
 		}
 		if len(due) < limit {
 			due = append(due, j)
+		} else {
+			// Enough to send now; the rest wait for the next look.
+			break
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -241,6 +244,48 @@ func (db *DB) MarkOutboundAttempting(ctx context.Context, messageIDs []int64, at
 func (db *DB) RecordOutboundSent(ctx context.Context, messageID int64, wamid string) (OutboundMessage, error) {
 	var out OutboundMessage
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = recordSent(ctx, tx, messageID, wamid)
+		return err
+	})
+	if err != nil {
+		return OutboundMessage{}, fmt.Errorf("store: record message %d sent as %s: %w", messageID, wamid, err)
+	}
+	return out, nil
+}
+
+// SentRecord is one message the provider accepted.
+type SentRecord struct {
+	MessageID int64
+	WAMID     string
+}
+
+// RecordOutboundSentBatch records several accepted messages (see
+// RecordOutboundSent) in one transaction, so that a number sending
+// hundreds a second does not commit once per message. If any of them
+// cannot be recorded, none is, and the error says which.
+func (db *DB) RecordOutboundSentBatch(ctx context.Context, recs []SentRecord) ([]OutboundMessage, error) {
+	out := make([]OutboundMessage, 0, len(recs))
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		for _, r := range recs {
+			m, err := recordSent(ctx, tx, r.MessageID, r.WAMID)
+			if err != nil {
+				return fmt.Errorf("message %d as %s: %w", r.MessageID, r.WAMID, err)
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: record %d messages sent: %w", len(recs), err)
+	}
+	return out, nil
+}
+
+func recordSent(ctx context.Context, tx *sql.Tx, messageID int64, wamid string) (OutboundMessage, error) {
+	var out OutboundMessage
+	err := func() error {
 		now := formatTime(time.Now())
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent', wamid = ?, sent_at = ?, updated_at = ?, last_error = ''
 			WHERE message_id = ? AND state = 'attempting'`, wamid, now, now, messageID)
@@ -284,11 +329,8 @@ func (db *DB) RecordOutboundSent(ctx context.Context, messageID int64, wamid str
 			return err
 		}
 		return nil
-	})
-	if err != nil {
-		return OutboundMessage{}, fmt.Errorf("store: record message %d sent as %s: %w", messageID, wamid, err)
-	}
-	return out, nil
+	}()
+	return out, err
 }
 
 // RecordOutboundRetry puts a message that the provider refused for now

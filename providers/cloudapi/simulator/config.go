@@ -47,6 +47,10 @@ type Config struct {
 	// (default 5). Exceeding it answers error 131056.
 	PairInterval time.Duration
 	PairBurst    int
+	// SendLatency delays the answer to every message send by this long,
+	// as Meta's answers take over the internet (about 150 ms); the send is
+	// counted against the limits when it arrives. 0: answer at once.
+	SendLatency time.Duration
 
 	// TemplateReviewDelay is how long a new template stays PENDING before it is
 	// APPROVED or REJECTED (default 5 s).

@@ -304,6 +304,10 @@ func (s *Sim) newWamidLocked(waID string) string {
 }
 
 func (s *Sim) postMessage(g *gctx) *graphError {
+	if s.cfg.SendLatency > 0 {
+		// The request was judged on arrival; the answer takes the trip back.
+		defer time.Sleep(s.cfg.SendLatency)
+	}
 	raw := g.jsonBody()
 	var req sendRequest
 	if err := json.Unmarshal(raw, &req); err != nil {
