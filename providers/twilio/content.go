@@ -345,7 +345,7 @@ func contentRequest(t providers.Template) (map[string]any, error) {
 					typ = "twilio/call-to-action"
 					body.Actions = append(body.Actions, contentAction{Type: strings.ToUpper(b.Type), Title: b.Text, URL: b.URL, Phone: b.PhoneNumber})
 				default:
-					return nil, unsupported("a " + strings.ToLower(b.Type) + " button")
+					return nil, unsupported("a button of type " + b.Type)
 				}
 			}
 		case "HEADER":
