@@ -66,3 +66,22 @@ func TestServeWithS3MediaStore(t *testing.T) {
 		t.Errorf("a missing bucket: %v", err)
 	}
 }
+
+// TestDoctorChecksS3MediaStore: `wadesk doctor` with the S3 media store
+// says whether the bucket is reachable.
+func TestDoctorChecksS3MediaStore(t *testing.T) {
+	srv := s3test.Start(t, "wadesk-media")
+	dir := t.TempDir()
+	args := append([]string{"--data", dir}, srv.Args("wadesk-media")...)
+	var out bytes.Buffer
+	doctorCmd(context.Background(), args, func(string) string { return "" }, &out)
+	if !strings.Contains(out.String(), `S3 bucket "wadesk-media" at `+srv.Endpoint+` is reachable`) {
+		t.Errorf("doctor with a reachable bucket:\n%s", out.String())
+	}
+	out.Reset()
+	args = append([]string{"--data", dir}, srv.Args("no-such-bucket")...)
+	if err := doctorCmd(context.Background(), args, func(string) string { return "" }, &out); err == nil ||
+		!strings.Contains(out.String(), `bucket "no-such-bucket" does not exist`) {
+		t.Errorf("doctor with a missing bucket: %v\n%s", err, out.String())
+	}
+}

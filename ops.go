@@ -274,8 +274,23 @@ func doctorCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return cfgErr
 	}
 	reg := registry(c, slog.New(slog.DiscardHandler))
+	var mediaStore func(context.Context) (string, error)
+	if cfgErr == nil && c.media != nil && c.media.kind == "s3" {
+		mediaStore = func(ctx context.Context) (string, error) {
+			what := fmt.Sprintf("S3 bucket %q at %s", c.media.s3.Bucket, c.media.s3.Endpoint)
+			// Its temporary folder, not the data directory's: the doctor
+			// changes nothing.
+			tmp, err := os.MkdirTemp("", "wadesk-doctor-")
+			if err != nil {
+				return what, err
+			}
+			defer os.RemoveAll(tmp)
+			_, err = c.media.open(ctx, tmp)
+			return what, err
+		}
+	}
 	rs := doctor.Run(ctx, doctor.Config{
-		DataDir: c.dataDir, BaseURL: strings.TrimRight(c.baseURL, "/"), ConfigErr: cfgErr,
+		DataDir: c.dataDir, BaseURL: strings.TrimRight(c.baseURL, "/"), ConfigErr: cfgErr, MediaStore: mediaStore,
 		Connect: func(cr providers.Credentials) (health.NumberGetter, error) {
 			client, err := reg.Connect(cr)
 			if err != nil {

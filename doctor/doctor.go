@@ -65,6 +65,9 @@ type Config struct {
 	MinFree uint64
 	// Timeout bounds each network check (default 15 s).
 	Timeout time.Duration
+	// MediaStore, when set, reaches the media store kept apart from the
+	// data directory (an S3-compatible bucket) and names it.
+	MediaStore func(ctx context.Context) (string, error)
 }
 
 // Run performs every check in order and returns the findings. Checks that
@@ -97,6 +100,16 @@ func Run(ctx context.Context, c Config) []Result {
 	dbOK := checkDatabase(ctx, dbPath, dirOK, add)
 	checkDisk(c.DataDir, dirOK, c.MinFree, add)
 	checkBaseURL(ctx, c, add)
+	if c.MediaStore != nil {
+		mctx, cancel := context.WithTimeout(ctx, c.Timeout)
+		what, err := c.MediaStore(mctx)
+		cancel()
+		if err != nil {
+			add("media store", Fail, "%s: %v", what, err)
+		} else {
+			add("media store", OK, "%s is reachable", what)
+		}
+	}
 
 	if !dbOK {
 		add("channels", Warn, "not checked: the database needs attention first")

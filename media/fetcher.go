@@ -48,6 +48,8 @@ const (
 	// instance may be fetching them).
 	lease     = 15 * time.Second
 	fetchTime = 4 * time.Minute
+	// discoverGap is the least time between two looks for new files.
+	discoverGap = 100 * time.Millisecond
 	// collectGrace keeps new blobs (not yet recorded) from collection.
 	collectGrace = time.Hour
 )
@@ -103,6 +105,16 @@ func (f *Fetcher) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-f.wake:
+			// While webhooks pour in the worker is woken after every
+			// commit: it looks for new files at most every discoverGap,
+			// so that looking does not take the database from ingestion.
+			if wait := discoverGap - time.Since(lastDiscover); wait > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+			}
 			discover = true
 		case <-t.C:
 			discover = time.Since(lastDiscover) > time.Minute
