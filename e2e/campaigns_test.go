@@ -246,6 +246,16 @@ func TestCampaignToALabel(t *testing.T) {
 		t.Fatalf("delivered: %q", got)
 	}
 	checkPage(t, ctx, "campaign finished")
+
+	// The customers' conversations say which campaign reached them, so
+	// that their replies are read as answers to it.
+	run(t, ctx, "open a recipient's conversation",
+		chromedp.Click(`[data-testid="recipient-row"] a`, chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("thread-campaign"), chromedp.ByQuery),
+	)
+	if got := textOf(t, ctx, byTestID("thread-campaign")); got != "From campaign Weekend regulars" {
+		t.Fatalf("conversation header: %q", got)
+	}
 }
 
 // simSentTo lists the recipients of what the simulator accepted.
