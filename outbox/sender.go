@@ -264,16 +264,25 @@ func (s *Sender) Run(ctx context.Context) {
 // startWorker wakes the number's worker, or starts one.
 func (s *Sender) startWorker(ctx context.Context, wg *sync.WaitGroup, number string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if w := s.workers[number]; w != nil {
 		w.notify()
+		s.mu.Unlock()
 		return
 	}
+	s.mu.Unlock()
+	// The number's throughput is read without holding the lock the
+	// workers pace themselves with.
 	perSecond := s.cfg.Throughput
 	if s.cfg.ThroughputOf != nil {
 		if v := s.cfg.ThroughputOf(number); v > 0 {
 			perSecond = v
 		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w := s.workers[number]; w != nil {
+		w.notify()
+		return
 	}
 	burst := s.cfg.ThroughputBurst
 	if burst <= 0 {
