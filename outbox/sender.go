@@ -153,12 +153,12 @@ type Sender struct {
 	// before Run; it is called from the sender's goroutines.
 	OnSend func(number string, took time.Duration, err error)
 
-	wake  chan struct{}
+	wake chan struct{}
 	// accepted carries the provider's acceptances to the recorder, which
 	// commits them together (see recordAccepted).
 	accepted chan acceptance
 	runID    string
-	seq   atomic.Uint64
+	seq      atomic.Uint64
 
 	mu      sync.Mutex
 	workers map[string]*worker
