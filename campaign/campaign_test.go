@@ -293,6 +293,14 @@ func TestCampaignSkipsOptedOutAndBlockedAndSendsEveryoneElseOnce(t *testing.T) {
 			t.Fatalf("customer %s was sent %d messages, want 1", n, sent[n])
 		}
 	}
+	// A customer answers: the report counts the reply.
+	if _, err := f.db.ApplyProcessedEvents(ctx, []store.ProcessedEvent{{ChannelID: f.channel, Messages: []store.InboundMessage{{
+		WAMID: "wamid.reply-1", Phone: "+" + nums[0], WaID: nums[0], Type: "text", Text: "yes please", Payload: "{}", Timestamp: time.Now()}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.report(t, c.ID); r.Replied != 1 {
+		t.Fatalf("replied %d, want 1", r.Replied)
+	}
 	// The conversation knows the campaign that reached it.
 	rs, _ := f.db.CampaignRecipients(ctx, c.ID, store.RecipientFilter{Limit: 1})
 	if id, name, err := f.db.ConversationCampaign(ctx, rs[0].ConversationID); err != nil || id != c.ID || name != "Weekend" {

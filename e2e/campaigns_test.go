@@ -128,7 +128,7 @@ func TestCampaignToALabel(t *testing.T) {
 	s := startDemo(t)
 	ctx := newBrowser(t)
 	inboxConnect(t, ctx, s)
-	nums := seedCampaignContacts(t, s, 7)
+	nums := seedCampaignContacts(t, s, 25)
 
 	run(t, ctx, "open campaigns",
 		chromedp.Click(byTestID("nav-campaigns"), chromedp.ByQuery),
@@ -159,8 +159,8 @@ func TestCampaignToALabel(t *testing.T) {
 		chromedp.Click(byTestID("audience-save"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("audience-opted-out"), chromedp.ByQuery),
 	)
-	if got := textOf(t, ctx, byTestID("audience-recipients")); !strings.Contains(got, "6 recipients") {
-		t.Fatalf("audience: %q, want 6 recipients", got)
+	if got := textOf(t, ctx, byTestID("audience-recipients")); !strings.Contains(got, "24 recipients") {
+		t.Fatalf("audience: %q, want 24 recipients", got)
 	}
 	if got := textOf(t, ctx, byTestID("audience-opted-out")); !strings.Contains(got, "1 left out") {
 		t.Fatalf("opted out: %q", got)
@@ -195,12 +195,20 @@ func TestCampaignToALabel(t *testing.T) {
 	}
 	checkPage(t, ctx, "campaign draft, ready")
 
+	var campaignURL string
 	run(t, ctx, "launch now",
 		acceptConfirms(),
 		chromedp.Click(byTestID("launch-submit"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("campaign-pause"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("recipients-table"), chromedp.ByQuery),
+		chromedp.Location(&campaignURL),
 	)
+	// Each browser has a time budget (newBrowser): the admin goes on in a
+	// new one, signed in again, on the campaign's page.
+	ctx = newBrowser(t)
+	signIn(t, ctx, s, demoAdmin, demoPassword)
+	run(t, ctx, "signed in", chromedp.WaitVisible(byTestID("nav-campaigns"), chromedp.ByQuery))
+	run(t, ctx, "open the campaign", chromedp.Navigate(campaignURL), chromedp.WaitVisible(byTestID("recipients-table"), chromedp.ByQuery))
 	// The number sends one a second: the first ticks arrive while the
 	// rest wait.
 	waitStatuses(t, ctx, "the first message delivered", func(st map[string]string) bool {
@@ -223,7 +231,7 @@ func TestCampaignToALabel(t *testing.T) {
 		chromedp.WaitVisible(byTestID("campaign-pause"), chromedp.ByQuery),
 	)
 	final := waitStatuses(t, ctx, "every message delivered", func(st map[string]string) bool {
-		return count(st, "delivered", "read") == 6
+		return count(st, "delivered", "read") == 24
 	})
 	if final[nums[0]] != "skipped" {
 		t.Fatalf("the opted-out customer's row is %q, want skipped", final[nums[0]])
@@ -236,6 +244,9 @@ func TestCampaignToALabel(t *testing.T) {
 			t.Fatal("the simulator received the campaign for the opted-out customer")
 		}
 	}
+	ctx = newBrowser(t)
+	signIn(t, ctx, s, demoAdmin, demoPassword)
+	run(t, ctx, "signed in", chromedp.WaitVisible(byTestID("nav-campaigns"), chromedp.ByQuery))
 	run(t, ctx, "the report",
 		chromedp.Navigate(s.URL+"/campaigns"),
 		chromedp.WaitVisible(byTestID("campaigns-table"), chromedp.ByQuery),
@@ -246,6 +257,16 @@ func TestCampaignToALabel(t *testing.T) {
 		t.Fatalf("delivered: %q", got)
 	}
 	checkPage(t, ctx, "campaign finished")
+
+	// The customers' conversations say which campaign reached them, so
+	// that their replies are read as answers to it.
+	run(t, ctx, "open a recipient's conversation",
+		chromedp.Click(`[data-testid="recipient-row"] a`, chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("thread-campaign"), chromedp.ByQuery),
+	)
+	if got := textOf(t, ctx, byTestID("thread-campaign")); got != "From campaign Weekend regulars" {
+		t.Fatalf("conversation header: %q", got)
+	}
 }
 
 // simSentTo lists the recipients of what the simulator accepted.

@@ -54,6 +54,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		ch + "/templates",
 		ch + "/templates/new",
 		ch + "/templates/1",
+		"/campaigns",
+		"/campaigns/new",
 		"/store",
 		"/store/orders",
 		ch + "/store",

@@ -48,13 +48,12 @@ func campaignPath(id int64) string { return "/campaigns/" + itoa(id) }
 
 // campaignForm is what the page's forms held when one is shown again.
 type campaignForm struct {
-	errs    views.Errors
-	fields  map[string]campaign.Source // typed sources, shown again
-	when    string
-	at      string
-	zone    string
-	split   bool
-	context string
+	errs   views.Errors
+	fields map[string]campaign.Source // typed sources, shown again
+	when   string
+	at     string
+	zone   string
+	split  bool
 }
 
 // campaignView builds a campaign's page.

@@ -169,6 +169,9 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 		return views.ThreadView{}, err
 	}
 	t := views.ThreadView{ID: c.ID, Name: contactName(c), Phone: c.ContactPhone, Channel: c.ChannelTitle}
+	if _, t.Campaign, err = s.db.ConversationCampaign(ctx, c.ID); err != nil {
+		return views.ThreadView{}, err
+	}
 	// c was read for this request: its window is current.
 	setWindow(&t, window.Stored(c.LastInboundAt, c.WindowClosedAt, now))
 	if s.unofficialChannel(ctx, c.ChannelID) {

@@ -153,12 +153,12 @@ type Sender struct {
 	// before Run; it is called from the sender's goroutines.
 	OnSend func(number string, took time.Duration, err error)
 
-	wake  chan struct{}
+	wake chan struct{}
 	// accepted carries the provider's acceptances to the recorder, which
 	// commits them together (see recordAccepted).
 	accepted chan acceptance
 	runID    string
-	seq   atomic.Uint64
+	seq      atomic.Uint64
 
 	mu      sync.Mutex
 	workers map[string]*worker
@@ -264,22 +264,36 @@ func (s *Sender) Run(ctx context.Context) {
 // startWorker wakes the number's worker, or starts one.
 func (s *Sender) startWorker(ctx context.Context, wg *sync.WaitGroup, number string) {
 	s.mu.Lock()
+	if w := s.workers[number]; w != nil {
+		w.notify()
+		s.mu.Unlock()
+		return
+	}
+	lim := s.limits[number]
+	fresh := lim != nil && time.Since(lim.readAt) < throughputTTL
+	s.mu.Unlock()
+	// The number's throughput is read at most every throughputTTL (a
+	// worker starts for nearly every message when they come one by one),
+	// without holding the lock the workers pace themselves with.
+	perSecond := s.cfg.Throughput
+	if fresh {
+		perSecond = float64(lim.throughput.Limit())
+	} else if s.cfg.ThroughputOf != nil {
+		if v := s.cfg.ThroughputOf(number); v > 0 {
+			perSecond = v
+		}
+	}
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	if w := s.workers[number]; w != nil {
 		w.notify()
 		return
 	}
-	perSecond := s.cfg.Throughput
-	if s.cfg.ThroughputOf != nil {
-		if v := s.cfg.ThroughputOf(number); v > 0 {
-			perSecond = v
-		}
-	}
 	burst := s.cfg.ThroughputBurst
 	if burst <= 0 {
 		burst = max(1, int(math.Ceil(perSecond*DefaultBurstWindow.Seconds())))
 	}
-	lim := s.limits[number]
+	lim = s.limits[number]
 	if lim == nil {
 		lim = &numberLimits{
 			throughput: rate.NewLimiter(rate.Limit(perSecond), burst),
@@ -289,6 +303,9 @@ func (s *Sender) startWorker(ctx context.Context, wg *sync.WaitGroup, number str
 	} else if lim.throughput.Limit() != rate.Limit(perSecond) || lim.throughput.Burst() != burst {
 		lim.throughput.SetLimit(rate.Limit(perSecond))
 		lim.throughput.SetBurst(burst)
+	}
+	if !fresh {
+		lim.readAt = time.Now()
 	}
 	w := &worker{s: s, number: number, lim: lim, wake: make(chan struct{}, 1)}
 	s.workers[number] = w
@@ -302,6 +319,8 @@ type numberLimits struct {
 	// pausedUntil holds every send of the number after a throughput refusal.
 	pausedUntil time.Time
 	pairs       map[string]*rate.Limiter
+	// readAt is when the throughput was last read (ThroughputOf).
+	readAt time.Time
 	// latency is the moving average of the provider's answer time for
 	// this number (zero until the first answer).
 	latency time.Duration
@@ -316,6 +335,10 @@ type worker struct {
 	inFlight atomic.Int64
 	calls    sync.WaitGroup
 }
+
+// throughputTTL is how long a number's throughput, once read, is used
+// before it is read again.
+const throughputTTL = 30 * time.Second
 
 // InFlightAllowance is how many provider calls a number may have open at
 // once: enough for its throughput while each call takes latency (bounded

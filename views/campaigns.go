@@ -173,15 +173,6 @@ func (v CampaignView) Draft() bool { return v.State == "draft" }
 // Live reports whether the page should keep its list up to date.
 func (v CampaignView) Live() bool { return v.State == "sending" || v.State == "scheduled" }
 
-func hasColumn(cols []string, c string) bool {
-	for _, x := range cols {
-		if x == c {
-			return true
-		}
-	}
-	return false
-}
-
 func percent(n, of int) string {
 	if of <= 0 {
 		return "0%"
