@@ -24,6 +24,7 @@ import (
 
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/commerce"
+	"github.com/wadesk/wadesk/consent"
 	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/forward"
 	"github.com/wadesk/wadesk/handlers"
@@ -321,6 +322,15 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	}
 	sender.OnWindowClosed = func(conversationID int64) {
 		hub.Publish(events.Event{Kind: events.WindowClosed, ConversationID: conversationID})
+	}
+	processor.OptedOut = func(ctx context.Context, m store.AppliedMessage) {
+		err := consent.Confirm(ctx, db, m, func(ctx context.Context, conversationID int64, text string) error {
+			_, err := sender.Enqueue(ctx, conversationID, providers.OutboundMessage{Text: &providers.Text{Body: text}})
+			return err
+		})
+		if err != nil {
+			logger.Warn("opt-out not confirmed to the customer", "conversation_id", m.ConversationID, "err", err)
+		}
 	}
 	blobs, err := media.OpenBlobs(filepath.Join(c.dataDir, "media"))
 	if err != nil {
