@@ -40,9 +40,9 @@ type Processor struct {
 	// whose message opted them out of marketing just now (a keyword or
 	// Meta's button), once per opt-out: it confirms to the customer.
 	OptedOut func(ctx context.Context, m store.AppliedMessage)
-	wake        chan struct{}
-	stall       stall
-	now         func() time.Time
+	wake     chan struct{}
+	stall    stall
+	now      func() time.Time
 	// parsers read each channel's bodies with its provider's parser.
 	parsers parsers
 }
