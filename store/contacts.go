@@ -528,3 +528,30 @@ func (db *DB) TemplateCategoryOf(ctx context.Context, channelID int64, name, lan
 	}
 	return cat, nil
 }
+
+// exportConsent fills an export's consent, attributes and labels.
+func (db *DB) exportConsent(ctx context.Context, e *ExportContact) error {
+	c, err := db.ContactDetailFor(ctx, InboxViewer{Admin: true}, e.ID)
+	if err != nil {
+		return err
+	}
+	e.OptedInAt, e.OptInSource = c.OptedInAt, c.OptInSource
+	e.MarketingOptedOutAt, e.OptOutSource, e.Blocked = c.MarketingOptedOutAt, c.OptOutSource, c.Blocked
+	attrs, err := db.AttributesOf(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	e.Attributes = attrs[e.ID]
+	if e.Attributes == nil {
+		e.Attributes = map[string]string{}
+	}
+	labels, err := db.ContactLabels(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	e.Labels = []string{}
+	for _, l := range labels[e.ID] {
+		e.Labels = append(e.Labels, l.Name)
+	}
+	return nil
+}

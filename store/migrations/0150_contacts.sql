@@ -31,3 +31,14 @@ INSERT INTO opt_out_keywords (keyword, language, created_at) VALUES
     ('UNSUBSCRIBE', 'en', '2026-12-07T00:00:00.000000000Z');
 INSERT INTO opt_out_replies (language, body, updated_at) VALUES
     ('en', 'You will not get marketing messages from us any more. You can still write to us here at any time.', '2026-12-07T00:00:00.000000000Z');
+
+-- A CSV file uploaded for import, kept between the column mapping, the
+-- dry run and the import itself (an hour at most; removed when imported).
+CREATE TABLE contact_imports (
+    id         INTEGER PRIMARY KEY,
+    created_by INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    filename   TEXT    NOT NULL,
+    body       TEXT    NOT NULL,
+    created_at TEXT    NOT NULL
+) STRICT;
+CREATE INDEX contact_imports_created ON contact_imports (created_at);
