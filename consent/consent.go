@@ -11,10 +11,12 @@
 package consent
 
 import (
-	"fmt"
+	"context"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/wadesk/wadesk/i18n"
 )
 
 // State is what is known of a contact's consent.
@@ -64,37 +66,29 @@ func (e *RefusedError) Error() string { return "consent: " + e.Reason }
 const Marketing = "MARKETING"
 
 // Check returns nil when a message may be sent to a contact in state s,
-// or a *RefusedError. templateCategory is the template's category
-// ("MARKETING", "UTILITY", "AUTHENTICATION"); "" for a message that is
-// not a template.
-func Check(s State, templateCategory string) error {
+// or a *RefusedError whose Reason is in the language of ctx's reader.
+// templateCategory is the template's category ("MARKETING", "UTILITY",
+// "AUTHENTICATION"); "" for a message that is not a template.
+func Check(ctx context.Context, s State, templateCategory string) error {
 	if s.Blocked {
-		return &RefusedError{Code: CodeBlocked,
-			Reason: "This contact is blocked, so nothing is sent to them. Unblock them on their contact page to write to them again."}
+		return &RefusedError{Code: CodeBlocked, Reason: i18n.T(ctx, "contacts.refused.blocked")}
 	}
 	if s.OptedOut() && strings.EqualFold(strings.TrimSpace(templateCategory), Marketing) {
-		return &RefusedError{Code: CodeMarketingOptedOut,
-			Reason: fmt.Sprintf("This customer asked not to get marketing messages (%s, %s), so marketing templates are not sent to them. Utility templates, and replies while they are writing to you, still are.",
-				DescribeSource(s.OptOutSource), s.MarketingOptedOutAt.UTC().Format("2 Jan 2006"))}
+		return &RefusedError{Code: CodeMarketingOptedOut, Reason: i18n.T(ctx, "contacts.refused.opted_out",
+			"How", DescribeSource(ctx, s.OptOutSource), "When", i18n.Date(ctx, *s.MarketingOptedOutAt))}
 	}
 	return nil
 }
 
 // DescribeSource says in words how an opt-in or opt-out came.
-func DescribeSource(source string) string {
+func DescribeSource(ctx context.Context, source string) string {
 	switch {
 	case strings.HasPrefix(source, SourceKeyword):
-		return fmt.Sprintf("they sent %q", strings.TrimPrefix(source, SourceKeyword))
-	case source == SourceMetaButton:
-		return "they tapped Stop promotions"
-	case source == SourceAgent:
-		return "an agent recorded it"
-	case source == SourceAPI:
-		return "recorded through the API"
-	case source == SourceImport:
-		return "recorded by an import"
+		return i18n.T(ctx, "contacts.source.keyword", "Keyword", strings.TrimPrefix(source, SourceKeyword))
+	case source == SourceMetaButton, source == SourceAgent, source == SourceAPI, source == SourceImport:
+		return i18n.T(ctx, "contacts.source."+source)
 	case source == "":
-		return "source not recorded"
+		return i18n.T(ctx, "contacts.source.none")
 	}
 	return source
 }
@@ -137,19 +131,27 @@ func IsStopButton(text, payload string) bool {
 	return strings.EqualFold(strings.TrimSpace(text), MetaStopButton) || strings.EqualFold(strings.TrimSpace(payload), MetaStopButton)
 }
 
+// Problems with a keyword an admin typed (message ids).
+const (
+	KeywordMissing   = "contacts.optout.error_missing"
+	KeywordTooLong   = "contacts.optout.error_long"
+	KeywordTooMany   = "contacts.optout.error_words"
+	KeywordNoLetters = "contacts.optout.error_letters"
+)
+
 // ValidKeyword checks a keyword an admin typed: one to three words, at
-// most 30 characters; problem says what is wrong in words.
+// most 30 characters; problem is a message id.
 func ValidKeyword(k string) (clean, problem string) {
 	clean = strings.Join(strings.Fields(k), " ")
 	switch {
 	case clean == "":
-		return "", "Type the word a customer sends to stop marketing, like STOP."
+		return "", KeywordMissing
 	case len([]rune(clean)) > 30:
-		return clean, "Keep the keyword to 30 characters or fewer."
+		return clean, KeywordTooLong
 	case len(strings.Fields(clean)) > 3:
-		return clean, "Use at most three words: a longer message is read by an agent, not matched."
+		return clean, KeywordTooMany
 	case normalise(clean) == "":
-		return clean, "The keyword needs letters or digits, not only punctuation."
+		return clean, KeywordNoLetters
 	}
 	return clean, ""
 }

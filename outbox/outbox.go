@@ -185,7 +185,7 @@ func checkConsent(ctx context.Context, db *store.DB, conversationID, channelID i
 			return fmt.Errorf("outbox: enqueue: %w", err)
 		}
 	}
-	return consent.Check(consent.State{OptedInAt: c.OptedInAt, OptInSource: c.OptInSource,
+	return consent.Check(ctx, consent.State{OptedInAt: c.OptedInAt, OptInSource: c.OptInSource,
 		MarketingOptedOutAt: c.MarketingOptedOutAt, OptOutSource: c.OptOutSource, Blocked: c.Blocked}, category)
 }
 

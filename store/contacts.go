@@ -555,3 +555,26 @@ func (db *DB) exportConsent(ctx context.Context, e *ExportContact) error {
 	}
 	return nil
 }
+
+// SendingChannels are the numbers the viewer may start a conversation
+// from: connected, shown in the inbox, and (for an agent) without a
+// department or of one of theirs, so that the conversation started is one
+// they see. Default channel first, then by title.
+func (db *DB) SendingChannels(ctx context.Context, v InboxViewer) ([]Choice, error) {
+	rows, err := db.R.QueryContext(ctx, `SELECT id, title FROM channels WHERE deleted_at IS NULL AND inbox_visible = TRUE AND state <> 'pending'
+		AND (? OR department_id IS NULL OR department_id IN (SELECT department_id FROM user_departments WHERE user_id = ?))
+		ORDER BY is_default DESC, title COLLATE NOCASE, id`, v.Admin, v.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("store: sending channels: %w", err)
+	}
+	defer rows.Close()
+	var out []Choice
+	for rows.Next() {
+		var c Choice
+		if err := rows.Scan(&c.ID, &c.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
