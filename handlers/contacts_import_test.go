@@ -145,4 +145,3 @@ func TestOptOutSettings(t *testing.T) {
 		t.Errorf("an agent: %d", p.status)
 	}
 }
-
