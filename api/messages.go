@@ -194,23 +194,23 @@ func (a *API) send(w http.ResponseWriter, r *http.Request, body []byte) {
 	if !ok {
 		return
 	}
+	// A number wadesk does not know becomes a contact only when a template
+	// is sent to it.
 	contact, err := a.db.ContactByPhone(ctx, phone)
-	if errors.Is(err, store.ErrNotFound) {
-		contact, err = a.db.CreateContact(ctx, store.NewContact{Phone: phone})
-		if errors.Is(err, store.ErrConflict) {
-			contact, err = a.db.ContactByPhone(ctx, phone)
-		}
-	}
-	if err != nil {
+	known := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		a.fail(w, r, err)
 		return
 	}
-	state := consent.State{OptedInAt: contact.OptedInAt, MarketingOptedOutAt: contact.MarketingOptedOutAt, OptOutSource: contact.OptOutSource, Blocked: contact.Blocked}
 	var msg providers.OutboundMessage
 	var opts []outbox.Option
 	var convID int64
 	if req.Text != nil {
-		convID, err = a.db.ConversationWith(ctx, channelID, contact.ID)
+		if known {
+			convID, err = a.db.ConversationWith(ctx, channelID, contact.ID)
+		} else {
+			err = store.ErrNotFound
+		}
 		if errors.Is(err, store.ErrNotFound) {
 			// Never wrote: the window rule says why, in the console's words.
 			_, why := window.CanSendFreeForm(window.Stored(time.Time{}, nil, nowFunc()))
@@ -238,7 +238,7 @@ func (a *API) send(w http.ResponseWriter, r *http.Request, body []byte) {
 			writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, "The template's variables have problems.", fp)
 			return
 		}
-		vals, err := a.vars.Resolve(ctx, templates.SendContext{ContactName: contact.Name, ContactPhone: contact.Phone})
+		vals, err := a.vars.Resolve(ctx, templates.SendContext{ContactName: contact.Name, ContactPhone: phone})
 		if err != nil {
 			a.fail(w, r, err)
 			return
@@ -251,6 +251,17 @@ func (a *API) send(w http.ResponseWriter, r *http.Request, body []byte) {
 			writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, "The template's variables have problems.", fields)
 			return
 		}
+		if !known {
+			contact, err = a.db.CreateContact(ctx, store.NewContact{Phone: phone})
+			if errors.Is(err, store.ErrConflict) {
+				contact, err = a.db.ContactByPhone(ctx, phone)
+			}
+			if err != nil {
+				a.fail(w, r, err)
+				return
+			}
+		}
+		state := consent.State{OptedInAt: contact.OptedInAt, MarketingOptedOutAt: contact.MarketingOptedOutAt, OptOutSource: contact.OptOutSource, Blocked: contact.Blocked}
 		var refused *consent.RefusedError
 		if err := consent.Check(ctx, state, t.Category); errors.As(err, &refused) {
 			writeProblem(w, r, http.StatusUnprocessableEntity, refused.Code, refused.Reason, nil)

@@ -57,8 +57,12 @@ func scanAPIKey(s scanner) (APIKey, error) {
 // CreateAPIKey stores a key by its hash.
 func (db *DB) CreateAPIKey(ctx context.Context, name, prefix, hash string, scopes []string, by int64) (APIKey, error) {
 	var id int64
+	var creator any
+	if by > 0 {
+		creator = by
+	}
 	err := db.W.QueryRowContext(ctx, `INSERT INTO api_keys (name, prefix, hash, scopes, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		name, prefix, hash, strings.Join(scopes, " "), by, formatTime(time.Now())).Scan(&id)
+		name, prefix, hash, strings.Join(scopes, " "), creator, formatTime(time.Now())).Scan(&id)
 	if err != nil {
 		return APIKey{}, fmt.Errorf("store: create API key: %w", translate(err))
 	}
