@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wadesk/wadesk/api"
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/commerce"
 	"github.com/wadesk/wadesk/consent"
@@ -352,6 +353,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return err
 	}
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal, Ingest: processor,
+		API:    api.New(api.Config{DB: db, Queue: sender, Logger: logger, Variables: vars}),
 		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, reg), Providers: reg, Blobs: blobs, Fetcher: fetcher,
 		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted})
 	if err != nil {

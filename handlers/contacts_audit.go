@@ -17,6 +17,8 @@ const (
 	auditOptOutKeywordRemoved = "settings.opt_out_keyword_removed"
 	auditOptOutReplyChanged   = "settings.opt_out_reply_changed"
 	auditConversationStarted  = "conversation.started"
+	auditAPIKeyCreated        = "api_key.created"
+	auditAPIKeyRevoked        = "api_key.revoked"
 )
 
 var errUnknownAction = errors.New("unknown action")

@@ -188,6 +188,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /contacts/import/{id}/check", s.adminOnly(s.contactsImportCheck))
 	mux.Handle("POST /contacts/import/{id}/run", s.adminOnly(s.contactsImportRun))
 	mux.Handle("GET /contacts/export.csv", s.adminOnly(s.contactsCSVExport))
+	mux.Handle("GET /settings/api-keys", s.adminOnly(s.settingsAPIKeysShow))
+	mux.Handle("POST /settings/api-keys", s.adminOnly(s.settingsAPIKeyCreate))
+	mux.Handle("POST /settings/api-keys/{id}/revoke", s.adminOnly(s.settingsAPIKeyRevoke))
 	mux.Handle("GET /settings/opt-out", s.adminOnly(s.settingsOptOutShow))
 	mux.Handle("POST /settings/opt-out/keywords", s.adminOnly(s.optOutKeywordAdd))
 	mux.Handle("POST /settings/opt-out/keywords/{id}/delete", s.adminOnly(s.optOutKeywordDelete))
@@ -206,6 +209,10 @@ func (s *Server) Handler() http.Handler {
 		if strings.HasPrefix(r.URL.Path, "/webhooks/") {
 			w.Header().Set("X-Content-Type-Options", "nosniff")
 			webhooks.ServeHTTP(w, r)
+			return
+		}
+		if s.api != nil && strings.HasPrefix(r.URL.Path, "/api/") {
+			s.api.ServeHTTP(w, r)
 			return
 		}
 		browser.ServeHTTP(w, r)
