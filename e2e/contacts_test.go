@@ -2,6 +2,10 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -172,5 +176,86 @@ func TestContactsImportLabelsStartAndStop(t *testing.T) {
 	)
 	if got := textOf(t, admin, byTestID("contact-opt-out")); !strings.Contains(got, "they sent “Stop”") && !strings.Contains(got, "they sent “STOP”") {
 		t.Errorf("João's opt-out = %q, want the keyword", got)
+	}
+}
+
+// An admin creates an API key in Settings (shown once), a system sends a
+// template with it twice under one Idempotency-Key (one message reaches
+// the customer), and after the key is revoked it is refused.
+func TestAPIKeyFromSettingsSendsThroughTheAPI(t *testing.T) {
+	s := startDemo(t)
+	admin := newBrowser(t)
+	run(t, admin, "desktop", desktopWidth.at())
+	inboxConnect(t, admin, s)
+	run(t, admin, "create a key",
+		chromedp.Navigate(s.URL+"/settings/api-keys"),
+		chromedp.WaitVisible(byTestID("api-key-name"), chromedp.ByQuery),
+		chromedp.SendKeys(byTestID("api-key-name"), "Shop backend", chromedp.ByQuery),
+		chromedp.Click(byTestID("api-key-read"), chromedp.ByQuery),
+		chromedp.Click(byTestID("api-key-create"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("api-key-value"), chromedp.ByQuery),
+	)
+	contactsChecks(t, admin, "the new API key")
+	key := textOf(t, admin, byTestID("api-key-value"))
+	call := func(method, path, body, idem string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		if idem != "" {
+			req.Header.Set("Idempotency-Key", idem)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.Header.Get("Set-Cookie") != "" {
+			t.Errorf("%s %s set a cookie", method, path)
+		}
+		return res.StatusCode, string(b)
+	}
+	body := `{"to": "+55 11 98765-4321", "template": {"name": "order_ready", "language": "en_US", "variables": ["João", "#4001"]}}`
+	st1, b1 := call("POST", "/api/v1/messages", body, "order-4001")
+	st2, b2 := call("POST", "/api/v1/messages", body, "order-4001")
+	if st1 != http.StatusAccepted || st2 != st1 || b1 != b2 {
+		t.Fatalf("sends: %d %s / %d %s", st1, b1, st2, b2)
+	}
+	var m struct {
+		ID int64 `json:"id"`
+	}
+	json.Unmarshal([]byte(b1), &m)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st, b := call("GET", fmt.Sprintf("/api/v1/messages/%d", m.ID), "", "")
+		if st == http.StatusOK && (strings.Contains(b, `"status":"delivered"`) || strings.Contains(b, `"status":"read"`)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the message was not delivered: %d %s", st, b)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	n := 0
+	for _, sent := range simSent(t, s) {
+		if strings.Contains(sent.Body, "#4001") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the simulator got the template %d times, want once", n)
+	}
+	run(t, admin, "revoke the key",
+		chromedp.Navigate(s.URL+"/settings/api-keys"),
+		chromedp.WaitVisible(byTestID("api-key-revoke"), chromedp.ByQuery),
+		chromedp.Click(byTestID("api-key-revoke"), chromedp.ByQuery),
+		chromedp.WaitVisible(byTestID("api-key-revoked"), chromedp.ByQuery),
+	)
+	if st, b := call("GET", "/api/v1/contacts", "", ""); st != http.StatusUnauthorized || !strings.Contains(b, `"code":"unauthorized"`) {
+		t.Fatalf("revoked key: %d %s", st, b)
 	}
 }

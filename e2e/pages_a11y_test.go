@@ -68,6 +68,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		"/settings/departments",
 		"/settings/email",
 		"/settings/opt-out",
+		"/settings/api-keys",
 		"/contacts",
 		"/contacts/1",
 		"/contacts/1/start?template=2",
