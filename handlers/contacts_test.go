@@ -177,3 +177,38 @@ func TestStartAConversationWithANumber(t *testing.T) {
 		t.Fatalf("the agent cannot open the conversation they started: %d", p.status)
 	}
 }
+
+// The inbox composer refuses a marketing template to a customer who opted
+// out, in words, and keeps what was typed.
+func TestComposerRefusesMarketingToAnOptedOutCustomer(t *testing.T) {
+	s := startInboxSite(t)
+	ctx := context.Background()
+	admin := s.signIn(s.adminMail)
+	c, err := s.db.ConversationFor(ctx, store.InboxViewer{Admin: true}, s.open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := templates.Record(providers.Template{ID: "m1", Name: "weekend_offer", Language: "en_US", Category: "MARKETING", Status: "APPROVED",
+		Components: []providers.TemplateComponent{{Type: "BODY", Text: "Hello {{1}}!", ExampleBodyText: [][]string{{"Ana"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := s.db.SaveTemplate(ctx, c.ChannelID, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := s.db.SetMarketingOptOut(ctx, c.ContactID, &now, "keyword:STOP"); err != nil {
+		t.Fatal(err)
+	}
+	p := s.post(admin, fmt.Sprintf("/inbox/%d/messages/template", s.open), url.Values{"template": {fmt.Sprint(tpl.ID)}, "body_1": {"Olga"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "asked not to get marketing messages") || !strings.Contains(p.body, "STOP") {
+		t.Fatalf("marketing to an opted-out customer: %d\n%s", p.status, p.body)
+	}
+	msgs, _ := s.db.ConversationMessages(ctx, s.open, 0)
+	for _, m := range msgs {
+		if m.Direction == "out" {
+			t.Fatalf("a refused template was stored: %+v", m)
+		}
+	}
+}
