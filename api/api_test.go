@@ -305,7 +305,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	s := startSite(t)
 	a := s.do("", "GET", "/api/v1/openapi.json", "")
 	var doc struct {
-		OpenAPI string                                                    `json:"openapi"`
+		OpenAPI string                                                   `json:"openapi"`
 		Paths   map[string]map[string]struct{ Responses map[string]any } `json:"paths"`
 	}
 	if a.status != http.StatusOK || json.Unmarshal([]byte(a.body), &doc) != nil || doc.OpenAPI != "3.1.0" {

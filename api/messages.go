@@ -27,10 +27,10 @@ import (
 
 // sendRequest is the body of POST /api/v1/messages.
 type sendRequest struct {
-	To        string       `json:"to"`
-	ChannelID int64        `json:"channel_id"`
+	To        string        `json:"to"`
+	ChannelID int64         `json:"channel_id"`
 	Template  *sendTemplate `json:"template"`
-	Text      *string      `json:"text"`
+	Text      *string       `json:"text"`
 }
 
 type sendTemplate struct {

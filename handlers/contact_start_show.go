@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -98,14 +97,4 @@ func (s *Server) startView(ctx context.Context, c store.ContactDetail, channelID
 	}
 	v.Template = st
 	return v, nil
-}
-
-// startPath is the start form with its choices.
-func startPath(contactID, channelID, templateID int64) string {
-	q := url.Values{}
-	q.Set("channel", itoa(channelID))
-	if templateID > 0 {
-		q.Set("template", itoa(templateID))
-	}
-	return contactPath(contactID) + "/start?" + q.Encode()
 }
