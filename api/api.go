@@ -25,6 +25,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/wadesk/wadesk/i18n"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
@@ -96,7 +97,7 @@ func New(cfg Config) *API {
 		a.mux.Handle(rt.method+" "+rt.path, a.authenticated(rt))
 	}
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, r, http.StatusNotFound, codeNotFound, "There is no such operation. The operations are listed at /api/v1/openapi.json.", nil)
+		writeProblem(w, r, http.StatusNotFound, codeNotFound, i18n.T(r.Context(), "api.problem.no_operation"), nil)
 	})
 	return a
 }
@@ -138,49 +139,42 @@ func (a *API) authenticated(rt route) http.Handler {
 		token, ok := bearer(r)
 		if !ok {
 			if !a.allow("ip:" + ip) {
-				writeProblem(w, r, http.StatusTooManyRequests, codeRateLimited, "Too many requests without a valid key. Wait a moment.", nil)
+				writeProblem(w, r, http.StatusTooManyRequests, codeRateLimited, i18n.T(r.Context(), "api.problem.rate_no_key"), nil)
 				return
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="wadesk"`)
-			writeProblem(w, r, http.StatusUnauthorized, codeUnauthorized, "Send an API key in the Authorization header: Bearer <key>.", nil)
+			writeProblem(w, r, http.StatusUnauthorized, codeUnauthorized, i18n.T(r.Context(), "api.problem.no_key"), nil)
 			return
 		}
 		key, err := a.db.APIKeyByHash(r.Context(), HashKey(token))
 		if err != nil || key.RevokedAt != nil {
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				a.log.Error("api: key look-up failed", "err", err)
-				writeProblem(w, r, http.StatusInternalServerError, codeInternal, "wadesk could not check the key. Try again.", nil)
+				writeProblem(w, r, http.StatusInternalServerError, codeInternal, i18n.T(r.Context(), "api.problem.key_check_failed"), nil)
 				return
 			}
 			if !a.allow("ip:" + ip) {
-				writeProblem(w, r, http.StatusTooManyRequests, codeRateLimited, "Too many requests without a valid key. Wait a moment.", nil)
+				writeProblem(w, r, http.StatusTooManyRequests, codeRateLimited, i18n.T(r.Context(), "api.problem.rate_no_key"), nil)
 				return
 			}
 			a.audit(r, store.APIKey{Name: "unknown or revoked key"}, rt, http.StatusUnauthorized)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="wadesk", error="invalid_token"`)
-			writeProblem(w, r, http.StatusUnauthorized, codeUnauthorized, "This API key is not valid: it was revoked, or mistyped. An admin can create a new one in Settings → API keys.", nil)
+			writeProblem(w, r, http.StatusUnauthorized, codeUnauthorized, i18n.T(r.Context(), "api.problem.bad_key"), nil)
 			return
 		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() { a.audit(r, key, rt, rec.status) }()
 		if !a.allow("key:" + itoa(key.ID)) {
 			rec.Header().Set("Retry-After", "1")
-			writeProblem(rec, r, http.StatusTooManyRequests, codeRateLimited, "This key sent too many requests. Wait a second and retry.", nil)
+			writeProblem(rec, r, http.StatusTooManyRequests, codeRateLimited, i18n.T(r.Context(), "api.problem.rate_key"), nil)
 			return
 		}
 		if !key.HasScope(rt.scope) {
-			writeProblem(rec, r, http.StatusForbidden, codeForbidden, "This API key may not "+scopeWords(rt.scope)+". An admin can create a key with the "+rt.scope+" scope.", nil)
+			writeProblem(rec, r, http.StatusForbidden, codeForbidden, i18n.T(r.Context(), "api.problem.scope_"+rt.scope), nil)
 			return
 		}
 		rt.handle(rec, r, key)
 	})
-}
-
-func scopeWords(scope string) string {
-	if scope == ScopeSend {
-		return "send messages or change contacts"
-	}
-	return "read messages or contacts"
 }
 
 // allow spends one request of the bucket named by who.

@@ -79,13 +79,13 @@ func (a *API) contactsList(w http.ResponseWriter, r *http.Request, _ store.APIKe
 	switch f.Consent {
 	case store.ConsentAny, store.ConsentOptedIn, store.ConsentOptedOut, store.ConsentBlocked, store.ConsentNoRecord:
 	default:
-		writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, "consent is one of opted_in, opted_out, blocked, none.", []FieldProblem{{"consent", "Unknown filter."}})
+		writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, i18n.T(r.Context(), "api.problem.consent_filter"), []FieldProblem{{"consent", i18n.T(r.Context(), "api.problem.field_unknown_filter")}})
 		return
 	}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 200 {
-			writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, "limit is a number from 1 to 200.", []FieldProblem{{"limit", "Out of range."}})
+			writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, i18n.T(r.Context(), "api.problem.limit_range"), []FieldProblem{{"limit", i18n.T(r.Context(), "api.problem.field_out_of_range")}})
 			return
 		}
 		f.Limit = n
@@ -109,7 +109,7 @@ func (a *API) contactsList(w http.ResponseWriter, r *http.Request, _ store.APIKe
 	if after := q.Get("after"); after != "" {
 		c, err := store.ParseContactCursor(after)
 		if err != nil {
-			writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, "after is not a cursor this API gave.", []FieldProblem{{"after", "Not valid."}})
+			writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, i18n.T(r.Context(), "api.problem.after_cursor"), []FieldProblem{{"after", i18n.T(r.Context(), "api.problem.field_not_valid")}})
 			return
 		}
 		f.After = &c
@@ -158,28 +158,28 @@ func (a *API) contactPut(w http.ResponseWriter, r *http.Request, _ store.APIKey)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
-		writeProblem(w, r, http.StatusBadRequest, codeInvalidJSON, "The body could not be read, or is larger than 64 KiB.", nil)
+		writeProblem(w, r, http.StatusBadRequest, codeInvalidJSON, i18n.T(r.Context(), "api.problem.body_unreadable"), nil)
 		return
 	}
 	var req contactRequest
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		writeProblem(w, r, http.StatusBadRequest, codeInvalidJSON, "The body is not the JSON this operation takes: "+err.Error(), nil)
+		writeProblem(w, r, http.StatusBadRequest, codeInvalidJSON, i18n.T(r.Context(), "api.problem.bad_json", "Error", err.Error()), nil)
 		return
 	}
 	var fields []FieldProblem
 	if req.Name != nil && utf8.RuneCountInString(*req.Name) > contacts.MaxNameRunes {
-		fields = append(fields, FieldProblem{"name", "At most 200 characters."})
+		fields = append(fields, FieldProblem{"name", i18n.T(r.Context(), "api.problem.field_max_200")})
 	}
 	attrs := map[string]string{}
 	for k, v := range req.Attributes {
 		n := contacts.AttributeName(k)
 		switch {
 		case n == "" || n != k:
-			fields = append(fields, FieldProblem{"attributes." + k, "Attribute names are lower case letters, digits and underscores, like customer_id."})
+			fields = append(fields, FieldProblem{"attributes." + k, i18n.T(r.Context(), "api.problem.field_attribute_name")})
 		case utf8.RuneCountInString(v) > contacts.MaxValueRunes:
-			fields = append(fields, FieldProblem{"attributes." + k, "At most 500 characters."})
+			fields = append(fields, FieldProblem{"attributes." + k, i18n.T(r.Context(), "api.problem.field_max_500")})
 		default:
 			attrs[n] = strings.TrimSpace(v)
 		}
@@ -187,14 +187,14 @@ func (a *API) contactPut(w http.ResponseWriter, r *http.Request, _ store.APIKey)
 	if req.Labels != nil {
 		for _, l := range *req.Labels {
 			if l = strings.TrimSpace(l); l == "" || utf8.RuneCountInString(l) > 40 {
-				fields = append(fields, FieldProblem{"labels", "Label names have 1 to 40 characters."})
+				fields = append(fields, FieldProblem{"labels", i18n.T(r.Context(), "api.problem.field_label_name")})
 				break
 			}
 		}
 	}
 	if len(fields) > 0 {
 		sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })
-		writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, "The request has fields to correct.", fields)
+		writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, i18n.T(r.Context(), "api.problem.fields_to_correct"), fields)
 		return
 	}
 	status := http.StatusOK

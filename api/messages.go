@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -85,12 +84,12 @@ func (a *API) messageSend(w http.ResponseWriter, r *http.Request, key store.APIK
 	ctx := r.Context()
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
-		writeProblem(w, r, http.StatusBadRequest, codeInvalidJSON, "The body could not be read, or is larger than 64 KiB.", nil)
+		writeProblem(w, r, http.StatusBadRequest, codeInvalidJSON, i18n.T(r.Context(), "api.problem.body_unreadable"), nil)
 		return
 	}
 	idem := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
 	if len(idem) > 200 {
-		writeProblem(w, r, http.StatusBadRequest, codeValidation, "The Idempotency-Key header is longer than 200 characters.", nil)
+		writeProblem(w, r, http.StatusBadRequest, codeValidation, i18n.T(r.Context(), "api.problem.idem_too_long"), nil)
 		return
 	}
 	if idem != "" {
@@ -103,9 +102,9 @@ func (a *API) messageSend(w http.ResponseWriter, r *http.Request, key store.APIK
 		if !claimed {
 			switch {
 			case prior.RequestHash != hex.EncodeToString(sum[:]):
-				writeProblem(w, r, http.StatusUnprocessableEntity, codeIdemReused, "This Idempotency-Key was used with a different request. Use a new key for a new message.", nil)
+				writeProblem(w, r, http.StatusUnprocessableEntity, codeIdemReused, i18n.T(r.Context(), "api.problem.idem_reused"), nil)
 			case prior.Status == 0:
-				writeProblem(w, r, http.StatusConflict, codeInProgress, "The first request with this Idempotency-Key is still being handled. Retry in a moment.", nil)
+				writeProblem(w, r, http.StatusConflict, codeInProgress, i18n.T(r.Context(), "api.problem.idem_in_progress"), nil)
 			default:
 				w.Header().Set("Idempotent-Replayed", "true")
 				ct := "application/json"
@@ -168,7 +167,7 @@ func (a *API) send(w http.ResponseWriter, r *http.Request, body []byte) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		writeProblem(w, r, http.StatusBadRequest, codeInvalidJSON, "The body is not the JSON this operation takes: "+err.Error(), nil)
+		writeProblem(w, r, http.StatusBadRequest, codeInvalidJSON, i18n.T(r.Context(), "api.problem.bad_json", "Error", err.Error()), nil)
 		return
 	}
 	var fields []FieldProblem
@@ -178,16 +177,16 @@ func (a *API) send(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	if (req.Template == nil) == (req.Text == nil) {
-		fields = append(fields, FieldProblem{"template", "Send either a template or a text, not both and not neither."})
+		fields = append(fields, FieldProblem{"template", i18n.T(r.Context(), "api.problem.field_template_or_text")})
 	}
 	if req.Text != nil && strings.TrimSpace(*req.Text) == "" {
-		fields = append(fields, FieldProblem{"text", "The text is empty."})
+		fields = append(fields, FieldProblem{"text", i18n.T(r.Context(), "api.problem.field_text_empty")})
 	}
 	if req.Template != nil && (req.Template.Name == "" || req.Template.Language == "") {
-		fields = append(fields, FieldProblem{"template", "A template needs its name and its language, like en_US."})
+		fields = append(fields, FieldProblem{"template", i18n.T(r.Context(), "api.problem.field_template_name")})
 	}
 	if len(fields) > 0 {
-		writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, "The request has fields to correct.", fields)
+		writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, i18n.T(r.Context(), "api.problem.fields_to_correct"), fields)
 		return
 	}
 	channelID, ok := a.channel(w, r, req.ChannelID)
@@ -226,16 +225,16 @@ func (a *API) send(w http.ResponseWriter, r *http.Request, body []byte) {
 		t, form, err := a.template(ctx, channelID, req.Template.Name, req.Template.Language)
 		if errors.Is(err, store.ErrNotFound) {
 			writeProblem(w, r, http.StatusUnprocessableEntity, codeTemplateMissing,
-				fmt.Sprintf("This number has no approved template %s in %s. GET the templates in the console, or sync them.", req.Template.Name, req.Template.Language), nil)
+				i18n.T(ctx, "api.problem.template_missing", "Name", req.Template.Name, "Language", req.Template.Language), nil)
 			return
 		}
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
-		values, fp := templateValues(form, req.Template.Variables)
+		values, fp := templateValues(ctx, form, req.Template.Variables)
 		if len(fp) > 0 {
-			writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, "The template's variables have problems.", fp)
+			writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, i18n.T(r.Context(), "api.problem.template_variables"), fp)
 			return
 		}
 		vals, err := a.vars.Resolve(ctx, templates.SendContext{ContactName: contact.Name, ContactPhone: phone})
@@ -248,7 +247,7 @@ func (a *API) send(w http.ResponseWriter, r *http.Request, body []byte) {
 			for k, v := range errs {
 				fields = append(fields, FieldProblem{"template.variables." + k, v})
 			}
-			writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, "The template's variables have problems.", fields)
+			writeProblem(w, r, http.StatusUnprocessableEntity, codeValidation, i18n.T(r.Context(), "api.problem.template_variables"), fields)
 			return
 		}
 		if !known {
@@ -311,7 +310,7 @@ func (a *API) refusal(w http.ResponseWriter, r *http.Request, err error) {
 
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	a.log.Error("api: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	writeProblem(w, r, http.StatusInternalServerError, codeInternal, "wadesk could not finish this request. Retry; if it keeps failing, the details are in the server log.", nil)
+	writeProblem(w, r, http.StatusInternalServerError, codeInternal, i18n.T(r.Context(), "api.problem.internal"), nil)
 }
 
 // channel resolves the number to send from: the one asked for, or the
@@ -328,9 +327,9 @@ func (a *API) channel(w http.ResponseWriter, r *http.Request, id int64) (int64, 
 		}
 	}
 	if id == 0 {
-		writeProblem(w, r, http.StatusUnprocessableEntity, codeNoChannel, "No WhatsApp number is connected to send from.", nil)
+		writeProblem(w, r, http.StatusUnprocessableEntity, codeNoChannel, i18n.T(r.Context(), "api.problem.no_channel"), nil)
 	} else {
-		writeProblem(w, r, http.StatusUnprocessableEntity, codeNoChannel, "There is no connected number with this channel_id.", []FieldProblem{{"channel_id", "Unknown or disconnected channel."}})
+		writeProblem(w, r, http.StatusUnprocessableEntity, codeNoChannel, i18n.T(r.Context(), "api.problem.unknown_channel"), []FieldProblem{{"channel_id", i18n.T(r.Context(), "api.problem.field_unknown_channel")}})
 	}
 	return 0, false
 }
@@ -356,7 +355,7 @@ func (a *API) template(ctx context.Context, channelID int64, name, language stri
 // templateValues maps the request's variables onto the template's fields:
 // a list fills the body's variables in order; an object names a variable
 // ("1", "first_name") or a field ("header_1", "button_0").
-func templateValues(form templates.SendForm, raw json.RawMessage) (map[string]string, []FieldProblem) {
+func templateValues(ctx context.Context, form templates.SendForm, raw json.RawMessage) (map[string]string, []FieldProblem) {
 	values := map[string]string{}
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
@@ -371,10 +370,10 @@ func templateValues(form templates.SendForm, raw json.RawMessage) (map[string]st
 	if raw[0] == '[' {
 		var list []string
 		if err := json.Unmarshal(raw, &list); err != nil {
-			return nil, []FieldProblem{{"template.variables", "A list of variables holds strings only."}}
+			return nil, []FieldProblem{{"template.variables", i18n.T(ctx, "api.problem.field_variables_list")}}
 		}
 		if len(list) > len(body) {
-			return nil, []FieldProblem{{"template.variables", fmt.Sprintf("The template's body has %d variables; %d were given.", len(body), len(list))}}
+			return nil, []FieldProblem{{"template.variables", i18n.T(ctx, "api.problem.field_variables_count", "Want", len(body), "Got", len(list))}}
 		}
 		for i, v := range list {
 			values[body[i].Name] = v
@@ -383,7 +382,7 @@ func templateValues(form templates.SendForm, raw json.RawMessage) (map[string]st
 	}
 	var named map[string]string
 	if err := json.Unmarshal(raw, &named); err != nil {
-		return nil, []FieldProblem{{"template.variables", "Variables are a list of strings or an object of strings."}}
+		return nil, []FieldProblem{{"template.variables", i18n.T(ctx, "api.problem.field_variables_shape")}}
 	}
 	var fp []FieldProblem
 	for k, v := range named {
@@ -396,7 +395,7 @@ func templateValues(form templates.SendForm, raw json.RawMessage) (map[string]st
 			}
 		}
 		if !found {
-			fp = append(fp, FieldProblem{"template.variables." + k, "The template has no variable " + strconv.Quote(k) + "."})
+			fp = append(fp, FieldProblem{"template.variables." + k, i18n.T(ctx, "api.problem.field_no_variable", "Name", strconv.Quote(k))})
 		}
 	}
 	return values, fp
@@ -406,12 +405,12 @@ func templateValues(form templates.SendForm, raw json.RawMessage) (map[string]st
 func (a *API) messageShow(w http.ResponseWriter, r *http.Request, _ store.APIKey) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeProblem(w, r, http.StatusNotFound, codeNotFound, "There is no message with this id.", nil)
+		writeProblem(w, r, http.StatusNotFound, codeNotFound, i18n.T(r.Context(), "api.problem.no_message"), nil)
 		return
 	}
 	m, err := a.db.MessageByID(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		writeProblem(w, r, http.StatusNotFound, codeNotFound, "There is no message with this id.", nil)
+		writeProblem(w, r, http.StatusNotFound, codeNotFound, i18n.T(r.Context(), "api.problem.no_message"), nil)
 		return
 	}
 	if err != nil {
