@@ -22,9 +22,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wadesk/wadesk/api"
 	"github.com/wadesk/wadesk/auth"
 	"github.com/wadesk/wadesk/campaign"
 	"github.com/wadesk/wadesk/commerce"
+	"github.com/wadesk/wadesk/consent"
 	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/forward"
 	"github.com/wadesk/wadesk/handlers"
@@ -343,6 +345,15 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	sender.OnWindowClosed = func(conversationID int64) {
 		hub.Publish(events.Event{Kind: events.WindowClosed, ConversationID: conversationID})
 	}
+	processor.OptedOut = func(ctx context.Context, m store.AppliedMessage) {
+		err := consent.Confirm(ctx, db, m, func(ctx context.Context, conversationID int64, text string) error {
+			_, err := sender.Enqueue(ctx, conversationID, providers.OutboundMessage{Text: &providers.Text{Body: text}})
+			return err
+		})
+		if err != nil {
+			logger.Warn("opt-out not confirmed to the customer", "conversation_id", m.ConversationID, "err", err)
+		}
+	}
 	blobs, err := c.media.open(ctx, c.dataDir)
 	if err != nil {
 		return err
@@ -363,6 +374,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		return err
 	}
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal, Ingest: processor,
+		API:    api.New(api.Config{DB: db, Queue: sender, Logger: logger, Variables: vars}),
 		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, reg), Providers: reg, Blobs: blobs, Fetcher: fetcher,
 		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted,
 		Campaigns: handlers.CampaignDeps{Runner: campaigns, Outbox: sender}})

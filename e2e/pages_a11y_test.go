@@ -69,6 +69,13 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		"/settings/users/2",
 		"/settings/departments",
 		"/settings/email",
+		"/settings/opt-out",
+		"/settings/api-keys",
+		"/contacts",
+		"/contacts/1",
+		"/contacts/1/start?template=2",
+		"/contacts/new",
+		"/contacts/import",
 		"/account",
 	}
 	for _, v := range []viewport{desktopWidth, phoneWidth} {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wadesk/wadesk/consent"
 	"github.com/wadesk/wadesk/dailycap"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
@@ -318,9 +319,12 @@ func queueProblem(err error) string {
 	var wc *outbox.WindowClosedError
 	var ve *providers.ValidationError
 	var capped *dailycap.ReachedError
+	var refused *consent.RefusedError
 	switch {
 	case errors.As(err, &wc):
 		return wc.Reason
+	case errors.As(err, &refused):
+		return refused.Reason
 	case errors.As(err, &capped):
 		return capped.Error()
 	case errors.As(err, &ve):

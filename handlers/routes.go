@@ -77,6 +77,17 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /inbox/{id}/reopen", s.signedIn(s.inboxConversationReopen))
 	mux.Handle("GET /inbox/{id}/notes", s.signedIn(s.inboxNotesList))
 	mux.Handle("POST /inbox/{id}/notes", s.signedIn(s.inboxNoteCreate))
+	mux.Handle("GET /contacts", s.signedIn(s.contactsList))
+	mux.Handle("GET /contacts/new", s.signedIn(s.contactNew))
+	mux.Handle("POST /contacts/new", s.signedIn(s.contactCreate))
+	mux.Handle("GET /contacts/{id}", s.signedIn(s.contactShow))
+	mux.Handle("POST /contacts/{id}/name", s.signedIn(s.contactRename))
+	mux.Handle("POST /contacts/{id}/consent", s.signedIn(s.contactConsentUpdate))
+	mux.Handle("POST /contacts/{id}/labels", s.signedIn(s.contactLabelAdd))
+	mux.Handle("POST /contacts/{id}/labels/{lid}/delete", s.signedIn(s.contactLabelRemove))
+	mux.Handle("POST /contacts/{id}/attributes", s.signedIn(s.contactAttributeSet))
+	mux.Handle("GET /contacts/{id}/start", s.signedIn(s.contactStartShow))
+	mux.Handle("POST /contacts/{id}/start", s.signedIn(s.contactStartSend))
 	mux.Handle("GET /account", s.signedIn(s.accountShow))
 	mux.Handle("POST /account/password", s.signedIn(s.accountPasswordChange))
 	mux.Handle("POST /account/sessions/{sid}/end", s.signedIn(s.accountSessionEnd))
@@ -187,6 +198,19 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /settings/email", s.adminOnly(s.settingsEmailSave))
 	mux.Handle("POST /settings/email/test", s.adminOnly(s.settingsEmailTestSend))
 	mux.Handle("GET /settings/audit", s.adminOnly(s.settingsAuditList))
+	mux.Handle("GET /contacts/import", s.adminOnly(s.contactsImportShow))
+	mux.Handle("POST /contacts/import", s.adminOnly(s.contactsImportUpload))
+	mux.Handle("GET /contacts/import/{id}/map", s.adminOnly(s.contactsImportMap))
+	mux.Handle("POST /contacts/import/{id}/check", s.adminOnly(s.contactsImportCheck))
+	mux.Handle("POST /contacts/import/{id}/run", s.adminOnly(s.contactsImportRun))
+	mux.Handle("GET /contacts/export.csv", s.adminOnly(s.contactsCSVExport))
+	mux.Handle("GET /settings/api-keys", s.adminOnly(s.settingsAPIKeysShow))
+	mux.Handle("POST /settings/api-keys", s.adminOnly(s.settingsAPIKeyCreate))
+	mux.Handle("POST /settings/api-keys/{id}/revoke", s.adminOnly(s.settingsAPIKeyRevoke))
+	mux.Handle("GET /settings/opt-out", s.adminOnly(s.settingsOptOutShow))
+	mux.Handle("POST /settings/opt-out/keywords", s.adminOnly(s.optOutKeywordAdd))
+	mux.Handle("POST /settings/opt-out/keywords/{id}/delete", s.adminOnly(s.optOutKeywordDelete))
+	mux.Handle("POST /settings/opt-out/replies", s.adminOnly(s.optOutReplySave))
 	mux.Handle("GET /settings/privacy", s.adminOnly(s.settingsPrivacyShow))
 	mux.Handle("GET /settings/privacy/contacts/{id}/export", s.adminOnly(s.contactExport))
 	mux.Handle("POST /settings/privacy/contacts/{id}/erase", s.adminOnly(s.contactErase))
@@ -201,6 +225,10 @@ func (s *Server) Handler() http.Handler {
 		if strings.HasPrefix(r.URL.Path, "/webhooks/") {
 			w.Header().Set("X-Content-Type-Options", "nosniff")
 			webhooks.ServeHTTP(w, r)
+			return
+		}
+		if s.api != nil && strings.HasPrefix(r.URL.Path, "/api/") {
+			s.api.ServeHTTP(w, r)
 			return
 		}
 		browser.ServeHTTP(w, r)

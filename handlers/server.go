@@ -57,6 +57,9 @@ type Config struct {
 	// Events tells open conversations that something changed (server-sent
 	// events). nil: pages do not update live.
 	Events *events.Hub
+	// API serves /api/v1 (package api): no session, no cookies, no
+	// cross-origin check (it authenticates by key). nil: no API.
+	API http.Handler
 	// Variables are the {variables} agents may use in templates. nil: the
 	// built-in ones (templates.DefaultVariables).
 	Variables *templates.Variables
@@ -156,6 +159,7 @@ type Server struct {
 	outbox    MessageQueue
 	events    *events.Hub
 	vars      *templates.Variables
+	api       http.Handler
 	media     MediaSource
 	blobs     media.Store
 	fetcher   *media.Fetcher
@@ -205,6 +209,7 @@ func New(cfg Config) (*Server, error) {
 		outbox:    cfg.Outbox,
 		events:    cfg.Events,
 		vars:      cfg.Variables,
+		api:       cfg.API,
 		media:     cfg.Media,
 		blobs:     cfg.Blobs,
 		fetcher:   cfg.Fetcher,

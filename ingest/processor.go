@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/wadesk/wadesk/consent"
 	"github.com/wadesk/wadesk/events"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
@@ -35,9 +36,13 @@ type Processor struct {
 	// NewMessages, when set, is called after a commit that stored new
 	// messages (the media worker then fetches their files).
 	NewMessages func()
-	wake        chan struct{}
-	stall       stall
-	now         func() time.Time
+	// OptedOut, when set, is called after the commit for each customer
+	// whose message opted them out of marketing just now (a keyword or
+	// Meta's button), once per opt-out: it confirms to the customer.
+	OptedOut func(ctx context.Context, m store.AppliedMessage)
+	wake     chan struct{}
+	stall    stall
+	now      func() time.Time
 	// parsers read each channel's bodies with its provider's parser.
 	parsers parsers
 }
@@ -120,9 +125,16 @@ func (p *Processor) ProcessPending(ctx context.Context) (int, error) {
 		}
 		return 0, err
 	}
+	keywords, err := p.optOutKeywords(ctx)
+	if err != nil {
+		if store.IsTransient(err) {
+			err = p.stalled(err)
+		}
+		return 0, err
+	}
 	processed := make([]store.ProcessedEvent, 0, len(evs))
 	for _, ev := range evs {
-		processed = append(processed, p.process(ctx, ev, parse[ev.ChannelID]))
+		processed = append(processed, p.process(ctx, ev, parse[ev.ChannelID], keywords))
 	}
 	if err := p.fileByNumber(ctx, processed); err != nil {
 		return 0, err
@@ -144,7 +156,49 @@ func (p *Processor) ProcessPending(ctx context.Context) (int, error) {
 	}
 	p.recovered()
 	p.publish(applied)
+	p.confirmOptOuts(ctx, applied)
 	return len(evs), nil
+}
+
+// optOutKeywords are the words that opt a customer out of marketing.
+func (p *Processor) optOutKeywords(ctx context.Context) ([]consent.Keyword, error) {
+	ks, err := p.db.OptOutKeywords(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]consent.Keyword, len(ks))
+	for i, k := range ks {
+		out[i] = consent.Keyword{Keyword: k.Keyword, Language: k.Language}
+	}
+	return out, nil
+}
+
+// markOptOut marks a message that asks to stop marketing: a text that is
+// one of the keywords, or a tap on Meta's Stop promotions button. Storing
+// it opts the contact out (store.InboundMessage.OptOut).
+func markOptOut(in *store.InboundMessage, m providers.InboundMessage, keywords []consent.Keyword) {
+	switch {
+	case m.Type == providers.KindText:
+		if k, ok := consent.MatchKeyword(m.Text, keywords); ok {
+			in.OptOut, in.OptOutLanguage = consent.SourceKeyword+k.Keyword, k.Language
+		}
+	case m.Button != nil && consent.IsStopButton(m.Button.Text, m.Button.Payload):
+		in.OptOut = consent.SourceMetaButton
+	}
+}
+
+// confirmOptOuts hands the customers who opted out just now to OptedOut.
+// The opt-out itself is committed with the message; a crash before this
+// call loses only the confirmation, never sends it twice.
+func (p *Processor) confirmOptOuts(ctx context.Context, a store.Applied) {
+	if p.OptedOut == nil {
+		return
+	}
+	for _, m := range a.NewMessages {
+		if m.OptedOut {
+			p.OptedOut(ctx, m)
+		}
+	}
 }
 
 // fileByNumber sets the channel of every message from the number that
@@ -199,7 +253,7 @@ func (p *Processor) applyOneByOne(ctx context.Context, processed []store.Process
 // process parses one journaled body. Template status updates are applied
 // here, before the event is marked done, so a crash re-applies them
 // (harmlessly) rather than losing them.
-func (p *Processor) process(ctx context.Context, ev store.WebhookEvent, parse func([]byte) (*providers.WebhookBatch, error)) store.ProcessedEvent {
+func (p *Processor) process(ctx context.Context, ev store.WebhookEvent, parse func([]byte) (*providers.WebhookBatch, error), keywords []consent.Keyword) store.ProcessedEvent {
 	out := store.ProcessedEvent{EventID: ev.ID, ChannelID: ev.ChannelID}
 	batch, err := parse(ev.Body)
 	if err != nil {
@@ -215,7 +269,9 @@ func (p *Processor) process(ctx context.Context, ev store.WebhookEvent, parse fu
 		if m.Order != nil {
 			names = p.productNames(ctx, ev.ChannelID, m.Order)
 		}
-		out.Messages = append(out.Messages, inbound(m, names))
+		in := inbound(m, names)
+		markOptOut(&in, m, keywords)
+		out.Messages = append(out.Messages, in)
 	}
 	for _, s := range batch.Statuses {
 		if s.MessageID == "" || s.Status == "" {

@@ -33,6 +33,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wadesk/wadesk/consent"
 	"github.com/wadesk/wadesk/dailycap"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
@@ -102,7 +103,9 @@ func ShowRendered(v any) Option { return func(d *display) { d.rendered = v } }
 // recipient is the conversation's contact. An invalid message is not
 // stored and comes back as *providers.ValidationError (plain words); a
 // free-form message while the customer service window is closed comes
-// back as *WindowClosedError, so that no caller can send one by mistake.
+// back as *WindowClosedError, so that no caller can send one by mistake;
+// anything to a blocked contact, and a marketing template to one who
+// opted out of marketing, as *consent.RefusedError.
 // The message survives a crash once Enqueue returns; call Sender.Notify
 // (or Sender.Enqueue, which does) to have it sent at once.
 func Enqueue(ctx context.Context, db *store.DB, conversationID int64, msg providers.OutboundMessage, opts ...Option) (store.OutboundMessage, error) {
@@ -119,6 +122,9 @@ func Enqueue(ctx context.Context, db *store.DB, conversationID int64, msg provid
 	rules, err := db.SendingRulesOf(ctx, conversationID)
 	if err != nil {
 		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", err)
+	}
+	if err := checkConsent(ctx, db, conversationID, rules.ChannelID, msg); err != nil {
+		return store.OutboundMessage{}, err
 	}
 	desc, known := providers.Describe(providers.ProviderID(rules.Provider))
 	// The 24-hour window is Meta's Business API rule; an unofficial
@@ -164,6 +170,23 @@ func Enqueue(ctx context.Context, db *store.DB, conversationID int64, msg provid
 		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", err)
 	}
 	return m, nil
+}
+
+// checkConsent refuses, as *consent.RefusedError, a message to a blocked
+// contact and a marketing template to one who opted out of marketing.
+func checkConsent(ctx context.Context, db *store.DB, conversationID, channelID int64, msg providers.OutboundMessage) error {
+	c, err := db.ConsentOfConversation(ctx, conversationID)
+	if err != nil {
+		return fmt.Errorf("outbox: enqueue: %w", err)
+	}
+	category := ""
+	if msg.Template != nil {
+		if category, err = db.TemplateCategoryOf(ctx, channelID, msg.Template.Name, msg.Template.Language); err != nil {
+			return fmt.Errorf("outbox: enqueue: %w", err)
+		}
+	}
+	return consent.Check(ctx, consent.State{OptedInAt: c.OptedInAt, OptInSource: c.OptInSource,
+		MarketingOptedOutAt: c.MarketingOptedOutAt, OptOutSource: c.OptOutSource, Blocked: c.Blocked}, category)
 }
 
 // withRendered is the stored form of msg with v beside its fields under

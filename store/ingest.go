@@ -33,6 +33,12 @@ type InboundMessage struct {
 	Payload      string // the provider's JSON for the message
 	ContextWAMID string
 	Timestamp    time.Time // WhatsApp's, not ours
+	// OptOut, when set, is how the message asks to stop marketing
+	// ("keyword:STOP", "meta_button"; see package consent), and
+	// OptOutLanguage the keyword's language: storing the message opts
+	// the contact out, unless they are already.
+	OptOut         string
+	OptOutLanguage string
 }
 
 // StatusUpdate is a delivery status of an outbound message.
@@ -124,6 +130,12 @@ type AppliedMessage struct {
 	// (WindowBefore is zero for a new conversation), from which the
 	// window rules tell whether the message reopened a closed window.
 	WindowBefore, WindowAfter ConversationWindow
+	// OptedOut: the new inbound message opted its contact (ContactID) out
+	// of marketing now (it was not before), from a keyword of
+	// OptOutLanguage or Meta's button.
+	OptedOut       bool
+	ContactID      int64
+	OptOutLanguage string
 }
 
 // ApplyProcessedEvents applies processed events and marks them done (or
@@ -254,8 +266,21 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 	if err != nil {
 		return AppliedMessage{}, false, err
 	}
-	return AppliedMessage{MessageID: id, ConversationID: convID, ChannelID: channelID, WAMID: m.WAMID,
-		WindowBefore: before, WindowAfter: after}, true, nil
+	am := AppliedMessage{MessageID: id, ConversationID: convID, ChannelID: channelID, WAMID: m.WAMID,
+		WindowBefore: before, WindowAfter: after, ContactID: contactID}
+	if m.OptOut != "" {
+		// Only the message that changes the contact's state opts them out
+		// (and is confirmed): a second STOP finds them opted out already.
+		res, err := tx.ExecContext(ctx, `UPDATE contacts SET marketing_opted_out_at = ?, opt_out_source = ?, updated_at = ?
+			WHERE id = ? AND marketing_opted_out_at IS NULL`, ts, m.OptOut, now, contactID)
+		if err != nil {
+			return AppliedMessage{}, false, err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			am.OptedOut, am.OptOutLanguage = true, m.OptOutLanguage
+		}
+	}
+	return am, true, nil
 }
 
 // upsertContact finds or creates the contact who sent m and returns its

@@ -99,6 +99,14 @@ type ExportContact struct {
 	WaID      string    `json:"wa_id"`
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"first_seen"`
+	// Consent, custom attributes and labels (contacts).
+	OptedInAt           *time.Time        `json:"opted_in_at,omitempty"`
+	OptInSource         string            `json:"opt_in_source,omitempty"`
+	MarketingOptedOutAt *time.Time        `json:"marketing_opted_out_at,omitempty"`
+	OptOutSource        string            `json:"opt_out_source,omitempty"`
+	Blocked             bool              `json:"blocked"`
+	Attributes          map[string]string `json:"attributes"`
+	Labels              []string          `json:"labels"`
 }
 
 // ExportConversation is one conversation with its messages, notes and orders.
@@ -154,6 +162,9 @@ func (db *DB) ExportContactData(ctx context.Context, contactID int64) (ContactDa
 		return d, err
 	}
 	d.Contact = ExportContact{ID: c.ID, Phone: c.Phone, WaID: c.WaID, Name: c.Name, CreatedAt: c.CreatedAt}
+	if err := db.exportConsent(ctx, &d.Contact); err != nil {
+		return d, err
+	}
 	rows, err := db.R.QueryContext(ctx, `SELECT v.id, v.channel_id, ch.title, ch.display_phone_number, v.status, v.created_at
 		FROM conversations v JOIN channels ch ON ch.id = v.channel_id WHERE v.contact_id = ? ORDER BY v.id`, contactID)
 	if err != nil {

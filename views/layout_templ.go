@@ -311,6 +311,10 @@ func sidebar(p Page) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
+		templ_7745c5c3_Err = navItem(p, NavContacts, "/"+NavContacts, i18n.T(ctx, "contacts.title")).Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
 		if p.User.IsAdmin {
 			templ_7745c5c3_Err = navItem(p, NavChannels, "/"+NavChannels, "Channels").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
