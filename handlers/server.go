@@ -6,6 +6,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"github.com/wadesk/wadesk/costs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -94,6 +95,9 @@ type Config struct {
 	// again, and asked whether it is stuck (admins' alert, readiness).
 	// nil: neither.
 	Ingest IngestProcessor
+	// Costs prices messages (the composer's estimate, Settings → Pricing,
+	// the insights). nil: one reading DB.
+	Costs *costs.Estimator
 }
 
 // IngestProcessor is what the handlers need of the webhook processor.
@@ -167,6 +171,7 @@ type Server struct {
 
 	hookProviders webhookProviders
 	ingest        IngestProcessor
+	costs         *costs.Estimator
 	// setupCode is asked for by /setup (see Config.SetupCode).
 	setupCode string
 	// streamsDone is closed by StopStreams: open event streams end so that
@@ -198,6 +203,7 @@ func New(cfg Config) (*Server, error) {
 		providers: cfg.Providers,
 		health:    cfg.Health,
 		journal:   cfg.Journal,
+		costs:     cfg.Costs,
 		mail:      cfg.Mail,
 		outbox:    cfg.Outbox,
 		events:    cfg.Events,
@@ -220,6 +226,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.mail == nil {
 		s.mail = mailer.New(cfg.DB, cfg.Logger)
+	}
+	if s.costs == nil {
+		s.costs = costs.New(cfg.DB, cfg.Logger)
 	}
 	if s.setupCode == "" {
 		code, err := auth.NewSetupCode()

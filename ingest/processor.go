@@ -35,9 +35,12 @@ type Processor struct {
 	// NewMessages, when set, is called after a commit that stored new
 	// messages (the media worker then fetches their files).
 	NewMessages func()
-	wake        chan struct{}
-	stall       stall
-	now         func() time.Time
+	// Statuses, when set, is called after a commit that stored status
+	// updates (the pricer then prices reported messages).
+	Statuses func()
+	wake     chan struct{}
+	stall    stall
+	now      func() time.Time
 	// parsers read each channel's bodies with its provider's parser.
 	parsers parsers
 }
@@ -270,6 +273,9 @@ func deadReason(err error) string {
 func (p *Processor) publish(a store.Applied) {
 	if p.NewMessages != nil && len(a.NewMessages) > 0 {
 		p.NewMessages()
+	}
+	if p.Statuses != nil && (len(a.StatusChanges) > 0 || len(a.ClosedWindows) > 0) {
+		p.Statuses()
 	}
 	if p.hub == nil {
 		return

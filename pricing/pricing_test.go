@@ -5,7 +5,9 @@ import (
 	"time"
 )
 
-func day(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, time.UTC) }
+func day(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, time.UTC)
+}
 
 // testRates is a small rate card: Brazil with a utility volume tier and a
 // marketing price that changed on 15 Nov 2026, and the default market.
