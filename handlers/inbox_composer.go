@@ -120,9 +120,24 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 	if err != nil {
 		return v, err
 	}
+	now := time.Now()
+	byCategory := map[string]views.CostLine{}
 	for _, t := range tpls {
+		cost, ok := byCategory[t.Category]
+		if !ok {
+			if cost, err = s.templateCost(ctx, c, t.Category, now); err != nil {
+				return v, err
+			}
+			byCategory[t.Category] = cost
+		}
 		v.Template.Choices = append(v.Template.Choices, views.TemplateChoice{ID: t.ID, Name: t.Name, Language: t.Language,
-			LanguageName: templates.LanguageName(t.Language), Category: strings.ToUpper(t.Category), Selected: t.ID == st.templateID})
+			LanguageName: templates.LanguageName(t.Language), Category: strings.ToUpper(t.Category), Selected: t.ID == st.templateID,
+			Cost: cost})
+	}
+	if windowOpen {
+		if v.ReplyCost, err = s.replyCost(ctx, c, now); err != nil {
+			return v, err
+		}
 	}
 	if st.templateID != 0 {
 		fill, err := s.templateFill(ctx, c, windowOpen, st.templateID, st.templateValues, st.templateErrs)
@@ -202,6 +217,10 @@ func (s *Server) templateFill(ctx context.Context, c store.Conversation, windowO
 	f := views.TemplateFill{ConversationID: c.ID, ID: t.ID, Name: t.Name, LanguageName: templates.LanguageName(t.Language),
 		Category: strings.ToUpper(t.Category), Unsupported: form.Unsupported, Problem: errs[templates.FieldTemplate]}
 	_, f.Charge = window.Charge(t.Category, windowOpen)
+	if f.Cost, err = s.templateCost(ctx, c, t.Category, time.Now()); err != nil {
+		return views.TemplateFill{}, err
+	}
+	f.ConfirmError = errs[fieldConfirmCost]
 	for _, fd := range form.Fields {
 		placeholder, hint := fd.Example, fd.Hint
 		if fd.ContactName && c.ContactName != "" {
