@@ -478,3 +478,25 @@ func (db *DB) ConversationWith(ctx context.Context, channelID int64, phone strin
 	}
 	return id, nil
 }
+
+// RebuildPricingDaily computes the daily rollup again from message_pricing
+// (a repair, and how a bulk load is summed): the rollup kept by every write
+// equals what this computes (see the store tests).
+func (db *DB) RebuildPricingDaily(ctx context.Context) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pricing_daily`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO pricing_daily (day, channel_id, market, category, pricing_type, currency,
+			messages, billable, micros)
+			SELECT day, channel_id, market, category, pricing_type, currency, COUNT(*),
+				COUNT(*) FILTER (WHERE billable = TRUE), COALESCE(SUM(micros), 0)
+			FROM message_pricing WHERE failed = FALSE
+			GROUP BY day, channel_id, market, category, pricing_type, currency`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: rebuild the daily pricing rollup: %w", err)
+	}
+	return nil
+}
