@@ -2,6 +2,7 @@ package costs_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -158,6 +159,41 @@ func TestReportOverridesTheEstimate(t *testing.T) {
 	f.status(t, store.StatusUpdate{WAMID: "wamid.out-2", Status: "failed", Timestamp: time.Now(), ErrorCode: 131026})
 	if n, b, _ := f.today(t); n != 1 || b != 0 {
 		t.Errorf("rollup after the failure = %d messages, %d billable; want 1, 0", n, b)
+	}
+
+	// The rollup kept by every write equals one computed from scratch.
+	now := time.Now()
+	kept, err := f.db.PricingDays(ctx, 0, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.RebuildPricingDaily(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, err := f.db.PricingDays(ctx, 0, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(kept) != fmt.Sprint(rebuilt) {
+		t.Errorf("kept rollup %+v, rebuilt %+v", kept, rebuilt)
+	}
+}
+
+// TestDemoPricingSeedsOnce: the demo's 30 days of sample traffic are added
+// on the first start only.
+func TestDemoPricingSeedsOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	now := time.Now()
+	for i, want := range []bool{true, false} {
+		seeded, err := f.db.SeedDemoPricing(ctx, now)
+		if err != nil || seeded != want {
+			t.Fatalf("start %d: seeded %v, %v", i+1, seeded, err)
+		}
+	}
+	days, err := f.db.PricingDays(ctx, 0, now.AddDate(0, 0, -29), now)
+	if err != nil || len(days) < 200 {
+		t.Fatalf("%d rows, %v", len(days), err)
 	}
 }
 

@@ -500,3 +500,76 @@ func (db *DB) RebuildPricingDaily(ctx context.Context) error {
 	}
 	return nil
 }
+
+// DemoHistoryChannel is the channel id under which the demo's sample
+// traffic is summed: no real channel has it, so the numbers show under
+// "All channels" only.
+const DemoHistoryChannel = 0
+
+// SeedDemoPricing fills the daily rollup with 30 days of sample traffic
+// until now (for `wadesk demo`: the insights dashboard has something to
+// show before the first message is sent), unless it was seeded before.
+// Prices follow the shipped example rates. It reports whether it seeded.
+func (db *DB) SeedDemoPricing(ctx context.Context, now time.Time) (bool, error) {
+	seeded := false
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pricing_daily WHERE channel_id = ?)`,
+			DemoHistoryChannel).Scan(&exists); err != nil {
+			return err
+		}
+		if exists {
+			return nil
+		}
+		type line struct {
+			market, category, typ string
+			base                  int
+			micros                int64
+		}
+		lines := []line{
+			{"BR", "marketing", "regular", 40, 25000}, {"BR", "utility", "regular", 25, 3400}, {"BR", "authentication", "regular", 12, 3400},
+			{"BR", "service", "regular", 60, 3400}, {"BR", "service", "free_entry_point", 15, 0}, {"BR", "utility", "free_entry_point", 4, 0},
+			{"OTHER", "marketing", "regular", 10, 60000}, {"OTHER", "service", "regular", 20, 8000}, {"OTHER", "utility", "regular", 8, 8000},
+			{"MX", "service", "regular", 14, 8000}, {"MX", "marketing", "regular", 6, 60000},
+		}
+		for d := 29; d >= 0; d-- {
+			day := now.UTC().AddDate(0, 0, -d)
+			for i, l := range lines {
+				// A weekly rhythm and a slow rise, the same on every run.
+				n := l.base + (l.base*((d*7+i*3)%11))/10 - (l.base*d)/60
+				if day.Weekday() == time.Sunday {
+					n /= 3
+				}
+				if n <= 0 {
+					continue
+				}
+				billed := 0
+				if l.typ == "regular" {
+					billed = n
+				}
+				if err := addDailyN(ctx, tx, dailyKey{day.Format(dayLayout), DemoHistoryChannel, l.market, l.category, l.typ, "USD"},
+					n, billed, int64(billed)*l.micros); err != nil {
+					return err
+				}
+			}
+		}
+		seeded = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: seed the demo's pricing history: %w", err)
+	}
+	return seeded, nil
+}
+
+// addDailyN adds n messages (billed of them billable, costing micros) to the rollup.
+func addDailyN(ctx context.Context, tx *sql.Tx, k dailyKey, n, billed int, micros int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO pricing_daily (day, channel_id, market, category, pricing_type, currency,
+		messages, billable, micros) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (day, channel_id, market, category, pricing_type, currency) DO UPDATE SET
+			messages = pricing_daily.messages + excluded.messages,
+			billable = pricing_daily.billable + excluded.billable,
+			micros = pricing_daily.micros + excluded.micros`,
+		k.day, k.channelID, k.market, k.category, k.typ, k.currency, n, billed, micros)
+	return err
+}
