@@ -67,6 +67,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		"/settings/users/2",
 		"/settings/departments",
 		"/settings/email",
+		"/settings/pricing",
+		"/insights",
 		"/account",
 	}
 	for _, v := range []viewport{desktopWidth, phoneWidth} {
