@@ -20,8 +20,12 @@ import (
 // service replies and their cost — from the daily pricing rollup, never
 // the messages themselves, so that it answers fast over millions.
 
-// insightsMaxDays is the longest range the dashboard shows at once.
-const insightsMaxDays = 366
+// insightsMaxDays is the longest range the dashboard shows at once;
+// ranges of insightsDailyDays or more are drawn a week a bar.
+const (
+	insightsMaxDays   = 366
+	insightsDailyDays = 62
+)
 
 // insightsQuery is the dashboard's filters, checked.
 type insightsQuery struct {
@@ -152,13 +156,27 @@ func freeKind(d store.DailyPricing) string {
 
 // fillInsights turns the rollup into totals, charts and tables.
 func fillInsights(ctx context.Context, v *views.InsightsView, iq insightsQuery, days []store.DailyPricing) {
+	// A day a bar up to two months; beyond, a week a bar (from the
+	// range's first day), so that a year stays readable and light.
 	var labels []string
 	index := map[string]int{}
-	for d := iq.from; !d.After(iq.to); d = d.AddDate(0, 0, 1) {
-		index[d.Format(time.DateOnly)] = len(labels)
-		labels = append(labels, shortDate(ctx, d))
+	weekly := iq.to.Sub(iq.from) >= insightsDailyDays*24*time.Hour
+	for d, i := iq.from, 0; !d.After(iq.to); d, i = d.AddDate(0, 0, 1), i+1 {
+		if !weekly {
+			index[d.Format(time.DateOnly)] = len(labels)
+			labels = append(labels, shortDate(ctx, d))
+			continue
+		}
+		if i%7 == 0 {
+			labels = append(labels, i18n.T(ctx, "pricing.insights.week_of", "Date", shortDate(ctx, d)))
+		}
+		index[d.Format(time.DateOnly)] = len(labels) - 1
 	}
 	n := len(labels)
+	rowHeader := i18n.T(ctx, "pricing.insights.col_day")
+	if weekly {
+		rowHeader = i18n.T(ctx, "pricing.insights.col_week")
+	}
 	cats := append(append([]string{}, insightCategories...), "misc")
 	msgs, billed := map[string][]float64{}, map[string][]float64{}
 	for _, c := range cats {
@@ -245,7 +263,7 @@ func fillInsights(ctx context.Context, v *views.InsightsView, iq insightsQuery, 
 		return out
 	}
 	dayTable := func(series []views.ChartSeries, format func(float64) string) views.InsightTable {
-		t := views.InsightTable{RowHeader: i18n.T(ctx, "pricing.insights.col_day")}
+		t := views.InsightTable{RowHeader: rowHeader}
 		for _, s := range series {
 			t.Columns = append(t.Columns, s.Name)
 		}
@@ -328,7 +346,7 @@ func fillInsights(ctx context.Context, v *views.InsightsView, iq insightsQuery, 
 		replyCurrency = mainCurrency
 	}
 	rs := []views.ChartSeries{{Name: i18n.T(ctx, "pricing.insights.reply_cost"), Class: "series-service", Values: repliesCost}}
-	rt := views.InsightTable{RowHeader: i18n.T(ctx, "pricing.insights.col_day"), Columns: []string{
+	rt := views.InsightTable{RowHeader: rowHeader, Columns: []string{
 		i18n.T(ctx, "pricing.insights.col_replies"), i18n.T(ctx, "pricing.insights.col_replies_billed"), i18n.T(ctx, "pricing.insights.reply_cost")}}
 	var totalReplies, totalRepliesCost float64
 	for i, l := range labels {
