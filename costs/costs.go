@@ -322,9 +322,13 @@ func (e *Estimator) Reprice(ctx context.Context) (int, error) {
 				b := j.Billable
 				rep.Billable = &b
 			}
-			n, err := e.db.BilledInMonth(ctx, j.Market, pricing.NormalizeCategory(j.Category), pricing.MonthStart(j.SentAt), j.SentAt)
+			cat := pricing.NormalizeCategory(j.Category)
+			n, err := e.db.BilledInMonth(ctx, j.Market, cat, pricing.MonthStart(j.SentAt), j.SentAt)
 			if err != nil {
 				return 0, fmt.Errorf("costs: reprice: %w", err)
+			}
+			if j.Current.Billable && j.Current.Category == cat && n > 0 {
+				n-- // the month's count holds this message itself
 			}
 			q := book.Quote(pricing.Input{At: j.SentAt, Phone: j.Phone, Category: j.EstCategory, MonthVolume: n, Reported: rep})
 			r.Price, r.Model, r.Reported = priceOf(q), j.Model, true

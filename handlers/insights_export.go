@@ -36,7 +36,9 @@ func (s *Server) insightsExport(w http.ResponseWriter, r *http.Request) {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"day", "market", "category", "pricing_type", "currency", "messages", "billable", "cost"})
 	for _, d := range days {
-		cw.Write([]string{d.Day.Format(time.DateOnly), d.Market, d.Category, d.Type, d.Currency, strconv.Itoa(d.Messages),
+		// Categories and types come from providers' webhooks: a leading
+		// =, +, - or @ must not make a spreadsheet run them as formulas.
+		cw.Write([]string{d.Day.Format(time.DateOnly), d.Market, pricing.CSVSafe(d.Category), pricing.CSVSafe(d.Type), d.Currency, strconv.Itoa(d.Messages),
 			strconv.Itoa(d.Billable), pricing.FormatMicros(d.Micros)})
 	}
 	cw.Flush()

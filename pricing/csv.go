@@ -197,7 +197,7 @@ func WriteCSV(w io.Writer, rates []Rate) error {
 	}
 	for _, r := range rates {
 		if err := cw.Write([]string{r.Market, r.Category, r.From.Format(time.DateOnly), strconv.Itoa(r.TierFrom),
-			FormatMicros(r.Micros), r.Currency, csvSafe(r.Source)}); err != nil {
+			FormatMicros(r.Micros), r.Currency, CSVSafe(r.Source)}); err != nil {
 			return err
 		}
 	}
@@ -205,8 +205,9 @@ func WriteCSV(w io.Writer, rates []Rate) error {
 	return cw.Error()
 }
 
-// csvSafe keeps a spreadsheet from reading text as a formula.
-func csvSafe(s string) string {
+// CSVSafe keeps a spreadsheet from reading text as a formula: a value
+// starting with =, +, -, @, a tab or a carriage return gets a leading '.
+func CSVSafe(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

@@ -57,3 +57,11 @@ func TestReadCSVReportsEveryBadLine(t *testing.T) {
 		t.Errorf("missing columns = %+v", res.Errors)
 	}
 }
+
+func TestCSVSafe(t *testing.T) {
+	for in, want := range map[string]string{"=HYPERLINK(1)": "'=HYPERLINK(1)", "marketing": "marketing", "@x": "'@x", "": ""} {
+		if got := CSVSafe(in); got != want {
+			t.Errorf("CSVSafe(%q) = %q", in, got)
+		}
+	}
+}
