@@ -105,6 +105,10 @@ func (s *Server) insightsShow(w http.ResponseWriter, r *http.Request) {
 		}
 		fillInsights(ctx, &v, iq, days)
 		v.CSVURL = "/insights.csv?" + iq.encode()
+		if v.Sections, err = s.insightsSections(ctx, iq); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, status, views.InsightsPage(s.page(w, r, i18n.T(ctx, "pricing.insights.title"), views.NavInsights), v))
 }
