@@ -318,9 +318,22 @@ func (e *Estimator) Reprice(ctx context.Context) (int, error) {
 		r := store.Repriced{Job: j, Price: j.Current}
 		if j.Category != "" || j.Type != "" {
 			rep := &pricing.Report{Model: j.Model, Category: j.Category, Type: j.Type}
-			if j.Type == "" {
+			switch {
+			case j.Type == "" && strings.EqualFold(j.Model, "CBP"):
+				// Conversation-based reports say only whether it was billed.
 				b := j.Billable
 				rep.Billable = &b
+			case j.Type == "":
+				// The category alone (Vonage): the estimate's billing
+				// stands for it; another category is priced as billed,
+				// unless the message was in a free entry point window.
+				cat := pricing.NormalizeCategory(j.Category)
+				if cat == j.Current.Category || j.Current.Type == pricing.TypeFreeEntryPoint {
+					r.Price.Category, r.Reported = cat, true
+					out = append(out, r)
+					continue
+				}
+				rep.Type = pricing.TypeRegular
 			}
 			cat := pricing.NormalizeCategory(j.Category)
 			n, err := e.db.BilledInMonth(ctx, j.Market, cat, pricing.MonthStart(j.SentAt), j.SentAt)

@@ -232,3 +232,22 @@ func TestEstimateBatch(t *testing.T) {
 		t.Errorf("one = %+v, %v", one.Quote, err)
 	}
 }
+
+// TestCategoryOnlyReport: a provider that reports a category without a
+// pricing type keeps the estimate when the category is the same, and bills
+// another category at its rate.
+func TestCategoryOnlyReport(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	conv := f.customerWrites(t, "5511987651111", time.Now().Add(-time.Hour), false)
+	same := f.send(t, conv, "wamid.same")
+	f.status(t, store.StatusUpdate{WAMID: "wamid.same", Status: "delivered", Timestamp: time.Now(), PricingCategory: "service"})
+	if p, _ := f.db.PricingOf(ctx, same); !p.Reported || p.Micros != 3400 || !p.Billable || p.Category != pricing.Service {
+		t.Errorf("same category = %+v", p)
+	}
+	other := f.send(t, conv, "wamid.other")
+	f.status(t, store.StatusUpdate{WAMID: "wamid.other", Status: "delivered", Timestamp: time.Now(), PricingCategory: "marketing"})
+	if p, _ := f.db.PricingOf(ctx, other); !p.Reported || p.Micros != 25000 || p.Category != pricing.Marketing {
+		t.Errorf("other category = %+v", p)
+	}
+}
