@@ -136,7 +136,7 @@ func addDaily(ctx context.Context, tx *sql.Tx, k dailyKey, sign int64, billable 
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO pricing_daily (day, channel_id, market, category, pricing_type, currency,
 		messages, billable, micros) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (day, channel_id, market, category, pricing_type, currency) DO UPDATE SET
+		ON CONFLICT (day, market, category, pricing_type, currency, channel_id) DO UPDATE SET
 			messages = pricing_daily.messages + excluded.messages,
 			billable = pricing_daily.billable + excluded.billable,
 			micros = pricing_daily.micros + excluded.micros`,
@@ -410,26 +410,37 @@ type DailyPricing struct {
 // PricingDays returns the rollup from since to until (days, UTC,
 // inclusive), for one channel or all (channelID 0), summed over channels.
 func (db *DB) PricingDays(ctx context.Context, channelID int64, since, until time.Time) ([]DailyPricing, error) {
+	// All channels: summed in the primary key's order. One channel: its
+	// own index, then grouped.
+	where, args := `day >= ? AND day <= ?`, []any{since.UTC().Format(dayLayout), until.UTC().Format(dayLayout)}
+	if channelID != 0 {
+		where = `channel_id = ? AND ` + where
+		args = append([]any{channelID}, args...)
+	}
 	rows, err := db.R.QueryContext(ctx, `SELECT day, market, category, pricing_type, currency, SUM(messages), SUM(billable), SUM(micros)
-		FROM pricing_daily WHERE day >= ? AND day <= ? AND (? = 0 OR channel_id = ?)
+		FROM pricing_daily WHERE `+where+`
 		GROUP BY day, market, category, pricing_type, currency
 		HAVING SUM(messages) <> 0 OR SUM(billable) <> 0 OR SUM(micros) <> 0
-		ORDER BY day, market, category, pricing_type, currency`,
-		since.UTC().Format(dayLayout), until.UTC().Format(dayLayout), channelID, channelID)
+		ORDER BY day, market, category, pricing_type, currency`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: daily pricing: %w", err)
 	}
 	defer rows.Close()
 	var out []DailyPricing
+	var day, lastDay string
+	var at time.Time
 	for rows.Next() {
 		var d DailyPricing
-		var day string
 		if err := rows.Scan(&day, &d.Market, &d.Category, &d.Type, &d.Currency, &d.Messages, &d.Billable, &d.Micros); err != nil {
 			return nil, fmt.Errorf("store: daily pricing: %w", err)
 		}
-		if d.Day, err = time.Parse(dayLayout, day); err != nil {
-			return nil, fmt.Errorf("store: daily pricing: day %q: %w", day, err)
+		if day != lastDay {
+			if at, err = time.Parse(dayLayout, day); err != nil {
+				return nil, fmt.Errorf("store: daily pricing: day %q: %w", day, err)
+			}
+			lastDay = day
 		}
+		d.Day = at
 		d.ChannelID = channelID
 		out = append(out, d)
 	}
@@ -566,7 +577,7 @@ func (db *DB) SeedDemoPricing(ctx context.Context, now time.Time) (bool, error) 
 func addDailyN(ctx context.Context, tx *sql.Tx, k dailyKey, n, billed int, micros int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO pricing_daily (day, channel_id, market, category, pricing_type, currency,
 		messages, billable, micros) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (day, channel_id, market, category, pricing_type, currency) DO UPDATE SET
+		ON CONFLICT (day, market, category, pricing_type, currency, channel_id) DO UPDATE SET
 			messages = pricing_daily.messages + excluded.messages,
 			billable = pricing_daily.billable + excluded.billable,
 			micros = pricing_daily.micros + excluded.micros`,

@@ -88,7 +88,9 @@ CREATE TABLE pricing_daily (
     messages      INTEGER NOT NULL DEFAULT 0,
     billable      INTEGER NOT NULL DEFAULT 0,
     micros        INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (day, channel_id, market, category, pricing_type, currency)
+    -- Channel last: the dashboard sums all channels per day, market,
+    -- category, type and currency straight from this order, without a sort.
+    PRIMARY KEY (day, market, category, pricing_type, currency, channel_id)
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX pricing_daily_channel ON pricing_daily (channel_id, day);
