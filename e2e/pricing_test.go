@@ -129,6 +129,15 @@ func TestPricingBeforeSending(t *testing.T) {
 		chromedp.SendKeys(byTestID("composer-input"), "Temos sim, acabou de sair!", chromedp.ByQuery),
 		chromedp.Click(byTestID("composer-send"), chromedp.ByQuery))
 	deadline := time.Now().Add(20 * time.Second)
+	for replied := false; !replied; {
+		for _, m := range simSent(t, s) {
+			replied = replied || strings.Contains(m.Body, "acabou de sair")
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the reply did not reach the simulator")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	for {
 		openConversationOf(t, ctx, s, "João Araújo")
 		got := textOf(t, ctx, byTestID("reply-cost-month"))
