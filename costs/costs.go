@@ -127,6 +127,30 @@ func (e *Estimator) EstimateConversation(ctx context.Context, conversationID int
 	return e.quote(ctx, book, f, category, at, nil)
 }
 
+// EstimateCategories is EstimateConversation for several categories at
+// once (the composer: a reply and each template category), reading the
+// conversation's facts once.
+func (e *Estimator) EstimateCategories(ctx context.Context, conversationID int64, categories []string, at time.Time) (map[string]Estimate, error) {
+	f, err := e.db.PricingFactsOf(ctx, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("costs: estimate: %w", err)
+	}
+	book, err := e.Book(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Estimate, len(categories))
+	for _, c := range categories {
+		if _, done := out[c]; done {
+			continue
+		}
+		if out[c], err = e.quote(ctx, book, f, c, at, nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // EstimateBatch prices one message of category to each of phones on
 // channel at time at and sums them per market, category and currency.
 // Volume tiers count the batch's own messages as it goes.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wadesk/wadesk/dailycap"
 	"github.com/wadesk/wadesk/outbox"
+	"github.com/wadesk/wadesk/pricing"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/templates"
@@ -121,18 +122,19 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 		return v, err
 	}
 	now := time.Now()
-	byCategory := map[string]views.CostLine{}
+	// What each template category costs this customer now, read once.
+	cats := make([]string, 0, len(tpls))
 	for _, t := range tpls {
-		cost, ok := byCategory[t.Category]
-		if !ok {
-			if cost, err = s.templateCost(ctx, c, t.Category, now); err != nil {
-				return v, err
-			}
-			byCategory[t.Category] = cost
-		}
+		cats = append(cats, pricing.NormalizeCategory(t.Category))
+	}
+	ests, err := s.costs.EstimateCategories(ctx, c.ID, cats, now)
+	if err != nil {
+		return v, err
+	}
+	for _, t := range tpls {
 		v.Template.Choices = append(v.Template.Choices, views.TemplateChoice{ID: t.ID, Name: t.Name, Language: t.Language,
 			LanguageName: templates.LanguageName(t.Language), Category: strings.ToUpper(t.Category), Selected: t.ID == st.templateID,
-			Cost: cost})
+			Cost: costLine(ctx, ests[pricing.NormalizeCategory(t.Category)])})
 	}
 	if windowOpen {
 		if v.ReplyCost, err = s.replyCost(ctx, c, now); err != nil {
