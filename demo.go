@@ -207,6 +207,11 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		if err := ensureDemoUsers(ctx, db); err != nil {
 			return err
 		}
+		// Thirty days of sample traffic with prices, so that Insights has
+		// something to show before the first message is sent.
+		if _, err := db.SeedDemoPricing(ctx, time.Now()); err != nil {
+			return err
+		}
 		sim.SetResolve(base.Hostname(), listen.String())
 		front.SetResolve(base.Hostname(), listen.String())
 		partnerFront.SetResolve(base.Hostname(), listen.String())
@@ -219,6 +224,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stdout, "  Console           : http://%s  (admin %s / agent %s, password %q)\n", listen, demoAdminEmail, demoAgentEmail, demoPassword)
 		fmt.Fprintf(stdout, "  Webhook base URL  : %s  (the simulators deliver it to the console)\n", base)
 		fmt.Fprintf(stdout, "  Customer phone    : %s/  (open it in a second tab and play the customer)\n", cfg.PublicURL)
+		fmt.Fprintf(stdout, "  Insights          : http://%s/insights  (30 days of sample traffic with prices, then yours)\n", listen)
 		fmt.Fprintf(stdout, "  To connect a channel, choose Meta Cloud API and enter:\n")
 		fmt.Fprintf(stdout, "    System User Access Token : %s\n", cfg.AccessToken)
 		if len(sum.Businesses) > 0 {

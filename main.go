@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/wadesk/wadesk/costs"
 	"io"
 	"log/slog"
 	"net"
@@ -338,9 +339,17 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	sender := outbox.NewSender(db, outboxConnector(db, reg), outbox.Config{Logger: logger, ThroughputOf: throughputOf})
 	campaigns := campaign.NewRunner(db)
 	campaigns.Outbox, campaigns.ThroughputOf, campaigns.Logger = sender.Notify, throughputOf, logger
+	// Every queued message gets its estimated price; status webhooks with
+	// the provider's pricing (and failures) have it priced again.
+	estimator := costs.New(db, logger)
+	sender.Pricer = estimator
+	processor.Statuses = estimator.Wake
 	receipts := outbox.NewReadReceipts(db, outboxConnector(db, reg), outbox.ReceiptsConfig{Logger: logger})
 	sender.OnChange = func(messageID, conversationID int64, status string) {
 		hub.Publish(events.Event{Kind: events.MessageStatus, ConversationID: conversationID, MessageID: messageID, Status: status})
+		if status == "failed" {
+			estimator.Wake()
+		}
 	}
 	sender.OnWindowClosed = func(conversationID int64) {
 		hub.Publish(events.Event{Kind: events.WindowClosed, ConversationID: conversationID})
@@ -377,7 +386,8 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		API:    api.New(api.Config{DB: db, Queue: sender, Logger: logger, Variables: vars}),
 		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, reg), Providers: reg, Blobs: blobs, Fetcher: fetcher,
 		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted,
-		Campaigns: handlers.CampaignDeps{Runner: campaigns, Outbox: sender}})
+		Costs:     estimator,
+		Campaigns: handlers.CampaignDeps{Runner: campaigns, Outbox: sender, Estimator: campaign.RateCard{Book: estimator.Book}}})
 	if err != nil {
 		return err
 	}
@@ -398,6 +408,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { sender.Run(bgCtx) })
 	background.Go(func() { campaigns.Run(bgCtx) })
 	background.Go(func() { receipts.Run(bgCtx) })
+	background.Go(func() { estimator.Run(bgCtx) })
 	background.Go(func() { fetcher.Run(bgCtx) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })

@@ -76,6 +76,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		"/contacts/1/start?template=2",
 		"/contacts/new",
 		"/contacts/import",
+		"/settings/pricing",
+		"/insights",
 		"/account",
 	}
 	for _, v := range []viewport{desktopWidth, phoneWidth} {

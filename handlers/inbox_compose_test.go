@@ -305,7 +305,11 @@ func TestTemplateFormAndPreview(t *testing.T) {
 
 	p := s.getHX(agent, form)
 	mustContain(t, p, `name="body_1"`, `name="body_2"`, `placeholder="e.g. Sheena Nelson"`, "Customer&#39;s name", `data-testid="template-preview"`,
-		`data-insert-variable="{contact_name}"`, `data-insert-variable="{agent_name}"`, "Utility templates are free while the 24-hour window is open.")
+		`data-insert-variable="{contact_name}"`, `data-insert-variable="{agent_name}"`,
+		// Since 1 Oct 2026 utility templates inside the window are billed
+		// (pricing/rules.json); the customer's +1 number has no example rate
+		// of its own, so the default market's applies.
+		`data-testid="template-cost-text">≈ $0.008 utility, North America (no rate for this market: the default rate)`)
 	mustLack(t, p, "<html")
 	// Without htmx the picker is the conversation page with ?template=.
 	if p := s.get(agent, form); p.status != http.StatusSeeOther || !strings.HasSuffix(p.location, "?template="+strconv.FormatInt(s.orderReady, 10)) {
@@ -320,7 +324,7 @@ func TestTemplateFormAndPreview(t *testing.T) {
 	}
 	// Outside the window the same template is charged.
 	p = s.getHX(agent, s.path(s.expired, "/template-form?template="+strconv.FormatInt(s.orderReady, 10)))
-	mustContain(t, p, "charged for each delivered message outside the 24-hour window")
+	mustContain(t, p, `data-testid="template-cost-text">≈ $0.008 utility, North America`)
 
 	p = s.post(agent, s.path(s.open, "/template-preview"), url.Values{"template": {strconv.FormatInt(s.orderReady, 10)},
 		"body_1": {"{contact_name}"}, "body_2": {"#77 <b>"}})
@@ -392,10 +396,21 @@ func TestTemplateSendChecksValuesBeforeQueuing(t *testing.T) {
 		t.Fatalf("rendered = %+v", rendered)
 	}
 
+	// A marketing template is not sent until its price is confirmed.
+	p = s.post(agent, s.path(s.expired, "/messages/template"), url.Values{"template": {strconv.FormatInt(s.weekendOffer, 10)},
+		"header_1": {"treats"}, "body_1": {"{contact_name}"}, "body_2": {"BREAD10"}, "button_0": {"wa"}})
+	if p.status != http.StatusUnprocessableEntity {
+		t.Fatalf("marketing without confirming its price: status %d", p.status)
+	}
+	mustContain(t, p, `data-testid="composer-error-confirm_cost">This marketing template costs ≈ $0.06.`, `value="BREAD10"`)
+	if got := s.outbound(s.expired); len(got) != 0 {
+		t.Fatalf("queued without confirmation: %+v", got)
+	}
+
 	// Templates may be sent whatever the window: expired, or closed by WhatsApp.
 	for _, conv := range []int64{s.expired, s.closedBy} {
 		p := s.post(agent, s.path(conv, "/messages/template"), url.Values{"template": {strconv.FormatInt(s.weekendOffer, 10)},
-			"header_1": {"treats"}, "body_1": {"{contact_name}"}, "body_2": {"BREAD10"}, "button_0": {"wa"}})
+			"header_1": {"treats"}, "body_1": {"{contact_name}"}, "body_2": {"BREAD10"}, "button_0": {"wa"}, "confirm_cost": {"yes"}})
 		if p.status != http.StatusSeeOther {
 			t.Fatalf("template outside the window: status %d\n%s", p.status, p.body)
 		}

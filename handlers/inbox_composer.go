@@ -12,6 +12,7 @@ import (
 	"github.com/wadesk/wadesk/consent"
 	"github.com/wadesk/wadesk/dailycap"
 	"github.com/wadesk/wadesk/outbox"
+	"github.com/wadesk/wadesk/pricing"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/templates"
@@ -121,9 +122,25 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 	if err != nil {
 		return v, err
 	}
+	now := time.Now()
+	// What each template category costs this customer now, read once.
+	cats := make([]string, 0, len(tpls))
+	for _, t := range tpls {
+		cats = append(cats, pricing.NormalizeCategory(t.Category))
+	}
+	ests, err := s.costs.EstimateCategories(ctx, c.ID, cats, now)
+	if err != nil {
+		return v, err
+	}
 	for _, t := range tpls {
 		v.Template.Choices = append(v.Template.Choices, views.TemplateChoice{ID: t.ID, Name: t.Name, Language: t.Language,
-			LanguageName: templates.LanguageName(t.Language), Category: strings.ToUpper(t.Category), Selected: t.ID == st.templateID})
+			LanguageName: templates.LanguageName(t.Language), Category: strings.ToUpper(t.Category), Selected: t.ID == st.templateID,
+			Cost: costLine(ctx, ests[pricing.NormalizeCategory(t.Category)])})
+	}
+	if windowOpen {
+		if v.ReplyCost, err = s.replyCost(ctx, c, now); err != nil {
+			return v, err
+		}
 	}
 	if st.templateID != 0 {
 		fill, err := s.templateFill(ctx, c, windowOpen, st.templateID, st.templateValues, st.templateErrs)
@@ -203,6 +220,10 @@ func (s *Server) templateFill(ctx context.Context, c store.Conversation, windowO
 	f := views.TemplateFill{ConversationID: c.ID, ID: t.ID, Name: t.Name, LanguageName: templates.LanguageName(t.Language),
 		Category: strings.ToUpper(t.Category), Unsupported: form.Unsupported, Problem: errs[templates.FieldTemplate]}
 	_, f.Charge = window.Charge(t.Category, windowOpen)
+	if f.Cost, err = s.templateCost(ctx, c, t.Category, time.Now()); err != nil {
+		return views.TemplateFill{}, err
+	}
+	f.ConfirmError = errs[fieldConfirmCost]
 	for _, fd := range form.Fields {
 		placeholder, hint := fd.Example, fd.Hint
 		if fd.ContactName && c.ContactName != "" {

@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"errors"
+	"time"
+
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strconv"
 
@@ -11,6 +14,9 @@ import (
 	"github.com/wadesk/wadesk/templates"
 	"github.com/wadesk/wadesk/views"
 )
+
+// fieldConfirmCost is the checkbox confirming a marketing template's price.
+const fieldConfirmCost = "confirm_cost"
 
 // inboxTemplateSend sends an approved template of the conversation's
 // number, inside the customer service window or not. Every value is
@@ -66,6 +72,17 @@ func (s *Server) inboxTemplateSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	msg.ID = t.ProviderTemplateID
+	// A billed marketing template is sent only once the agent confirmed
+	// its price (the form's checkbox; browsers without it land here).
+	cost, err := s.templateCost(ctx, c, t.Category, time.Now())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if cost.Marketing && r.PostFormValue(fieldConfirmCost) != "yes" {
+		refuse(templates.Errors{fieldConfirmCost: i18n.T(ctx, "pricing.confirm.missing", "Price", cost.Price)})
+		return
+	}
 	problem, err = s.enqueue(ctx, c, providers.OutboundMessage{ReplyTo: wamid, Template: &msg},
 		outbox.ShowText(filled.Body), outbox.ShowRendered(filled))
 	if err != nil {

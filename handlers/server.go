@@ -6,6 +6,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"github.com/wadesk/wadesk/costs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -99,6 +100,9 @@ type Config struct {
 	Ingest IngestProcessor
 	// Campaigns are what the campaign pages need (see CampaignDeps).
 	Campaigns CampaignDeps
+	// Costs prices messages (the composer's estimate, Settings → Pricing,
+	// the insights). nil: one reading DB.
+	Costs *costs.Estimator
 }
 
 // IngestProcessor is what the handlers need of the webhook processor.
@@ -174,6 +178,7 @@ type Server struct {
 
 	hookProviders webhookProviders
 	ingest        IngestProcessor
+	costs         *costs.Estimator
 	// setupCode is asked for by /setup (see Config.SetupCode).
 	setupCode string
 	// streamsDone is closed by StopStreams: open event streams end so that
@@ -205,6 +210,7 @@ func New(cfg Config) (*Server, error) {
 		providers: cfg.Providers,
 		health:    cfg.Health,
 		journal:   cfg.Journal,
+		costs:     cfg.Costs,
 		mail:      cfg.Mail,
 		outbox:    cfg.Outbox,
 		events:    cfg.Events,
@@ -229,6 +235,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.mail == nil {
 		s.mail = mailer.New(cfg.DB, cfg.Logger)
+	}
+	if s.costs == nil {
+		s.costs = costs.New(cfg.DB, cfg.Logger)
 	}
 	if s.setupCode == "" {
 		code, err := auth.NewSetupCode()

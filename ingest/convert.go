@@ -41,6 +41,9 @@ func inbound(m providers.InboundMessage, names map[string]string) store.InboundM
 	if m.Context != nil {
 		out.ContextWAMID = m.Context.ID
 	}
+	// A message from a click-to-WhatsApp ad or a Page button opens the
+	// free entry point window.
+	out.Referral = m.Referral != nil
 	return out
 }
 
@@ -151,6 +154,7 @@ func status(s providers.StatusUpdate) store.StatusUpdate {
 	out.ClosesWindow = s.Status == "failed" && window.IsWindowClosedStatus(s.Errors)
 	if s.Pricing != nil {
 		out.PricingCategory, out.PricingModel, out.Billable = s.Pricing.Category, s.Pricing.Model, s.Pricing.Billable
+		out.PricingType = s.Pricing.Type
 	}
 	if s.Conversation != nil {
 		out.ConversationRef, out.ConversationType = s.Conversation.ID, s.Conversation.OriginType

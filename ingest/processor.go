@@ -40,6 +40,9 @@ type Processor struct {
 	// whose message opted them out of marketing just now (a keyword or
 	// Meta's button), once per opt-out: it confirms to the customer.
 	OptedOut func(ctx context.Context, m store.AppliedMessage)
+	// Statuses, when set, is called after a commit that stored status
+	// updates (the pricer then prices reported messages).
+	Statuses func()
 	wake     chan struct{}
 	stall    stall
 	now      func() time.Time
@@ -326,6 +329,9 @@ func deadReason(err error) string {
 func (p *Processor) publish(a store.Applied) {
 	if p.NewMessages != nil && len(a.NewMessages) > 0 {
 		p.NewMessages()
+	}
+	if p.Statuses != nil && (len(a.StatusChanges) > 0 || len(a.ClosedWindows) > 0) {
+		p.Statuses()
 	}
 	if p.hub == nil {
 		return

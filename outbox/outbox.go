@@ -82,7 +82,16 @@ type display struct {
 	text     string
 	rendered any
 	now      func() time.Time
+	pricer   Pricer
 }
+
+// Pricer estimates what a message costs when it is queued (package costs).
+type Pricer interface {
+	PriceOutbound(ctx context.Context, conversationID int64, msg providers.OutboundMessage, at time.Time) (*store.MessagePrice, error)
+}
+
+// WithPricer stores p's estimate of the message's price with it.
+func WithPricer(p Pricer) Option { return func(d *display) { d.pricer = p } }
 
 // At makes Enqueue judge the window and the daily cap at now instead of
 // the clock's time (tests).
@@ -158,6 +167,12 @@ func Enqueue(ctx context.Context, db *store.DB, conversationID int64, msg provid
 			return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: encode payload: %w", err)
 		}
 	}
+	var price *store.MessagePrice
+	if d.pricer != nil {
+		if price, err = d.pricer.PriceOutbound(ctx, conversationID, msg, now); err != nil {
+			return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", err)
+		}
+	}
 	m, err := db.EnqueueOutbound(ctx, store.NewOutbound{
 		ConversationID: conversationID,
 		Type:           string(msg.Kind()),
@@ -165,6 +180,7 @@ func Enqueue(ctx context.Context, db *store.DB, conversationID int64, msg provid
 		Payload:        string(payload),
 		ContextWAMID:   msg.ReplyTo,
 		Request:        req,
+		Price:          price,
 	})
 	if err != nil {
 		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", err)

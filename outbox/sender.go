@@ -143,6 +143,9 @@ type Sender struct {
 	// that arrived by webhook before the provider answered) and "failed".
 	// Set it before Run; it is called from the sender's goroutines.
 	OnChange func(messageID, conversationID int64, status string)
+	// Pricer, when set, estimates the price stored with each message
+	// Sender.Enqueue queues (see package costs).
+	Pricer Pricer
 	// OnWindowClosed, when set, hears that the provider's refusal of a
 	// message closed its conversation's customer service window. Set it
 	// before Run; it is called from the sender's goroutines, after
@@ -186,6 +189,9 @@ func (s *Sender) Stats() Stats {
 // Enqueue stores msg (see the package function Enqueue), reports it as
 // "sending" and wakes the sender.
 func (s *Sender) Enqueue(ctx context.Context, conversationID int64, msg providers.OutboundMessage, opts ...Option) (store.OutboundMessage, error) {
+	if s.Pricer != nil {
+		opts = append([]Option{WithPricer(s.Pricer)}, opts...)
+	}
 	m, err := Enqueue(ctx, s.db, conversationID, msg, opts...)
 	if err != nil {
 		return m, err

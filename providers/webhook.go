@@ -203,12 +203,19 @@ type Conversation struct {
 	Expiration time.Time
 }
 
-// Pricing tells whether and how a message is billed.
+// Pricing tells whether and how a message is billed, as the provider
+// reported it in a status (Meta's pricing object; 360dialog and partners
+// pass Meta's through unchanged). Package pricing reads it.
 type Pricing struct {
+	// Billable is Meta's deprecated flag (the only word under CBP).
 	Billable bool
 	Model    string // CBP (conversation-based) or PMP (per-message)
+	// Category: marketing, marketing_lite, utility, authentication,
+	// authentication_international, service, referral_conversion, or a
+	// newer one such as meta_business_agent, kept as sent.
 	Category string
-	Type     string
+	// Type (PMP): regular, free_customer_service or free_entry_point.
+	Type string
 }
 
 // TemplateStatusUpdate reports a template review result or status change.

@@ -39,19 +39,24 @@ type InboundMessage struct {
 	// the contact out, unless they are already.
 	OptOut         string
 	OptOutLanguage string
+	// Referral: the customer wrote from a click-to-WhatsApp ad or a Page
+	// button, which opens a 72-hour free entry point window.
+	Referral bool
 }
 
 // StatusUpdate is a delivery status of an outbound message.
 type StatusUpdate struct {
-	WAMID            string
-	Status           string
-	Timestamp        time.Time
-	RecipientID      string
-	ErrorCode        int
-	ErrorTitle       string
-	ErrorDetails     string
-	PricingCategory  string
-	PricingModel     string
+	WAMID           string
+	Status          string
+	Timestamp       time.Time
+	RecipientID     string
+	ErrorCode       int
+	ErrorTitle      string
+	ErrorDetails    string
+	PricingCategory string
+	PricingModel    string
+	// PricingType: regular, free_customer_service or free_entry_point.
+	PricingType      string
 	Billable         bool
 	ConversationRef  string
 	ConversationType string
@@ -236,10 +241,16 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 		}
 	}
 	ts := formatTime(m.Timestamp)
+	var entry any
+	if m.Referral {
+		entry = ts
+	}
 	var convID int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO conversations (channel_id, contact_id, department_id, status,
-		last_inbound_at, last_message_at, unread_count, created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?, 1, ?, ?)
+		last_inbound_at, last_message_at, unread_count, created_at, updated_at, entry_point_at) VALUES (?, ?, ?, 'open', ?, ?, 1, ?, ?, ?)
 		ON CONFLICT (channel_id, contact_id) DO UPDATE SET
+			entry_point_at = CASE WHEN excluded.entry_point_at > COALESCE(conversations.entry_point_at, '')
+				THEN excluded.entry_point_at ELSE conversations.entry_point_at END,
 			status = 'open',
 			department_id = CASE WHEN conversations.status = 'resolved' THEN excluded.department_id ELSE conversations.department_id END,
 			last_inbound_at = MAX(COALESCE(conversations.last_inbound_at, ''), excluded.last_inbound_at),
@@ -248,7 +259,7 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 			last_message_at = MAX(conversations.last_message_at, excluded.last_message_at),
 			unread_count = conversations.unread_count + 1,
 			updated_at = excluded.updated_at
-		RETURNING id, last_inbound_at, window_closed_at`, channelID, contactID, dept, ts, ts, now, now).Scan(&convID, &inbound, &closed)
+		RETURNING id, last_inbound_at, window_closed_at`, channelID, contactID, dept, ts, ts, now, now, entry).Scan(&convID, &inbound, &closed)
 	if err != nil {
 		return AppliedMessage{}, false, err
 	}
@@ -347,11 +358,18 @@ func applyStatus(ctx context.Context, tx *sql.Tx, st StatusUpdate, now string) (
 	rank := StatusRank(st.Status)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO message_statuses (wamid, status, rank, wa_timestamp, recipient_id,
 		error_code, error_title, error_details, pricing_category, pricing_model, billable, conversation_ref,
-		conversation_type, received_at, closes_window) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		conversation_type, received_at, closes_window, pricing_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (wamid, status) DO NOTHING`,
 		st.WAMID, st.Status, rank, formatTime(st.Timestamp), st.RecipientID, st.ErrorCode, st.ErrorTitle, st.ErrorDetails,
-		st.PricingCategory, st.PricingModel, st.Billable, st.ConversationRef, st.ConversationType, now, st.ClosesWindow); err != nil {
+		st.PricingCategory, st.PricingModel, st.Billable, st.ConversationRef, st.ConversationType, now, st.ClosesWindow,
+		st.PricingType); err != nil {
 		return AppliedMessage{}, false, err
+	}
+	if st.PricingCategory != "" || st.PricingType != "" || st.Status == "failed" {
+		// The provider's word on the price (or a failure): price it again.
+		if err := markReprice(ctx, tx, st.WAMID); err != nil {
+			return AppliedMessage{}, false, err
+		}
 	}
 	var am AppliedMessage
 	if st.ClosesWindow {

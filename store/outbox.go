@@ -33,6 +33,9 @@ type NewOutbound struct {
 	ContextWAMID string
 	// Request is the serialized message the sender replays to the provider.
 	Request []byte
+	// Price, when set, is the estimate of what the message costs (see
+	// package pricing); it is stored with the message.
+	Price *MessagePrice
 }
 
 // OutboundMessage locates an outbound message and says what it is now.
@@ -101,6 +104,12 @@ func (db *DB) EnqueueOutbound(ctx context.Context, n NewOutbound) (OutboundMessa
 			next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			out.MessageID, out.ChannelID, phoneID, waID, string(n.Request), now, now, now); err != nil {
 			return err
+		}
+		if n.Price != nil {
+			at, _ := parseTime(now)
+			if err := insertMessagePrice(ctx, tx, out.MessageID, n.ConversationID, out.ChannelID, at, *n.Price); err != nil {
+				return err
+			}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE conversations SET last_message_at = MAX(last_message_at, ?), updated_at = ? WHERE id = ?`,
 			now, now, n.ConversationID)
@@ -314,6 +323,12 @@ func recordSent(ctx context.Context, tx *sql.Tx, messageID int64, wamid string) 
 		if err != nil {
 			return err
 		}
+		// Pricing reported before the answer came back: price it again.
+		if _, err := tx.ExecContext(ctx, `UPDATE message_pricing SET reprice = TRUE WHERE message_id = ? AND EXISTS
+			(SELECT 1 FROM message_statuses s WHERE s.wamid = ? AND (s.pricing_category <> '' OR s.pricing_type <> '' OR s.status = 'failed'))`,
+			messageID, wamid); err != nil {
+			return err
+		}
 		// A failure that closes the window may have come before the answer.
 		var closedAt sql.NullString
 		if err := tx.QueryRowContext(ctx, `SELECT MAX(wa_timestamp) FROM message_statuses WHERE wamid = ? AND closes_window = 1`,
@@ -411,6 +426,11 @@ func failMessage(ctx context.Context, tx *sql.Tx, messageID int64, reason string
 	err := tx.QueryRowContext(ctx, `UPDATE messages SET status = 'failed', status_rank = ?, failure_reason = ?, failure_code = ?
 		WHERE id = ? RETURNING conversation_id, (SELECT channel_id FROM conversations c WHERE c.id = conversation_id)`,
 		StatusRank("failed"), reason, code, messageID).Scan(&out.ConversationID, &out.ChannelID)
+	if err != nil {
+		return out, err
+	}
+	// A failed message costs nothing: the pricer takes it out of the totals.
+	_, err = tx.ExecContext(ctx, `UPDATE message_pricing SET reprice = TRUE WHERE message_id = ?`, messageID)
 	return out, err
 }
 

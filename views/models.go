@@ -75,6 +75,7 @@ const (
 	NavChannels  = "channels"
 	NavTemplates = "templates"
 	NavStore     = "store"
+	NavInsights  = "insights"
 	NavSettings  = "settings"
 	NavAccount   = "account"
 )

@@ -433,3 +433,30 @@ func TestParseMessageReadsAStoredMessage(t *testing.T) {
 		t.Error("a JSON array parsed as a message")
 	}
 }
+
+// TestParseWebhookPricingTypes: the per-message pricing object's type
+// (free_entry_point) and a Meta Business Agent category (billed per token
+// since 1 Aug 2026, reported by BSPs) are passed on unchanged, so that
+// 360dialog and partner channels, which share this parser, record them too.
+func TestParseWebhookPricingTypes(t *testing.T) {
+	body := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"104500000000011","changes":[{"field":"messages","value":{
+		"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"110200000000101"},
+		"statuses":[
+		 {"id":"wamid.A","status":"delivered","timestamp":"1790000000","recipient_id":"5511987654321",
+		  "pricing":{"billable":false,"pricing_model":"PMP","category":"service","type":"free_entry_point"}},
+		 {"id":"wamid.B","status":"delivered","timestamp":"1790000001","recipient_id":"5511987654321",
+		  "pricing":{"pricing_model":"PMP","category":"meta_business_agent","type":"regular"}}]}}]}]}`)
+	b, err := ParseWebhook(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Statuses) != 2 {
+		t.Fatalf("statuses = %+v", b.Statuses)
+	}
+	if p := b.Statuses[0].Pricing; p == nil || p.Type != "free_entry_point" || p.Category != "service" {
+		t.Errorf("entry point = %+v", p)
+	}
+	if p := b.Statuses[1].Pricing; p == nil || p.Category != "meta_business_agent" || p.Type != "regular" || p.Model != "PMP" {
+		t.Errorf("business agent = %+v", p)
+	}
+}

@@ -442,3 +442,21 @@ func TestClientTemplatesWithBasicAuth(t *testing.T) {
 		t.Fatalf("test connection: %+v %v", accts, err)
 	}
 }
+
+// TestParseStatusReferralConversion: a status in a conversation Vonage
+// says began from an ad (origin referral_conversion) is reported as in a
+// free entry point window; other origins carry no pricing.
+func TestParseStatusReferralConversion(t *testing.T) {
+	body := strings.Replace(string(readTestdata(t, "status_delivered.json")), "user_initiated", "referral_conversion", 1)
+	b, err := Parse([]byte(body))
+	if err != nil || len(b.Statuses) != 1 {
+		t.Fatalf("batch = %+v, %v", b, err)
+	}
+	if p := b.Statuses[0].Pricing; p == nil || p.Type != "free_entry_point" || p.Category != "referral_conversion" {
+		t.Errorf("pricing = %+v", p)
+	}
+	b, _ = Parse(readTestdata(t, "status_delivered.json"))
+	if p := b.Statuses[0].Pricing; p != nil {
+		t.Errorf("user_initiated: pricing = %+v", p)
+	}
+}

@@ -196,6 +196,15 @@ func Parse(body []byte) (*providers.WebhookBatch, error) {
 			conv := &providers.Conversation{ID: e.WhatsApp.Conversation.ID}
 			if e.WhatsApp.Conversation.Origin != nil {
 				conv.OriginType = e.WhatsApp.Conversation.Origin.Type
+				// Vonage reports no pricing object, only the conversation's
+				// origin (user_initiated, business_initiated or
+				// referral_conversion; Messages API contract, status
+				// webhook whatsapp.conversation.origin.type) and its own
+				// charge (usage, not kept). Only referral_conversion says
+				// something of Meta's price: the free entry point window.
+				if conv.OriginType == "referral_conversion" {
+					u.Pricing = &providers.Pricing{Category: conv.OriginType, Type: "free_entry_point"}
+				}
 			}
 			u.Conversation = conv
 		}

@@ -50,7 +50,11 @@
 //   - Every accepted message gets sent → delivered → read status webhooks
 //     with conversation and PMP pricing: marketing and authentication
 //     templates are billable, utility templates only outside the window,
-//     free-form (service) messages are free. "read" comes when the customer
+//     free-form (service) messages are free — until 1 Oct 2026 on the
+//     simulator's clock, when service replies and utility templates inside
+//     the window become billable too; nothing is billable for 72 hours
+//     after a customer wrote from an ad (an inbound with a referral:
+//     type free_entry_point). "read" comes when the customer
 //     phone page shows the message, or after Config.ReadAfter.
 //   - Resumable uploads: the session ID is "upload:…?sig=…" (the sig is a
 //     query parameter); file_type must be application/pdf, image/jpeg,

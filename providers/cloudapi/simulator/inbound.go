@@ -17,7 +17,10 @@ type chat struct {
 	key         chatKey
 	messages    []*chatMessage
 	lastInbound time.Time
-	typingUntil time.Time
+	// entryPointAt is when the customer last wrote from a click-to-WhatsApp
+	// ad: 72 hours of free messages follow.
+	entryPointAt time.Time
+	typingUntil  time.Time
 }
 
 // chatMessage is one bubble on the customer phone.
@@ -92,6 +95,21 @@ type inMessage struct {
 	Order       *inOrder       `json:"order,omitempty"`
 	Reaction    *Reaction      `json:"reaction,omitempty"`
 	Contacts    []inCard       `json:"contacts,omitempty"`
+	Referral    *AdReferral    `json:"referral,omitempty"`
+}
+
+// AdReferral is the click-to-WhatsApp ad (or Page button) a customer
+// wrote from, in Meta's webhook shape: the message opens a 72-hour free
+// entry point window.
+type AdReferral struct {
+	SourceURL  string `json:"source_url"`
+	SourceID   string `json:"source_id"`
+	SourceType string `json:"source_type"` // ad or post
+	Headline   string `json:"headline,omitempty"`
+	Body       string `json:"body,omitempty"`
+	MediaType  string `json:"media_type,omitempty"`
+	ImageURL   string `json:"image_url,omitempty"`
+	CTWAClid   string `json:"ctwa_clid,omitempty"`
 }
 
 // inCard is a contact card as Meta's webhooks carry it.
@@ -162,6 +180,8 @@ type Inbound struct {
 	Order       *Order       `json:"order,omitempty"`
 	Reaction    *Reaction    `json:"reaction,omitempty"`
 	Contacts    []Card       `json:"contacts,omitempty"`
+	// Referral makes the message one written from a click-to-WhatsApp ad.
+	Referral *AdReferral `json:"referral,omitempty"`
 }
 
 // Card is a contact the customer shares.
@@ -438,6 +458,14 @@ func (s *Sim) InjectInbound(in Inbound) (string, error) {
 	}
 
 	c.lastInbound = now
+	if in.Referral != nil {
+		r := *in.Referral
+		if r.SourceType == "" {
+			r.SourceType = "ad"
+		}
+		msg.Referral = &r
+		c.entryPointAt = now
+	}
 	cm := &chatMessage{id: msg.ID, phoneID: p.cfg.ID, waID: from, at: now, in: &msg, status: "sent"}
 	s.inbound[msg.ID] = cm
 	if typ == "reaction" {

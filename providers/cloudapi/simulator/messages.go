@@ -269,10 +269,12 @@ type outMessage struct {
 	tmpl     *Template
 	category string
 	billable bool
-	conv     *conversationState
-	stage    int
-	errCode  int
-	at       time.Time
+	// pricingType: regular, free_customer_service or free_entry_point.
+	pricingType string
+	conv        *conversationState
+	stage       int
+	errCode     int
+	at          time.Time
 }
 
 const (
@@ -394,7 +396,8 @@ func (s *Sim) postMessage(g *gctx) *graphError {
 	}
 	c := s.chatLocked(key)
 	windowOpen := !c.lastInbound.IsZero() && now.Sub(c.lastInbound) < 24*time.Hour
-	m.category, m.billable = pricingFor(m.tmpl, windowOpen)
+	entryPoint := !c.entryPointAt.IsZero() && now.Sub(c.entryPointAt) < 72*time.Hour
+	m.category, m.billable, m.pricingType = pricingFor(m.tmpl, windowOpen, entryPoint, now)
 	s.outbound[m.id] = m
 	s.sent[p.cfg.ID] = append(s.sent[p.cfg.ID], m)
 	if _, known := s.custByID[waID]; !known {
@@ -441,21 +444,38 @@ func (s *Sim) postMessage(g *gctx) *graphError {
 	return nil
 }
 
-// pricingFor applies per-message pricing (PMP): marketing and authentication
-// templates are billed, utility templates only outside the customer service
-// window, free-form (service) messages are free.
-func pricingFor(t *Template, windowOpen bool) (category string, billable bool) {
-	if t == nil {
-		return "service", false
+// serviceBilledFrom is when Meta began billing service replies and utility
+// templates inside the customer service window (1 Oct 2026, reported by
+// BSPs; see pricing/rules.json in wadesk, where it is marked unconfirmed).
+var serviceBilledFrom = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+
+// pricingFor applies per-message pricing (PMP) at time now: marketing and
+// authentication templates are billed; utility templates outside the
+// customer service window, and from 1 Oct 2026 inside it too; free-form
+// (service) messages are free until 1 Oct 2026, then billed. Inside a
+// customer's 72-hour free entry point window (they wrote from an ad)
+// nothing is billed. typ is the pricing object's type.
+func pricingFor(t *Template, windowOpen, entryPoint bool, now time.Time) (category string, billable bool, typ string) {
+	category = "service"
+	if t != nil {
+		category = strings.ToLower(t.Category)
 	}
-	category = strings.ToLower(t.Category)
+	if entryPoint {
+		return category, false, "free_entry_point"
+	}
+	billedInWindow := !now.Before(serviceBilledFrom)
 	switch category {
+	case "service":
+		billable = billedInWindow
 	case "utility":
-		return category, !windowOpen
-	case "marketing", "authentication":
-		return category, true
+		billable = !windowOpen || billedInWindow
+	default:
+		billable = true
 	}
-	return category, true
+	if !billable {
+		return category, false, "free_customer_service"
+	}
+	return category, true, "regular"
 }
 
 // markRead handles {"status":"read","message_id":...} with an optional
@@ -983,9 +1003,12 @@ func (s *Sim) emitStatusLocked(m *outMessage, status string) {
 		e.ErrorData.Details = "Message failed to send because more than 24 hours have passed since the customer last replied to this number."
 		st.Errors = []statusError{e}
 	} else {
-		pricingType := "regular"
-		if !m.billable {
-			pricingType = "free_customer_service"
+		pricingType := m.pricingType
+		if pricingType == "" {
+			pricingType = "regular"
+			if !m.billable {
+				pricingType = "free_customer_service"
+			}
 		}
 		st.Pricing = &pricingObject{Billable: m.billable, PricingModel: "PMP", Category: m.category, Type: pricingType}
 		if m.conv != nil {

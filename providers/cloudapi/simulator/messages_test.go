@@ -214,6 +214,12 @@ func TestStatusesCarryPricing(t *testing.T) {
 		{marketing, "marketing", true, "regular"},
 		{utility, "utility", false, "free_customer_service"},
 	}
+	if !ts.Now().Before(serviceBilledFrom) {
+		// Since 1 Oct 2026 service replies and utility templates inside
+		// the window are billed.
+		tests[0].billable, tests[0].ptype = true, "regular"
+		tests[2].billable, tests[2].ptype = true, "regular"
+	}
 	for _, tc := range tests {
 		sts := statusesOf(posts, tc.id)
 		var order []string
@@ -459,5 +465,35 @@ func TestInboundImageIsDownloadable(t *testing.T) {
 	info := ts.call(t, "GET", "/v23.0/"+img["id"].(string), nil)
 	if code, got := download(t, info.body["url"].(string), ts.token); code != 200 || !bytes.Equal(got, data) {
 		t.Fatalf("download inbound image: %d", code)
+	}
+}
+
+// TestPricingForFollowsTheClock: the simulator bills as Meta does on its
+// own clock: service replies and in-window utility free before 1 Oct 2026
+// and billed from then; nothing billed in an ad's free entry point window.
+func TestPricingForFollowsTheClock(t *testing.T) {
+	before, after := serviceBilledFrom.Add(-time.Minute), serviceBilledFrom
+	utility, marketing := &Template{Category: "UTILITY"}, &Template{Category: "MARKETING"}
+	for _, tc := range []struct {
+		name                   string
+		tmpl                   *Template
+		window, entry          bool
+		at                     time.Time
+		wantBillable           bool
+		wantCategory, wantType string
+	}{
+		{"service before", nil, true, false, before, false, "service", "free_customer_service"},
+		{"service after", nil, true, false, after, true, "service", "regular"},
+		{"utility in window before", utility, true, false, before, false, "utility", "free_customer_service"},
+		{"utility in window after", utility, true, false, after, true, "utility", "regular"},
+		{"utility outside before", utility, false, false, before, true, "utility", "regular"},
+		{"service in ad window after", nil, true, true, after, false, "service", "free_entry_point"},
+		{"marketing in ad window", marketing, false, true, after, false, "marketing", "free_entry_point"},
+		{"marketing", marketing, true, false, after, true, "marketing", "regular"},
+	} {
+		c, b, typ := pricingFor(tc.tmpl, tc.window, tc.entry, tc.at)
+		if c != tc.wantCategory || b != tc.wantBillable || typ != tc.wantType {
+			t.Errorf("%s: %s %v %s", tc.name, c, b, typ)
+		}
 	}
 }
