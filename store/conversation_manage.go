@@ -49,6 +49,10 @@ func (db *DB) UnreadTotals(ctx context.Context, v InboxViewer, f ConversationFil
 		where += ` AND +c.department_id = ?`
 		args = append(args, f.DepartmentID)
 	}
+	if f.LabelID > 0 {
+		where += ` AND c.id IN (SELECT cl.conversation_id FROM conversation_labels cl WHERE cl.label_id = ?)`
+		args = append(args, f.LabelID)
+	}
 	var t UnreadTotals
 	err := db.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(c.assignee_id = ?), 0),
 		COALESCE(SUM(c.assignee_id IS NULL), 0)`+conversationFrom0+` WHERE`+where,
