@@ -82,10 +82,15 @@ func (s *Server) inboxList(r *http.Request, current int64) (views.InboxView, err
 			Current: q.Status == t.status && q.Scope == t.scope, Unread: t.unread})
 	}
 	clear := q
-	clear.Channel, clear.Department, clear.Search, clear.After = 0, 0, "", nil
+	clear.Channel, clear.Department, clear.Search, clear.Label, clear.After = 0, 0, "", 0, nil
 	v.ClearURL = withQuery(here, clear.encode())
 
 	query := q.encode()
+	v.List = query
+	rowLabels, err := s.listLabels(ctx, &v, q, convs)
+	if err != nil {
+		return v, err
+	}
 	var hits map[int64]store.SearchHit
 	if q.Search != "" && len(convs) > 0 {
 		ids := make([]int64, len(convs))
@@ -100,7 +105,7 @@ func (s *Server) inboxList(r *http.Request, current int64) (views.InboxView, err
 		row := views.ConversationRow{
 			ID: c.ID, URL: withQuery(conversationPath(c.ID), query), Name: contactName(c), Phone: c.ContactPhone,
 			Channel: c.ChannelTitle, Assignee: c.AssigneeName, Snippet: c.LastText, Outbound: c.LastDirection == "out",
-			At: c.LastMessageAt, Unread: c.UnreadCount, Current: c.ID == current,
+			At: c.LastMessageAt, Unread: c.UnreadCount, Current: c.ID == current, Labels: rowLabels[c.ID],
 		}
 		if h, ok := hits[c.ID]; ok {
 			row.Found, row.FoundID = views.SearchSnippet(h.Text, q.Search), h.MessageID
