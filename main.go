@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/wadesk/wadesk/autoreply"
 	"io"
 	"log/slog"
 	"net"
@@ -329,7 +330,15 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	fetcher := media.NewFetcher(db, blobs, media.Source(mediaSource(db, reg)), logger)
 	// Files are fetched seconds after their webhook was committed and
 	// acknowledged: never before, never slowing the acknowledgement.
-	processor.NewMessages = fetcher.Wake
+	// Automatic replies likewise run after the commit, through the outbox.
+	replier := autoreply.NewWorker(db, sender, logger)
+	replier.Changed = func(channelID, conversationID int64) {
+		hub.Publish(events.Event{Kind: events.ConversationAssigned, ChannelID: channelID, ConversationID: conversationID})
+	}
+	processor.NewMessages = func() {
+		fetcher.Wake()
+		replier.Notify()
+	}
 	mets := metrics.New(metrics.Config{DB: db, LivePages: hub.Subscribers, Logger: logger,
 		Media: metrics.MediaSource{Usage: db.MediaUsage, Disk: blobs.Usage}})
 	sender.OnSend = mets.Send
@@ -364,6 +373,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { sender.Run(bgCtx) })
 	background.Go(func() { receipts.Run(bgCtx) })
 	background.Go(func() { fetcher.Run(bgCtx) })
+	background.Go(func() { replier.Run(bgCtx) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })

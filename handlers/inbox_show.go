@@ -195,6 +195,9 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 		}
 	}
 	t.Messages = messageBubbles(msgs, bc)
+	if err := s.markAutomatic(ctx, c, &t, now); err != nil {
+		return views.ThreadView{}, err
+	}
 	return t, nil
 }
 

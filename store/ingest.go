@@ -254,6 +254,9 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 	if err != nil {
 		return AppliedMessage{}, false, err
 	}
+	if err := queueAutoReply(ctx, tx, id, convID, channelID, now); err != nil {
+		return AppliedMessage{}, false, err
+	}
 	return AppliedMessage{MessageID: id, ConversationID: convID, ChannelID: channelID, WAMID: m.WAMID,
 		WindowBefore: before, WindowAfter: after}, true, nil
 }
