@@ -374,6 +374,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { receipts.Run(bgCtx) })
 	background.Go(func() { fetcher.Run(bgCtx) })
 	background.Go(func() { replier.Run(bgCtx) })
+	background.Go(func() { wakeSnoozed(bgCtx, db, hub, logger) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })

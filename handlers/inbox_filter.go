@@ -30,8 +30,9 @@ type inboxQuery struct {
 
 func parseInboxQuery(v url.Values) inboxQuery {
 	q := inboxQuery{Status: store.ConversationOpen, Scope: store.ScopeAll}
-	if v.Get("status") == store.ConversationResolved {
-		q.Status = store.ConversationResolved
+	switch st := v.Get("status"); st {
+	case store.ConversationResolved, statusSnoozed:
+		q.Status = st
 	}
 	switch sc := v.Get("scope"); sc {
 	case store.ScopeMine, store.ScopeUnassigned:
@@ -122,9 +123,17 @@ func (q inboxQuery) narrowed() bool {
 }
 
 func (q inboxQuery) filter() store.ConversationFilter {
-	return store.ConversationFilter{Status: q.Status, Scope: q.Scope, ChannelID: q.Channel, DepartmentID: q.Department,
+	f := store.ConversationFilter{Status: q.Status, Scope: q.Scope, ChannelID: q.Channel, DepartmentID: q.Department,
 		Search: q.Search, LabelID: q.Label, After: q.After}
+	if q.Status == statusSnoozed {
+		f.Status, f.Snoozed = store.ConversationOpen, true
+	}
+	return f
 }
+
+// statusSnoozed is the list of open conversations snoozed for later
+// (status=snoozed in URLs).
+const statusSnoozed = "snoozed"
 
 // withQuery appends a query string to a path when there is one.
 func withQuery(path, query string) string {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wadesk/wadesk/commerce"
 	"github.com/wadesk/wadesk/events"
+	"github.com/wadesk/wadesk/i18n"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
@@ -75,6 +76,7 @@ func (s *Server) inboxList(r *http.Request, current int64) (views.InboxView, err
 		{"mine", store.ConversationOpen, store.ScopeMine, "Mine", totals.Mine},
 		{"unassigned", store.ConversationOpen, store.ScopeUnassigned, "Unassigned", totals.Unassigned},
 		{"resolved", store.ConversationResolved, store.ScopeAll, "Resolved", 0},
+		{"snoozed", statusSnoozed, store.ScopeAll, i18n.T(ctx, "agent.snooze.tab"), 0},
 	} {
 		tq := q
 		tq.Status, tq.Scope, tq.After = t.status, t.scope, nil
@@ -259,6 +261,9 @@ func (s *Server) manageView(ctx context.Context, c store.Conversation, list stri
 	}
 	for _, a := range as {
 		m.Assignees = append(m.Assignees, views.AssigneeOption{ID: a.ID, Name: a.Name})
+	}
+	if m.Flow, err = s.conversationFlow(ctx, c, list); err != nil {
+		return m, err
 	}
 	notes, err := s.db.ConversationNotes(ctx, c.ID, 100)
 	if err != nil {

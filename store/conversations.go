@@ -70,6 +70,9 @@ type ConversationFilter struct {
 	Search string
 	// LabelID keeps the conversations that carry one label; 0: any.
 	LabelID int64
+	// Snoozed lists the open conversations snoozed for later instead of
+	// the others (which leave out the snoozed ones).
+	Snoozed bool
 	// After continues a list after this cursor; nil starts at the newest.
 	After *ConversationCursor
 	// Limit is the page size (default 50, at most 200).
@@ -98,7 +101,14 @@ type Conversation struct {
 	// LastText and LastDirection describe the newest message.
 	LastText      string
 	LastDirection string
+	// SnoozedUntil is when a snoozed conversation comes back (nil: not
+	// snoozed); SnoozedUntilMessage when that is the customer's next message.
+	SnoozedUntil *time.Time
 }
+
+// SnoozedUntilMessage is what SnoozedUntil holds for a conversation
+// snoozed until the customer writes again.
+var SnoozedUntilMessage = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // Cursor is the position just after c in the inbox list.
 func (c Conversation) Cursor() ConversationCursor {
@@ -108,7 +118,7 @@ func (c Conversation) Cursor() ConversationCursor {
 const conversationColumns = `c.id, c.channel_id, ch.title, c.contact_id, ct.name, ct.phone, COALESCE(c.department_id, 0),
 	COALESCE(c.assignee_id, 0), COALESCE((SELECT u.name FROM users u WHERE u.id = c.assignee_id), ''), c.status, COALESCE(c.last_inbound_at, ''), c.window_closed_at, c.last_message_at, c.unread_count,
 	COALESCE((SELECT m.text FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''),
-	COALESCE((SELECT m.direction FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), '')`
+	COALESCE((SELECT m.direction FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''), c.snoozed_until`
 
 const conversationFrom = ` FROM conversations c JOIN channels ch ON ch.id = c.channel_id JOIN contacts ct ON ct.id = c.contact_id`
 
@@ -121,9 +131,9 @@ const visibleTo = ` ch.deleted_at IS NULL AND ch.inbox_visible = 1 AND (? OR c.d
 func scanConversation(s scanner) (Conversation, error) {
 	var c Conversation
 	var inbound, last string
-	var closed sql.NullString
+	var closed, snoozed sql.NullString
 	if err := s.Scan(&c.ID, &c.ChannelID, &c.ChannelTitle, &c.ContactID, &c.ContactName, &c.ContactPhone, &c.DepartmentID,
-		&c.AssigneeID, &c.AssigneeName, &c.Status, &inbound, &closed, &last, &c.UnreadCount, &c.LastText, &c.LastDirection); err != nil {
+		&c.AssigneeID, &c.AssigneeName, &c.Status, &inbound, &closed, &last, &c.UnreadCount, &c.LastText, &c.LastDirection, &snoozed); err != nil {
 		return Conversation{}, err
 	}
 	var err error
@@ -137,6 +147,9 @@ func scanConversation(s scanner) (Conversation, error) {
 	}
 	if c.WindowClosedAt, err = parseNullTime(closed); err != nil {
 		return Conversation{}, fmt.Errorf("conversation %d: window_closed_at: %w", c.ID, err)
+	}
+	if c.SnoozedUntil, err = parseNullTime(snoozed); err != nil {
+		return Conversation{}, fmt.Errorf("conversation %d: snoozed_until: %w", c.ID, err)
 	}
 	return c, nil
 }
@@ -181,6 +194,13 @@ func (db *DB) conversationListSQL(ctx context.Context, v InboxViewer, f *Convers
 		args = append(args, f.DepartmentID)
 	case f.DepartmentID < 0:
 		return "", nil, false, fmt.Errorf("store: list conversations: bad department id %d", f.DepartmentID)
+	}
+	if f.Status == ConversationOpen {
+		if f.Snoozed {
+			where += ` AND c.snoozed_until IS NOT NULL`
+		} else {
+			where += ` AND c.snoozed_until IS NULL`
+		}
 	}
 	switch {
 	case f.LabelID > 0:

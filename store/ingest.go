@@ -229,6 +229,7 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 		last_inbound_at, last_message_at, unread_count, created_at, updated_at) VALUES (?, ?, ?, 'open', ?, ?, 1, ?, ?)
 		ON CONFLICT (channel_id, contact_id) DO UPDATE SET
 			status = 'open',
+			snoozed_until = NULL,
 			department_id = CASE WHEN conversations.status = 'resolved' THEN excluded.department_id ELSE conversations.department_id END,
 			last_inbound_at = MAX(COALESCE(conversations.last_inbound_at, ''), excluded.last_inbound_at),
 			window_closed_at = CASE WHEN excluded.last_inbound_at > COALESCE(conversations.last_inbound_at, '')
