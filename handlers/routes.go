@@ -77,6 +77,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /inbox/{id}/snooze", s.signedIn(s.inboxConversationSnooze))
 	mux.Handle("POST /inbox/{id}/unsnooze", s.signedIn(s.inboxConversationUnsnooze))
 	mux.Handle("POST /inbox/{id}/transfer", s.signedIn(s.inboxConversationTransfer))
+	mux.Handle("POST /inbox/{id}/typing", s.signedIn(s.inboxTyping))
 	mux.Handle("POST /inbox/{id}/labels", s.signedIn(s.inboxLabelAdd))
 	mux.Handle("POST /inbox/{id}/labels/{lid}/remove", s.signedIn(s.inboxLabelRemove))
 	mux.Handle("POST /inbox/labels", s.signedIn(s.inboxLabelsBulk))

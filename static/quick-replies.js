@@ -204,3 +204,155 @@
     }
   });
 })();
+
+// Typing indicator, emoji picker and the inbox's keyboard shortcuts.
+//
+//   textarea[data-typing-url]  while the agent types, POSTs to the URL at most
+//                              every 20 seconds (the customer sees "typing…")
+//   [data-emoji-picker]        a <details> whose [data-emoji] buttons insert
+//                              their emoji at the reply box's caret
+//   #keys-help                 the <dialog> listing the shortcuts, opened by "?"
+//
+// Shortcuts (never while typing in a field, nor with Ctrl, Alt or Cmd):
+// j/k next/previous conversation, a assign to me, e resolve, r focus the
+// reply box, / open the quick replies, ? this help.
+(function () {
+  "use strict";
+
+  var TYPING_EVERY = 20000;
+  var lastTyping = {};
+  // swallow: the shortcut key that moved the focus into the reply box must
+  // not also type itself there (some input methods and automation send
+  // the character apart from the keydown).
+  var swallow = null;
+  document.addEventListener("beforeinput", function (event) {
+    if (swallow && event.target === swallow && event.inputType === "insertText") {
+      event.preventDefault();
+      swallow = null;
+    }
+  }, true);
+  document.addEventListener("keyup", function () {
+    swallow = null;
+  }, true);
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches("textarea[data-typing-url]") || !field.value) {
+      return;
+    }
+    var url = field.getAttribute("data-typing-url");
+    var now = Date.now();
+    if (lastTyping[url] && now - lastTyping[url] < TYPING_EVERY) {
+      return;
+    }
+    lastTyping[url] = now;
+    fetch(url, {method: "POST", credentials: "same-origin"}).catch(function () {});
+  });
+
+  function replyBox() {
+    return document.getElementById("composer-text");
+  }
+
+  function insertAtCaret(field, text) {
+    var start = field.selectionStart, end = field.selectionEnd;
+    field.value = field.value.slice(0, start) + text + field.value.slice(end);
+    field.setSelectionRange(start + text.length, start + text.length);
+    field.focus();
+    field.dispatchEvent(new Event("input", {bubbles: true}));
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-emoji]");
+    if (!button) {
+      return;
+    }
+    var picker = button.closest("[data-emoji-picker]");
+    var form = button.closest("form");
+    var field = form ? form.querySelector("textarea") : replyBox();
+    if (field) {
+      insertAtCaret(field, button.getAttribute("data-emoji"));
+    }
+    if (picker) {
+      picker.open = false;
+    }
+  });
+
+  function typingInField(target) {
+    if (!target || !target.closest) {
+      return false;
+    }
+    return !!target.closest("input, textarea, select, [contenteditable=''], [contenteditable='true']");
+  }
+
+  function go(step) {
+    var rows = Array.prototype.slice.call(document.querySelectorAll('[data-testid="conversation"]'));
+    if (!rows.length) {
+      return;
+    }
+    var at = -1;
+    for (var i = 0; i < rows.length; i++) {
+      if (rows[i].getAttribute("aria-current") === "true") {
+        at = i;
+      }
+    }
+    var next = at < 0 ? 0 : Math.min(Math.max(at + step, 0), rows.length - 1);
+    if (next !== at) {
+      rows[next].click();
+    }
+  }
+
+  function clickIf(selector) {
+    var el = document.querySelector(selector);
+    if (el) {
+      el.click();
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing || typingInField(event.target)) {
+      return;
+    }
+    var help = document.getElementById("keys-help");
+    if (help && help.open) {
+      return; // the dialog handles Escape itself
+    }
+    switch (event.key) {
+    case "j":
+      go(1);
+      break;
+    case "k":
+      go(-1);
+      break;
+    case "a":
+      clickIf('[data-testid="assign-me"]');
+      break;
+    case "e":
+      clickIf('[data-testid="resolve"]');
+      break;
+    case "r":
+      if (replyBox()) {
+        replyBox().focus();
+        swallow = replyBox();
+      }
+      break;
+    case "/":
+      var box = replyBox();
+      if (!box) {
+        return;
+      }
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+      insertAtCaret(box, box.value && !/\s$/.test(box.value) ? " /" : "/");
+      swallow = box;
+      break;
+    case "?":
+      if (help && help.showModal) {
+        help.showModal();
+      }
+      break;
+    default:
+      return;
+    }
+    event.preventDefault();
+  });
+})();
