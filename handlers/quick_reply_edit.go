@@ -47,4 +47,3 @@ func (s *Server) renderQuickReplyEdit(w http.ResponseWriter, r *http.Request, st
 	v.Variables = s.quickReplyVariables(ctx)
 	s.render(w, r, status, views.QuickReplyEditPage(s.page(w, r, i18n.T(ctx, "agent.qr.title"), views.NavInbox), v))
 }
-

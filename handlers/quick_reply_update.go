@@ -41,4 +41,3 @@ func (s *Server) quickReplyUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.renderQuickReplyEdit(w, r, http.StatusUnprocessableEntity, views.QuickReplyEditView{Reply: f, Errors: errs})
 }
-
