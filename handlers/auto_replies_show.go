@@ -100,7 +100,7 @@ func (s *Server) ruleChoices(ctx context.Context, v *views.AutoRepliesView) erro
 			v.Assignees = append(v.Assignees, views.Option{Value: itoa(u.ID), Label: u.Name})
 		}
 	}
-	ls, err := s.db.ListLabels(ctx)
+	ls, err := s.db.LabelChoices(ctx)
 	if err != nil {
 		return err
 	}

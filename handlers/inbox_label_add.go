@@ -53,7 +53,7 @@ func (s *Server) conversationLabels(ctx context.Context, c store.Conversation, l
 	if err != nil {
 		return v, err
 	}
-	all, err := s.db.ListLabels(ctx)
+	all, err := s.db.LabelChoices(ctx)
 	if err != nil {
 		return v, err
 	}

@@ -10,7 +10,7 @@ import (
 // listLabels fills in the list's label filter and bulk choices, and
 // returns the labels each listed conversation carries.
 func (s *Server) listLabels(ctx context.Context, v *views.InboxView, q inboxQuery, convs []store.Conversation) (map[int64][]views.LabelChip, error) {
-	all, err := s.db.ListLabels(ctx)
+	all, err := s.db.LabelChoices(ctx)
 	if err != nil {
 		return nil, err
 	}
