@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/wadesk/wadesk/autoreply"
 	"github.com/wadesk/wadesk/costs"
 	"io"
 	"log/slog"
@@ -370,7 +371,15 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	fetcher := media.NewFetcher(db, blobs, media.Source(mediaSource(db, reg)), logger)
 	// Files are fetched seconds after their webhook was committed and
 	// acknowledged: never before, never slowing the acknowledgement.
-	processor.NewMessages = fetcher.Wake
+	// Automatic replies likewise run after the commit, through the outbox.
+	replier := autoreply.NewWorker(db, sender, logger)
+	replier.Changed = func(channelID, conversationID int64) {
+		hub.Publish(events.Event{Kind: events.ConversationAssigned, ChannelID: channelID, ConversationID: conversationID})
+	}
+	processor.NewMessages = func() {
+		fetcher.Wake()
+		replier.Notify()
+	}
 	mets := metrics.New(metrics.Config{DB: db, LivePages: hub.Subscribers, Logger: logger,
 		Media: metrics.MediaSource{Usage: db.MediaUsage, Disk: func() (int64, int64, error) { return blobs.Usage(ctx) }}})
 	sender.OnSend = mets.Send
@@ -384,7 +393,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	}
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal, Ingest: processor,
 		API:    api.New(api.Config{DB: db, Queue: sender, Logger: logger, Variables: vars}),
-		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, reg), Providers: reg, Blobs: blobs, Fetcher: fetcher,
+		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Typing: receipts.Typing, Media: mediaSource(db, reg), Providers: reg, Blobs: blobs, Fetcher: fetcher,
 		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted,
 		Costs:     estimator,
 		Campaigns: handlers.CampaignDeps{Runner: campaigns, Outbox: sender, Estimator: campaign.RateCard{Book: estimator.Book}}})
@@ -410,6 +419,8 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	background.Go(func() { receipts.Run(bgCtx) })
 	background.Go(func() { estimator.Run(bgCtx) })
 	background.Go(func() { fetcher.Run(bgCtx) })
+	background.Go(func() { replier.Run(bgCtx) })
+	background.Go(func() { wakeSnoozed(bgCtx, db, hub, logger) })
 	background.Go(func() { checker.Run(bgCtx, c.healthEvery) })
 	background.Go(func() { syncer.Run(bgCtx, templates.DefaultSyncInterval) })
 	background.Go(func() { purgeDrafts(bgCtx, db, logger) })

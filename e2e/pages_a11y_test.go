@@ -37,6 +37,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 	fillEveryTable(t, ctx, phone, s, ch)
 	run(t, phone, "open the customer phone", chromedp.Navigate(s.SimURL+"/"))
 	customerWrites(t, phone, "Hello! Do you have sourdough today?")
+	createLabel(t, ctx, s, "VIP", "amber")
+	createQuickReply(t, ctx, s, "thanks", "Thank you, {contact_name}!", true)
 	openFirstConversation(t, ctx, s)
 	var conversationURL string
 	run(t, ctx, "conversation page", chromedp.Location(&conversationURL))
@@ -68,6 +70,10 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		"/settings/users/new",
 		"/settings/users/2",
 		"/settings/departments",
+		"/settings/labels",
+		"/quick-replies",
+		"/quick-replies/1",
+		ch + "/auto-replies",
 		"/settings/email",
 		"/settings/opt-out",
 		"/settings/api-keys",

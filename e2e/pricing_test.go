@@ -10,9 +10,9 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// openConversationOf opens, from the inbox, the conversation with the
+// openConversationNamed opens, from the inbox, the conversation with the
 // customer named name (waiting until it is listed).
-func openConversationOf(t *testing.T, ctx context.Context, s *server, name string) {
+func openConversationNamed(t *testing.T, ctx context.Context, s *server, name string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -53,7 +53,7 @@ func TestPricingBeforeSending(t *testing.T) {
 
 	for _, v := range []viewport{desktopWidth, phoneWidth} {
 		run(t, ctx, v.name, v.at())
-		openConversationOf(t, ctx, s, "João Araújo")
+		openConversationNamed(t, ctx, s, "João Araújo")
 		run(t, ctx, "the reply's price at "+v.name, chromedp.WaitVisible(byTestID("reply-cost-text"), chromedp.ByQuery))
 		if got := textOf(t, ctx, byTestID("reply-cost-text")); got != "≈ $0.0034 service reply, Brazil" {
 			t.Errorf("reply cost = %q", got)
@@ -64,7 +64,7 @@ func TestPricingBeforeSending(t *testing.T) {
 		checkAccessible(t, ctx, "conversation with its reply price at "+v.name)
 		checkNoSideScroll(t, ctx, "conversation with its reply price at "+v.name)
 
-		openConversationOf(t, ctx, s, "Marina Lopes")
+		openConversationNamed(t, ctx, s, "Marina Lopes")
 		run(t, ctx, "the ad customer's reply price", chromedp.WaitVisible(byTestID("reply-cost-text"), chromedp.ByQuery))
 		if got := textOf(t, ctx, byTestID("reply-cost-text")); !regexp.MustCompile(`^free — ad entry window, 7[12] h left$`).MatchString(got) {
 			t.Errorf("ad entry window reply cost = %q", got)
@@ -74,7 +74,7 @@ func TestPricingBeforeSending(t *testing.T) {
 
 	// A marketing template to João: priced in the picker, confirmed before it goes.
 	run(t, ctx, "desktop again", desktopWidth.at())
-	openConversationOf(t, ctx, s, "João Araújo")
+	openConversationNamed(t, ctx, s, "João Araújo")
 	run(t, ctx, "open the templates",
 		chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("template-choice-weekend_offer-en_US"), chromedp.ByQuery))
@@ -123,7 +123,7 @@ func TestPricingBeforeSending(t *testing.T) {
 	}
 
 	// A reply counts in the month's reply spend at once (its estimate).
-	openConversationOf(t, ctx, s, "João Araújo")
+	openConversationNamed(t, ctx, s, "João Araújo")
 	run(t, ctx, "reply",
 		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
 		chromedp.SendKeys(byTestID("composer-input"), "Temos sim, acabou de sair!", chromedp.ByQuery),
@@ -139,7 +139,7 @@ func TestPricingBeforeSending(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	for {
-		openConversationOf(t, ctx, s, "João Araújo")
+		openConversationNamed(t, ctx, s, "João Araújo")
 		got := textOf(t, ctx, byTestID("reply-cost-month"))
 		if strings.HasSuffix(got, "this month: $0.0034 (1 billed reply)") {
 			break

@@ -31,6 +31,9 @@ const (
 	// ConversationRead: an agent opened the conversation and its unread
 	// messages were marked read (only when there were some).
 	ConversationRead = "conversation.read"
+	// ConversationLabelled: labels were put on or taken off the
+	// conversation.
+	ConversationLabelled = "conversation.labelled"
 )
 
 // Event says that something changed; subscribers re-read what they show.

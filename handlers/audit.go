@@ -42,6 +42,9 @@ const (
 	auditUserTwoFactorReset   = "user.two_factor_reset"
 	auditUserSignedOut        = "user.signed_out_everywhere"
 	auditSecuritySettings     = "settings.security_changed"
+	auditLabelCreated         = "label.created"
+	auditLabelChanged         = "label.changed"
+	auditLabelDeleted         = "label.deleted"
 )
 
 // changes collects what an action changed, for the audit trail.

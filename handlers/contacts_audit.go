@@ -12,7 +12,6 @@ const (
 	auditContactAttribute     = "contact.attribute_changed"
 	auditContactsImported     = "contacts.imported"
 	auditContactsExported     = "contacts.exported"
-	auditLabelCreated         = "label.created"
 	auditOptOutKeywordAdded   = "settings.opt_out_keyword_added"
 	auditOptOutKeywordRemoved = "settings.opt_out_keyword_removed"
 	auditOptOutReplyChanged   = "settings.opt_out_reply_changed"

@@ -85,6 +85,10 @@ func (s *Server) renderThreadOf(w http.ResponseWriter, r *http.Request, c store.
 		s.serverError(w, r, err)
 		return
 	}
+	if t.Labels, err = s.conversationLabels(ctx, c, list.encode()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	if st.edit != nil {
 		st.edit(&t)
 	}
@@ -151,6 +155,11 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 			return v, err
 		default:
 			v.Template.Chosen = &fill
+		}
+	}
+	if v.WindowOpen {
+		if v.QuickReplies, err = s.quickReplyOptions(ctx, c); err != nil {
+			return v, err
 		}
 	}
 	if st.interactive != nil {

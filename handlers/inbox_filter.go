@@ -15,7 +15,7 @@ const maxSearchRunes = 200
 
 // inboxQuery is the inbox list's filters as URLs carry them:
 // status=resolved, scope=mine|unassigned, channel=ID, dept=ID|none, q=text
-// and after=cursor. Defaults are left out of URLs. Whatever a URL holds,
+// label=ID and after=cursor. Defaults are left out of URLs. Whatever a URL holds,
 // parsing never fails: an unknown value means the default, so that an old
 // or hand-edited link still shows a list.
 type inboxQuery struct {
@@ -24,13 +24,15 @@ type inboxQuery struct {
 	Channel    int64
 	Department int64 // store.DepartmentNone: conversations without one
 	Search     string
+	Label      int64
 	After      *store.ConversationCursor
 }
 
 func parseInboxQuery(v url.Values) inboxQuery {
 	q := inboxQuery{Status: store.ConversationOpen, Scope: store.ScopeAll}
-	if v.Get("status") == store.ConversationResolved {
-		q.Status = store.ConversationResolved
+	switch st := v.Get("status"); st {
+	case store.ConversationResolved, statusSnoozed:
+		q.Status = st
 	}
 	switch sc := v.Get("scope"); sc {
 	case store.ScopeMine, store.ScopeUnassigned:
@@ -46,6 +48,9 @@ func parseInboxQuery(v url.Values) inboxQuery {
 		if n, err := strconv.ParseInt(d, 10, 64); err == nil && n > 0 {
 			q.Department = n
 		}
+	}
+	if n, err := strconv.ParseInt(v.Get("label"), 10, 64); err == nil && n > 0 {
+		q.Label = n
 	}
 	q.Search = strings.TrimSpace(v.Get("q"))
 	if utf8.RuneCountInString(q.Search) > maxSearchRunes {
@@ -97,6 +102,9 @@ func (q inboxQuery) values(withCursor bool) url.Values {
 	if d := deptValue(q.Department); d != "" {
 		v.Set("dept", d)
 	}
+	if q.Label > 0 {
+		v.Set("label", itoa(q.Label))
+	}
 	if q.Search != "" {
 		v.Set("q", q.Search)
 	}
@@ -110,12 +118,22 @@ func (q inboxQuery) values(withCursor bool) url.Values {
 func (q inboxQuery) encode() string { return q.values(false).Encode() }
 
 // narrowed reports whether a channel, department or search narrows the list.
-func (q inboxQuery) narrowed() bool { return q.Channel != 0 || q.Department != 0 || q.Search != "" }
+func (q inboxQuery) narrowed() bool {
+	return q.Channel != 0 || q.Department != 0 || q.Search != "" || q.Label != 0
+}
 
 func (q inboxQuery) filter() store.ConversationFilter {
-	return store.ConversationFilter{Status: q.Status, Scope: q.Scope, ChannelID: q.Channel, DepartmentID: q.Department,
-		Search: q.Search, After: q.After}
+	f := store.ConversationFilter{Status: q.Status, Scope: q.Scope, ChannelID: q.Channel, DepartmentID: q.Department,
+		Search: q.Search, LabelID: q.Label, After: q.After}
+	if q.Status == statusSnoozed {
+		f.Status, f.Snoozed = store.ConversationOpen, true
+	}
+	return f
 }
+
+// statusSnoozed is the list of open conversations snoozed for later
+// (status=snoozed in URLs).
+const statusSnoozed = "snoozed"
 
 // withQuery appends a query string to a path when there is one.
 func withQuery(path, query string) string {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wadesk/wadesk/commerce"
 	"github.com/wadesk/wadesk/events"
+	"github.com/wadesk/wadesk/i18n"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
@@ -75,6 +76,7 @@ func (s *Server) inboxList(r *http.Request, current int64) (views.InboxView, err
 		{"mine", store.ConversationOpen, store.ScopeMine, "Mine", totals.Mine},
 		{"unassigned", store.ConversationOpen, store.ScopeUnassigned, "Unassigned", totals.Unassigned},
 		{"resolved", store.ConversationResolved, store.ScopeAll, "Resolved", 0},
+		{"snoozed", statusSnoozed, store.ScopeAll, i18n.T(ctx, "agent.snooze.tab"), 0},
 	} {
 		tq := q
 		tq.Status, tq.Scope, tq.After = t.status, t.scope, nil
@@ -82,10 +84,15 @@ func (s *Server) inboxList(r *http.Request, current int64) (views.InboxView, err
 			Current: q.Status == t.status && q.Scope == t.scope, Unread: t.unread})
 	}
 	clear := q
-	clear.Channel, clear.Department, clear.Search, clear.After = 0, 0, "", nil
+	clear.Channel, clear.Department, clear.Search, clear.Label, clear.After = 0, 0, "", 0, nil
 	v.ClearURL = withQuery(here, clear.encode())
 
 	query := q.encode()
+	v.List = query
+	rowLabels, err := s.listLabels(ctx, &v, q, convs)
+	if err != nil {
+		return v, err
+	}
 	var hits map[int64]store.SearchHit
 	if q.Search != "" && len(convs) > 0 {
 		ids := make([]int64, len(convs))
@@ -100,7 +107,7 @@ func (s *Server) inboxList(r *http.Request, current int64) (views.InboxView, err
 		row := views.ConversationRow{
 			ID: c.ID, URL: withQuery(conversationPath(c.ID), query), Name: contactName(c), Phone: c.ContactPhone,
 			Channel: c.ChannelTitle, Assignee: c.AssigneeName, Snippet: c.LastText, Outbound: c.LastDirection == "out",
-			At: c.LastMessageAt, Unread: c.UnreadCount, Current: c.ID == current,
+			At: c.LastMessageAt, Unread: c.UnreadCount, Current: c.ID == current, Labels: rowLabels[c.ID],
 		}
 		if h, ok := hits[c.ID]; ok {
 			row.Found, row.FoundID = views.SearchSnippet(h.Text, q.Search), h.MessageID
@@ -193,6 +200,9 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 		}
 	}
 	t.Messages = messageBubbles(msgs, bc)
+	if err := s.markAutomatic(ctx, c, &t, now); err != nil {
+		return views.ThreadView{}, err
+	}
 	return t, nil
 }
 
@@ -254,6 +264,9 @@ func (s *Server) manageView(ctx context.Context, c store.Conversation, list stri
 	}
 	for _, a := range as {
 		m.Assignees = append(m.Assignees, views.AssigneeOption{ID: a.ID, Name: a.Name})
+	}
+	if m.Flow, err = s.conversationFlow(ctx, c, list); err != nil {
+		return m, err
 	}
 	notes, err := s.db.ConversationNotes(ctx, c.ID, 100)
 	if err != nil {

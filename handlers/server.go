@@ -76,6 +76,9 @@ type Config struct {
 	// ReadReceipts is woken when a read receipt is queued (the worker that
 	// sends them). nil: the worker finds them on its own schedule.
 	ReadReceipts Notifier
+	// Typing shows a conversation's customer that an agent is typing
+	// (outbox.ReadReceipts.Typing). nil: nothing is shown.
+	Typing func(ctx context.Context, conversationID int64) error
 	// Webhooks hears of every answered webhook (monitoring). nil: none.
 	Webhooks WebhookObserver
 	// AuditKeepDays is how long the audit trail is kept, shown on its
@@ -168,6 +171,7 @@ type Server struct {
 	blobs     media.Store
 	fetcher   *media.Fetcher
 	receipts  Notifier
+	typing    func(ctx context.Context, conversationID int64) error
 	observer  WebhookObserver
 	metrics   http.Handler
 	campaigns CampaignDeps
@@ -220,6 +224,7 @@ func New(cfg Config) (*Server, error) {
 		blobs:     cfg.Blobs,
 		fetcher:   cfg.Fetcher,
 		receipts:  cfg.ReadReceipts,
+		typing:    cfg.Typing,
 		observer:  cfg.Webhooks,
 		metrics:   cfg.Metrics,
 		campaigns: cfg.Campaigns.withDefaults(cfg.DB),

@@ -60,6 +60,9 @@ var auditLabels = map[string]string{
 	auditUserTwoFactorReset:   "Two-step sign-in reset",
 	auditUserSignedOut:        "User signed out everywhere",
 	auditSecuritySettings:     "Security settings changed",
+	auditLabelCreated:         "Label created",
+	auditLabelChanged:         "Label changed",
+	auditLabelDeleted:         "Label deleted",
 }
 
 // settingsAuditList shows the audit trail, newest first, filtered by kind

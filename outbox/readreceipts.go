@@ -176,3 +176,24 @@ func (rr *ReadReceipts) retry(ctx context.Context, r store.ReadReceipt, cause er
 		"retry_in", delay, "err", cause)
 	return rr.db.ReadReceiptRetry(ctx, r.ConversationID, r.MessageID, time.Now().Add(delay), cause.Error())
 }
+
+// Typing shows the customer of a conversation that someone is typing (the
+// Cloud API shows it until the next reply or for 25 seconds; providers
+// without it ignore the request). It also marks their newest message read.
+// It is best-effort and not queued: a lost indicator only shows nothing.
+func (rr *ReadReceipts) Typing(ctx context.Context, conversationID int64) error {
+	r, ok, err := rr.db.TypingTarget(ctx, conversationID)
+	if err != nil || !ok {
+		return err
+	}
+	client, err := rr.connect(r.ChannelID)
+	if err != nil {
+		return err
+	}
+	if client == nil {
+		return errors.New("outbox: the connector returned no client")
+	}
+	callCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return client.MarkRead(callCtx, r.PhoneNumberID, r.WAMID, true)
+}

@@ -49,6 +49,12 @@ func (db *DB) UnreadTotals(ctx context.Context, v InboxViewer, f ConversationFil
 		where += ` AND +c.department_id = ?`
 		args = append(args, f.DepartmentID)
 	}
+	// Snoozed conversations are out of the Open tabs' counts.
+	where += ` AND c.snoozed_until IS NULL`
+	if f.LabelID > 0 {
+		where += ` AND c.id IN (SELECT cl.conversation_id FROM conversation_labels cl WHERE cl.label_id = ?)`
+		args = append(args, f.LabelID)
+	}
 	var t UnreadTotals
 	err := db.R.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(c.assignee_id = ?), 0),
 		COALESCE(SUM(c.assignee_id IS NULL), 0)`+conversationFrom0+` WHERE`+where,
@@ -149,7 +155,7 @@ func (db *DB) SetConversationStatus(ctx context.Context, v InboxViewer, id int64
 		if err := checkVisible(ctx, tx, v, id); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE conversations SET status = ?, updated_at = ? WHERE id = ? AND status <> ?`,
+		res, err := tx.ExecContext(ctx, `UPDATE conversations SET status = ?, snoozed_until = NULL, updated_at = ? WHERE id = ? AND status <> ?`,
 			status, formatTime(time.Now()), id, status)
 		if err != nil {
 			return err

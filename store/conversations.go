@@ -68,6 +68,11 @@ type ConversationFilter struct {
 	// whose messages, matches what a user typed (any text is safe); empty:
 	// no search.
 	Search string
+	// LabelID keeps the conversations that carry one label; 0: any.
+	LabelID int64
+	// Snoozed lists the open conversations snoozed for later instead of
+	// the others (which leave out the snoozed ones).
+	Snoozed bool
 	// After continues a list after this cursor; nil starts at the newest.
 	After *ConversationCursor
 	// Limit is the page size (default 50, at most 200).
@@ -96,7 +101,14 @@ type Conversation struct {
 	// LastText and LastDirection describe the newest message.
 	LastText      string
 	LastDirection string
+	// SnoozedUntil is when a snoozed conversation comes back (nil: not
+	// snoozed); SnoozedUntilMessage when that is the customer's next message.
+	SnoozedUntil *time.Time
 }
+
+// SnoozedUntilMessage is what SnoozedUntil holds for a conversation
+// snoozed until the customer writes again.
+var SnoozedUntilMessage = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // Cursor is the position just after c in the inbox list.
 func (c Conversation) Cursor() ConversationCursor {
@@ -106,7 +118,7 @@ func (c Conversation) Cursor() ConversationCursor {
 const conversationColumns = `c.id, c.channel_id, ch.title, c.contact_id, ct.name, ct.phone, COALESCE(c.department_id, 0),
 	COALESCE(c.assignee_id, 0), COALESCE((SELECT u.name FROM users u WHERE u.id = c.assignee_id), ''), c.status, COALESCE(c.last_inbound_at, ''), c.window_closed_at, c.last_message_at, c.unread_count,
 	COALESCE((SELECT m.text FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''),
-	COALESCE((SELECT m.direction FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), '')`
+	COALESCE((SELECT m.direction FROM messages m WHERE m.conversation_id = c.id ORDER BY m.id DESC LIMIT 1), ''), c.snoozed_until`
 
 const conversationFrom = ` FROM conversations c JOIN channels ch ON ch.id = c.channel_id JOIN contacts ct ON ct.id = c.contact_id`
 
@@ -119,9 +131,9 @@ const visibleTo = ` ch.deleted_at IS NULL AND ch.inbox_visible = 1 AND (? OR c.d
 func scanConversation(s scanner) (Conversation, error) {
 	var c Conversation
 	var inbound, last string
-	var closed sql.NullString
+	var closed, snoozed sql.NullString
 	if err := s.Scan(&c.ID, &c.ChannelID, &c.ChannelTitle, &c.ContactID, &c.ContactName, &c.ContactPhone, &c.DepartmentID,
-		&c.AssigneeID, &c.AssigneeName, &c.Status, &inbound, &closed, &last, &c.UnreadCount, &c.LastText, &c.LastDirection); err != nil {
+		&c.AssigneeID, &c.AssigneeName, &c.Status, &inbound, &closed, &last, &c.UnreadCount, &c.LastText, &c.LastDirection, &snoozed); err != nil {
 		return Conversation{}, err
 	}
 	var err error
@@ -136,17 +148,20 @@ func scanConversation(s scanner) (Conversation, error) {
 	if c.WindowClosedAt, err = parseNullTime(closed); err != nil {
 		return Conversation{}, fmt.Errorf("conversation %d: window_closed_at: %w", c.ID, err)
 	}
+	if c.SnoozedUntil, err = parseNullTime(snoozed); err != nil {
+		return Conversation{}, fmt.Errorf("conversation %d: snoozed_until: %w", c.ID, err)
+	}
 	return c, nil
 }
 
-// ListConversations returns a page of the viewer's conversations, newest
-// activity first, and the cursor of the next page (nil on the last page).
-func (db *DB) ListConversations(ctx context.Context, v InboxViewer, f ConversationFilter) ([]Conversation, *ConversationCursor, error) {
+// conversationListSQL is the list's query for f (whose defaults it fills
+// in); an empty query means nothing can match.
+func (db *DB) conversationListSQL(ctx context.Context, v InboxViewer, f *ConversationFilter) (string, []any, bool, error) {
 	if f.Status == "" {
 		f.Status = ConversationOpen
 	}
 	if f.Status != ConversationOpen && f.Status != ConversationResolved {
-		return nil, nil, fmt.Errorf("store: list conversations: unknown status %q", f.Status)
+		return "", nil, false, fmt.Errorf("store: list conversations: unknown status %q", f.Status)
 	}
 	if f.Limit <= 0 {
 		f.Limit = 50
@@ -162,14 +177,14 @@ func (db *DB) ListConversations(ctx context.Context, v InboxViewer, f Conversati
 	case ScopeUnassigned:
 		where += ` AND c.assignee_id IS NULL`
 	default:
-		return nil, nil, fmt.Errorf("store: list conversations: unknown scope %q", f.Scope)
+		return "", nil, false, fmt.Errorf("store: list conversations: unknown scope %q", f.Scope)
 	}
 	switch {
 	case f.ChannelID > 0:
 		where += ` AND c.channel_id = ?`
 		args = append(args, f.ChannelID)
 	case f.ChannelID < 0:
-		return nil, nil, fmt.Errorf("store: list conversations: bad channel id %d", f.ChannelID)
+		return "", nil, false, fmt.Errorf("store: list conversations: bad channel id %d", f.ChannelID)
 	}
 	switch {
 	case f.DepartmentID == DepartmentNone:
@@ -178,22 +193,37 @@ func (db *DB) ListConversations(ctx context.Context, v InboxViewer, f Conversati
 		where += ` AND c.department_id = ?`
 		args = append(args, f.DepartmentID)
 	case f.DepartmentID < 0:
-		return nil, nil, fmt.Errorf("store: list conversations: bad department id %d", f.DepartmentID)
+		return "", nil, false, fmt.Errorf("store: list conversations: bad department id %d", f.DepartmentID)
+	}
+	if f.Status == ConversationOpen {
+		if f.Snoozed {
+			where += ` AND c.snoozed_until IS NOT NULL`
+		} else {
+			where += ` AND c.snoozed_until IS NULL`
+		}
+	}
+	switch {
+	case f.LabelID > 0:
+		// Read through conversation_labels_label (label_id, conversation_id).
+		where += ` AND c.id IN (SELECT cl.conversation_id FROM conversation_labels cl WHERE cl.label_id = ?)`
+		args = append(args, f.LabelID)
+	case f.LabelID < 0:
+		return "", nil, false, fmt.Errorf("store: list conversations: bad label id %d", f.LabelID)
 	}
 	if strings.TrimSpace(f.Search) != "" {
 		q, ok := parseSearch(f.Search)
 		if !ok {
 			// Only punctuation: nothing can match it.
-			return nil, nil, nil
+			return "", nil, true, nil
 		}
 		if err := db.catchUpSearchIndex(ctx); err != nil {
-			return nil, nil, fmt.Errorf("store: list conversations: %w", err)
+			return "", nil, false, fmt.Errorf("store: list conversations: %w", err)
 		}
 		var fromArgs, condArgs []any
 		var cond string
 		var err error
 		if from, fromArgs, cond, condArgs, err = db.searchSQL(ctx, q); err != nil {
-			return nil, nil, fmt.Errorf("store: list conversations: %w", err)
+			return "", nil, false, fmt.Errorf("store: list conversations: %w", err)
 		}
 		where += cond
 		args = append(append(fromArgs, args...), condArgs...)
@@ -203,8 +233,18 @@ func (db *DB) ListConversations(ctx context.Context, v InboxViewer, f Conversati
 		args = append(args, formatTime(f.After.LastMessageAt), f.After.ID)
 	}
 	args = append(args, f.Limit+1)
-	rows, err := db.R.QueryContext(ctx, `SELECT `+conversationColumns+from+` WHERE `+where+
-		` ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, args...)
+	return `SELECT ` + conversationColumns + from + ` WHERE ` + where +
+		` ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, args, false, nil
+}
+
+// ListConversations returns a page of the viewer's conversations, newest
+// activity first, and the cursor of the next page (nil on the last page).
+func (db *DB) ListConversations(ctx context.Context, v InboxViewer, f ConversationFilter) ([]Conversation, *ConversationCursor, error) {
+	query, args, _, err := db.conversationListSQL(ctx, v, &f)
+	if err != nil || query == "" {
+		return nil, nil, err
+	}
+	rows, err := db.R.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: list conversations: %w", err)
 	}
@@ -276,4 +316,28 @@ func (db *DB) MarkConversationRead(ctx context.Context, conversationID int64) (c
 		return false, fmt.Errorf("store: mark conversation %d read: %w", conversationID, err)
 	}
 	return n > 0, nil
+}
+
+// ExplainConversationList returns SQLite's plan for the list's query with
+// filter f, one line per step (for tests that keep the list on indexes).
+func (db *DB) ExplainConversationList(ctx context.Context, v InboxViewer, f ConversationFilter) ([]string, error) {
+	query, args, _, err := db.conversationListSQL(ctx, v, &f)
+	if err != nil || query == "" {
+		return nil, err
+	}
+	rows, err := db.R.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: explain conversation list: %w", err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return nil, fmt.Errorf("store: explain conversation list: %w", err)
+		}
+		plan = append(plan, detail)
+	}
+	return plan, rows.Err()
 }

@@ -252,6 +252,7 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 			entry_point_at = CASE WHEN excluded.entry_point_at > COALESCE(conversations.entry_point_at, '')
 				THEN excluded.entry_point_at ELSE conversations.entry_point_at END,
 			status = 'open',
+			snoozed_until = NULL,
 			department_id = CASE WHEN conversations.status = 'resolved' THEN excluded.department_id ELSE conversations.department_id END,
 			last_inbound_at = MAX(COALESCE(conversations.last_inbound_at, ''), excluded.last_inbound_at),
 			window_closed_at = CASE WHEN excluded.last_inbound_at > COALESCE(conversations.last_inbound_at, '')
@@ -290,6 +291,9 @@ func insertInbound(ctx context.Context, tx *sql.Tx, channelID int64, dept sql.Nu
 		if n, _ := res.RowsAffected(); n > 0 {
 			am.OptedOut, am.OptOutLanguage = true, m.OptOutLanguage
 		}
+	}
+	if err := queueAutoReply(ctx, tx, id, convID, channelID, now); err != nil {
+		return AppliedMessage{}, false, err
 	}
 	return am, true, nil
 }

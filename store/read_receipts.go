@@ -145,3 +145,22 @@ func (db *DB) ReadReceiptOf(ctx context.Context, conversationID int64) (ReadRece
 	}
 	return s, nil
 }
+
+// TypingTarget is the customer's newest message of a conversation (with
+// its number), the message a typing indicator is shown against; ok is
+// false when the customer never wrote or the channel is gone.
+func (db *DB) TypingTarget(ctx context.Context, conversationID int64) (r ReadReceipt, ok bool, err error) {
+	err = db.R.QueryRowContext(ctx, `SELECT m.id, m.wamid, c.channel_id, ch.phone_number_id
+		FROM conversations c JOIN channels ch ON ch.id = c.channel_id AND ch.deleted_at IS NULL
+		JOIN messages m ON m.id = (SELECT id FROM messages WHERE conversation_id = c.id AND direction = 'in' AND wamid IS NOT NULL
+			ORDER BY id DESC LIMIT 1)
+		WHERE c.id = ?`, conversationID).Scan(&r.MessageID, &r.WAMID, &r.ChannelID, &r.PhoneNumberID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ReadReceipt{}, false, nil
+	}
+	if err != nil {
+		return ReadReceipt{}, false, fmt.Errorf("store: typing target of conversation %d: %w", conversationID, err)
+	}
+	r.ConversationID = conversationID
+	return r, true, nil
+}

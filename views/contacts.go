@@ -14,41 +14,8 @@ import (
 // NavContacts is the contacts section of the sidebar.
 const NavContacts = "contacts"
 
-// LabelColours is the palette of label colours, each shown with the
-// console's status colours, which keep AA contrast in both themes.
-var LabelColours = []string{"grey", "green", "amber", "red", "blue"}
-
-// ValidLabelColour reports whether c is in the palette.
-func ValidLabelColour(c string) bool {
-	for _, x := range LabelColours {
-		if x == c {
-			return true
-		}
-	}
-	return false
-}
-
-// labelClass is a label chip's classes for its palette colour.
-func labelClass(colour string) string {
-	switch colour {
-	case "green":
-		return "badge label-chip badge-green"
-	case "amber":
-		return "badge label-chip badge-yellow"
-	case "red":
-		return "badge label-chip badge-red"
-	case "blue":
-		return "badge label-chip badge-info"
-	}
-	return "badge label-chip"
-}
-
-// LabelChip is a label as chips and selects show it.
-type LabelChip struct {
-	ID     int64
-	Name   string
-	Colour string
-}
+// ValidLabelColour reports whether c is in the labels' palette.
+func ValidLabelColour(c string) bool { return IsLabelColour(c) }
 
 // ContactsListView is the contacts list with its filters.
 type ContactsListView struct {

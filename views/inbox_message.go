@@ -29,6 +29,9 @@ var ReactionEmojis = []string{"👍", "❤️", "😂", "😮", "😢", "🙏"}
 type MessageRow struct {
 	ID int64
 	In bool
+	// Automatic is the kind of automatic reply wadesk sent by itself
+	// (greeting, away, rule); "" for everything else.
+	Automatic string
 	// Kind is one of the Bubble constants.
 	Kind   string
 	At     time.Time

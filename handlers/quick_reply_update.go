@@ -1,0 +1,43 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/wadesk/wadesk/i18n"
+	"github.com/wadesk/wadesk/store"
+	"github.com/wadesk/wadesk/views"
+)
+
+// quickReplyUpdate changes a quick reply's shortcut and text.
+func (s *Server) quickReplyUpdate(w http.ResponseWriter, r *http.Request) {
+	q, ok := s.loadQuickReply(w, r)
+	if !ok {
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.badRequest(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	f, errs := quickReplyFromForm(ctx, r)
+	f.ID, f.Shared, f.Editable = q.ID, q.Shared(), true
+	if len(errs) == 0 {
+		err := s.db.UpdateQuickReply(ctx, store.QuickReply{ID: q.ID, OwnerID: q.OwnerID, Shortcut: f.Shortcut, Body: f.Body})
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			errs["shortcut"] = i18n.T(ctx, "agent.qr.error_shortcut_taken", "Shortcut", f.Shortcut)
+		case errors.Is(err, store.ErrNotFound):
+			s.notFound(w, r)
+			return
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		default:
+			s.flashSuccess(w, r, i18n.T(ctx, "agent.qr.saved", "Shortcut", f.Shortcut))
+			redirect(w, r, "/quick-replies")
+			return
+		}
+	}
+	s.renderQuickReplyEdit(w, r, http.StatusUnprocessableEntity, views.QuickReplyEditView{Reply: f, Errors: errs})
+}
