@@ -33,6 +33,9 @@ type NewOutbound struct {
 	ContextWAMID string
 	// Request is the serialized message the sender replays to the provider.
 	Request []byte
+	// Reach, when set, counts the message against its portfolio's
+	// messaging limit (and may refuse it) in the same transaction.
+	Reach *ReachGuard
 }
 
 // OutboundMessage locates an outbound message and says what it is now.
@@ -101,6 +104,11 @@ func (db *DB) EnqueueOutbound(ctx context.Context, n NewOutbound) (OutboundMessa
 			next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			out.MessageID, out.ChannelID, phoneID, waID, string(n.Request), now, now, now); err != nil {
 			return err
+		}
+		if n.Reach != nil {
+			if err := guardReach(ctx, tx, n.Reach, out.ChannelID, out.MessageID, waID); err != nil {
+				return err
+			}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE conversations SET last_message_at = MAX(last_message_at, ?), updated_at = ? WHERE id = ?`,
 			now, now, n.ConversationID)
