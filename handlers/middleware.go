@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wadesk/wadesk/i18n"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
 )
@@ -40,6 +41,7 @@ const (
 // and sends everyone to the setup page until the first admin exists.
 func (s *Server) browser(h http.HandlerFunc) http.Handler {
 	return s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(i18n.WithLocale(r.Context(), requestLocale(r)))
 		setup, err := s.needsSetup(r.Context())
 		if err != nil {
 			s.serverError(w, r, err)
