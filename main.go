@@ -29,6 +29,7 @@ import (
 	"github.com/wadesk/wadesk/handlers"
 	"github.com/wadesk/wadesk/health"
 	"github.com/wadesk/wadesk/ingest"
+	"github.com/wadesk/wadesk/limits"
 	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/media"
 	"github.com/wadesk/wadesk/metrics"
@@ -280,7 +281,8 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	}
 	mail := mailer.New(db, logger)
 	mail.AllowPrivate = c.allowPrivate
-	checker, err := health.New(health.Config{DB: db, Logger: logger, BaseURL: base, Mailer: mail,
+	limitsMon := &limits.Monitor{DB: db, Mail: mail, Log: logger, BaseURL: base}
+	checker, err := health.New(health.Config{DB: db, Logger: logger, BaseURL: base, Mailer: mail, OnNumber: limitsMon.RecordNumber,
 		Connect: func(cr providers.Credentials) (health.NumberGetter, error) {
 			client, err := reg.Connect(cr)
 			if err != nil {
@@ -305,6 +307,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	hub := events.NewHub()
 	processor := ingest.NewProcessor(db, logger, hub, reg)
 	processor.Templates = syncer.ApplyStatus
+	processor.Health = limitsMon.ApplyWebhook
 	fwd, err := forward.New(forward.Config{DB: db, Logger: logger, AllowPrivate: c.allowPrivate})
 	if err != nil {
 		return err
@@ -343,7 +346,8 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	}
 	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: base, Version: version, Journal: journal, Ingest: processor,
 		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Media: mediaSource(db, reg), Providers: reg, Blobs: blobs, Fetcher: fetcher,
-		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted})
+		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted,
+		Limits: limitsMon})
 	if err != nil {
 		return err
 	}

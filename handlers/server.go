@@ -6,6 +6,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"github.com/wadesk/wadesk/limits"
 	"log/slog"
 	"net"
 	"net/http"
@@ -54,6 +55,8 @@ type Config struct {
 	// Outbox queues the messages agents send (*outbox.Sender). nil: replies
 	// are refused with an error page.
 	Outbox MessageQueue
+	// Limits applies and alerts on messaging limits (nil: no alerts after sends).
+	Limits *limits.Monitor
 	// Events tells open conversations that something changed (server-sent
 	// events). nil: pages do not update live.
 	Events *events.Hub
@@ -152,6 +155,7 @@ type Server struct {
 	journal   Journal
 	mail      MailSender
 	outbox    MessageQueue
+	limits    *limits.Monitor
 	events    *events.Hub
 	vars      *templates.Variables
 	media     MediaSource
@@ -200,6 +204,7 @@ func New(cfg Config) (*Server, error) {
 		journal:   cfg.Journal,
 		mail:      cfg.Mail,
 		outbox:    cfg.Outbox,
+		limits:    cfg.Limits,
 		events:    cfg.Events,
 		vars:      cfg.Variables,
 		media:     cfg.Media,

@@ -326,7 +326,8 @@ type TemplateHealthEvent struct {
 	ProviderTemplateID string
 	Name               string
 	Language           string
-	// Kind is "status", "quality" or "category".
+	// Kind is "status", "quality", "category" or "category_notice" (a
+	// change announced for Until).
 	Kind     string
 	Old, New string
 	Reason   string
@@ -363,6 +364,9 @@ func (db *DB) ApplyTemplateHealth(ctx context.Context, e TemplateHealthEvent) (i
 			set, args = "previous_category = category, category = ?, updated_at = ?", []any{e.New, at}
 		case "status":
 			set, args = "paused_until = ?", []any{until}
+		case "category_notice":
+			// An impending change: recorded, nothing changes yet.
+			return nil
 		default:
 			return fmt.Errorf("unknown kind %q", e.Kind)
 		}
@@ -606,4 +610,23 @@ func (db *DB) ClaimHealthAlert(ctx context.Context, key string, channelID int64,
 func (db *DB) NoteHealthAlertError(ctx context.Context, key, problem string) error {
 	_, err := db.W.ExecContext(ctx, `UPDATE health_alerts SET error = ? WHERE key = ?`, problem, key)
 	return err
+}
+
+// WindowWith returns the service window facts of the conversation between
+// a channel and the customer with phone (digits compared); found is false
+// when they have none.
+func (db *DB) WindowWith(ctx context.Context, channelID int64, phone string) (w ConversationWindow, found bool, err error) {
+	var inbound, closed sql.NullString
+	err = db.R.QueryRowContext(ctx, `SELECT c.last_inbound_at, c.window_closed_at FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
+		WHERE c.channel_id = ? AND ct.wa_id = ?`, channelID, digitsOf(phone)).Scan(&inbound, &closed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ConversationWindow{}, false, nil
+	}
+	if err == nil {
+		w, err = windowFrom(inbound, closed)
+	}
+	if err != nil {
+		return ConversationWindow{}, false, fmt.Errorf("store: window of channel %d with %s: %w", channelID, phone, err)
+	}
+	return w, true, nil
 }

@@ -381,6 +381,12 @@ func (s *Sim) postMessage(g *gctx) *graphError {
 			details: "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time."}
 	}
 
+	if c := s.chatLocked(key); true {
+		open := !c.lastInbound.IsZero() && now.Sub(c.lastInbound) < 24*time.Hour
+		if gerr := s.limitCheckLocked(p, waID, req.Type == "template", open, now); gerr != nil {
+			return gerr
+		}
+	}
 	s.seq++
 	m := &outMessage{seq: s.seq, phone: p, waID: waID, input: input, req: req, raw: append([]byte(nil), raw...), at: now}
 	m.id = s.newWamidLocked(waID)
