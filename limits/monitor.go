@@ -232,8 +232,8 @@ func (m *Monitor) applyAccount(ctx context.Context, a providers.AccountUpdate) e
 	if err := m.DB.SetAccountState(ctx, st, restriction); err != nil {
 		return err
 	}
-	if !restriction && a.BanState == "" {
-		return nil
+	if len(a.Restrictions) == 0 && a.BanState == "" {
+		return nil // nothing placed on the account (a lift, another event)
 	}
 	chs, err := m.channelsOfAccount(ctx, a.Meta.EntryID)
 	if err != nil {
