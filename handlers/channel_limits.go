@@ -93,7 +93,7 @@ func limitProblem(ctx context.Context, err error) string {
 	var blocked *limits.BlockedError
 	switch {
 	case errors.As(err, &reached):
-		return i18n.T(ctx, "limits.refused.limit", "Limit", i18n.Int(ctx, int64(reached.Limit)), "Time", i18n.DateTime(ctx, reached.FreesAt))
+		return i18n.T(ctx, "limits.refused.limit", "Count", reached.Limit, "Limit", i18n.Int(ctx, int64(reached.Limit)), "Time", i18n.DateTime(ctx, reached.FreesAt))
 	case errors.As(err, &blocked):
 		return blockWords(ctx, blocked.Block)
 	}
