@@ -26,8 +26,9 @@ import (
 //
 //	POST /_sim/limits            {"business_id","limit": 250|2000|10000|100000|-1}
 //	POST /_sim/quality           {"phone_number_id","event":"DOWNGRADE","quality":"YELLOW"}
-//	POST /_sim/templates/pause   {"name","language","title":"FIRST_PAUSE"} (or "DISABLED" as title to disable)
-//	POST /_sim/templates/quality {"name","language","score":"RED"}
+//	POST /_sim/templates/pause   {"waba_id","name","language","title":"FIRST_PAUSE"} (or "DISABLED" as title to disable)
+//	POST /_sim/templates/resume  {"waba_id","name","language"}
+//	POST /_sim/templates/quality {"waba_id","name","language","score":"RED"}
 //	POST /_sim/account/restrict  {"waba_id","restriction":"RESTRICTED_BIZ_INITIATED_MESSAGING","hours":24} ("" lifts)
 //	POST /_sim/account/payment   {"waba_id","failing":true}
 //	GET  /_sim/limits            {"data":[{business_id, limit, reached}]}
@@ -230,9 +231,11 @@ func (s *Sim) SetQuality(phoneID, event, rating string) error {
 	return nil
 }
 
-func (s *Sim) templateByNameLocked(name, language string) *storedTemplate {
+// templateByNameLocked finds a template by name and language, in the
+// account wabaID when given (each account has its own templates).
+func (s *Sim) templateByNameLocked(wabaID, name, language string) *storedTemplate {
 	for _, t := range s.templates {
-		if t.Name == name && (language == "" || t.Language == language) {
+		if t.Name == name && (language == "" || t.Language == language) && (wabaID == "" || t.waba.cfg.ID == wabaID) {
 			return t
 		}
 	}
@@ -242,9 +245,9 @@ func (s *Sim) templateByNameLocked(name, language string) *storedTemplate {
 // PauseTemplate pauses a template (title FIRST_PAUSE or SECOND_PAUSE), or
 // disables it (title DISABLED), and sends message_template_status_update
 // with the reason, as Meta does when a template's quality falls.
-func (s *Sim) PauseTemplate(name, language, title string) error {
+func (s *Sim) PauseTemplate(wabaID, name, language, title string) error {
 	s.mu.Lock()
-	t := s.templateByNameLocked(name, language)
+	t := s.templateByNameLocked(wabaID, name, language)
 	if t == nil {
 		s.mu.Unlock()
 		return fmt.Errorf("simulator: no template %q (%s)", name, language)
@@ -268,7 +271,7 @@ func (s *Sim) PauseTemplate(name, language, title string) error {
 	if title != "" {
 		val["other_info"] = map[string]string{"title": title, "description": desc}
 	}
-	wabaID := t.waba.cfg.ID
+	wabaID = t.waba.cfg.ID
 	s.bumpLocked()
 	s.mu.Unlock()
 	s.enqueue(wabaID, &hookEvent{field: "message_template_status_update", value: val, withTime: true})
@@ -276,9 +279,9 @@ func (s *Sim) PauseTemplate(name, language, title string) error {
 }
 
 // ResumeTemplate approves a paused template again and says so.
-func (s *Sim) ResumeTemplate(name, language string) error {
+func (s *Sim) ResumeTemplate(wabaID, name, language string) error {
 	s.mu.Lock()
-	t := s.templateByNameLocked(name, language)
+	t := s.templateByNameLocked(wabaID, name, language)
 	if t == nil {
 		s.mu.Unlock()
 		return fmt.Errorf("simulator: no template %q (%s)", name, language)
@@ -287,7 +290,7 @@ func (s *Sim) ResumeTemplate(name, language string) error {
 	id, _ := strconv.ParseInt(t.ID, 10, 64)
 	val := map[string]any{"event": "APPROVED", "message_template_id": id, "message_template_name": t.Name,
 		"message_template_language": t.Language, "reason": "NONE"}
-	wabaID := t.waba.cfg.ID
+	wabaID = t.waba.cfg.ID
 	s.bumpLocked()
 	s.mu.Unlock()
 	s.enqueue(wabaID, &hookEvent{field: "message_template_status_update", value: val, withTime: true})
@@ -295,9 +298,9 @@ func (s *Sim) ResumeTemplate(name, language string) error {
 }
 
 // SetTemplateQuality sends message_template_quality_update.
-func (s *Sim) SetTemplateQuality(name, language, score string) error {
+func (s *Sim) SetTemplateQuality(wabaID, name, language, score string) error {
 	s.mu.Lock()
-	t := s.templateByNameLocked(name, language)
+	t := s.templateByNameLocked(wabaID, name, language)
 	if t == nil {
 		s.mu.Unlock()
 		return fmt.Errorf("simulator: no template %q (%s)", name, language)
@@ -305,7 +308,7 @@ func (s *Sim) SetTemplateQuality(name, language, score string) error {
 	id, _ := strconv.ParseInt(t.ID, 10, 64)
 	val := map[string]any{"previous_quality_score": "GREEN", "new_quality_score": score, "message_template_id": id,
 		"message_template_name": t.Name, "message_template_language": t.Language}
-	wabaID := t.waba.cfg.ID
+	wabaID = t.waba.cfg.ID
 	s.mu.Unlock()
 	s.enqueue(wabaID, &hookEvent{field: "message_template_quality_update", value: val, withTime: true})
 	return nil
@@ -391,11 +394,11 @@ func (s *Sim) serveHealthControl(w http.ResponseWriter, r *http.Request, route s
 	case "POST /quality":
 		err = s.SetQuality(req.PhoneNumberID, req.Event, req.Quality)
 	case "POST /templates/pause":
-		err = s.PauseTemplate(req.Name, req.Language, req.Title)
+		err = s.PauseTemplate(req.WABAID, req.Name, req.Language, req.Title)
 	case "POST /templates/resume":
-		err = s.ResumeTemplate(req.Name, req.Language)
+		err = s.ResumeTemplate(req.WABAID, req.Name, req.Language)
 	case "POST /templates/quality":
-		err = s.SetTemplateQuality(req.Name, req.Language, req.Score)
+		err = s.SetTemplateQuality(req.WABAID, req.Name, req.Language, req.Score)
 	case "POST /account/restrict":
 		err = s.RestrictAccount(req.WABAID, req.Restriction, time.Duration(req.Hours*float64(time.Hour)))
 	case "POST /account/payment":
@@ -432,7 +435,7 @@ label{display:block;margin:.25rem 0}input,select,button{font:inherit;padding:.3r
 <label for="qe">Event</label><select id="qe" name="event"><option>DOWNGRADE</option><option>UPGRADE</option><option>FLAGGED</option><option>UNFLAGGED</option></select>
 <button type="submit">Send quality update</button></fieldset></form>
 <form method="post" action="/health/pause"><fieldset><legend>Pause or disable a template</legend>
-<label for="tn">Template</label><select id="tn" name="template">{{range .Templates}}<option value="{{.}}">{{.}}</option>{{end}}</select>
+<label for="tn">Template</label><select id="tn" name="template">{{range .Templates}}<option value="{{.ID}}">{{.Label}}</option>{{end}}</select>
 <label for="tt">What happens</label><select id="tt" name="title"><option value="FIRST_PAUSE">Paused for 3 hours (first pause)</option><option value="SECOND_PAUSE">Paused for 6 hours (second pause)</option><option value="DISABLED">Disabled</option><option value="RESUME">Approved again</option></select>
 <button type="submit">Send template status</button></fieldset></form>
 <form method="post" action="/health/restrict"><fieldset><legend>Restrict an account</legend>
@@ -461,11 +464,14 @@ func (s *Sim) serveHealthPage(w http.ResponseWriter, r *http.Request) {
 		case "quality":
 			err, done = s.SetQuality(r.FormValue("phone_number_id"), r.FormValue("event"), r.FormValue("quality")), "Quality update sent."
 		case "pause":
-			name, lang, _ := strings.Cut(r.FormValue("template"), " · ")
+			parts := strings.SplitN(r.FormValue("template"), "|", 3)
+			for len(parts) < 3 {
+				parts = append(parts, "")
+			}
 			if r.FormValue("title") == "RESUME" {
-				err = s.ResumeTemplate(name, lang)
+				err = s.ResumeTemplate(parts[0], parts[1], parts[2])
 			} else {
-				err = s.PauseTemplate(name, lang, r.FormValue("title"))
+				err = s.PauseTemplate(parts[0], parts[1], parts[2], r.FormValue("title"))
 			}
 			done = "Template status sent."
 		case "restrict":
@@ -494,7 +500,7 @@ func (s *Sim) serveHealthPage(w http.ResponseWriter, r *http.Request) {
 		Done, Error string
 		Uses        []PortfolioUse
 		Phones      []healthPhone
-		Templates   []string
+		Templates   []healthPhone
 		WABAs       []string
 	}{Done: r.URL.Query().Get("done"), Error: r.URL.Query().Get("error"), Uses: s.PortfolioUses()}
 	s.mu.Lock()
@@ -505,12 +511,13 @@ func (s *Sim) serveHealthPage(w http.ResponseWriter, r *http.Request) {
 		d.WABAs = append(d.WABAs, id)
 	}
 	for _, t := range s.templates {
-		d.Templates = append(d.Templates, t.Name+" · "+t.Language)
+		d.Templates = append(d.Templates, healthPhone{ID: t.waba.cfg.ID + "|" + t.Name + "|" + t.Language,
+			Label: t.Name + " · " + t.Language + " (" + t.waba.cfg.Name + ", " + t.waba.cfg.ID + ")"})
 	}
 	s.mu.Unlock()
 	sort.Slice(d.Phones, func(i, j int) bool { return d.Phones[i].Label < d.Phones[j].Label })
 	sort.Strings(d.WABAs)
-	sort.Strings(d.Templates)
+	sort.Slice(d.Templates, func(i, j int) bool { return d.Templates[i].Label < d.Templates[j].Label })
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = healthPage.Execute(w, d)
 }
