@@ -45,7 +45,7 @@ type Config struct {
 	// OnNumber, when set, gets what the provider reported of a checked
 	// number (its quality and the portfolio's messaging limit).
 	OnNumber func(ctx context.Context, ch store.Channel, pn providers.PhoneNumber)
-	Logger *slog.Logger
+	Logger   *slog.Logger
 	// BaseURL is wadesk's public address, for the links in emails.
 	BaseURL *url.URL
 	// Now is the clock (default time.Now).

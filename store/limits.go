@@ -20,14 +20,6 @@ func PortfolioKey(businessID, wabaID string) string {
 	return "waba:" + wabaID
 }
 
-// portfolioChannels is the condition selecting a portfolio's channels.
-func portfolioChannels(key string) (string, string) {
-	if w, ok := strings.CutPrefix(key, "waba:"); ok {
-		return "business_id = '' AND waba_id = ?", w
-	}
-	return "business_id = ?", key
-}
-
 // ChannelPortfolio is what the limit rules need of a channel.
 type ChannelPortfolio struct {
 	ChannelID int64

@@ -126,7 +126,7 @@ func (s *Sim) reachedLocked(businessID string, now time.Time) map[string]time.Ti
 
 // limitCheckLocked refuses a business-initiated template to a new customer
 // over the portfolio's limit, and refuses what a restricted or unpaid
-// account cannot send. It records the customer as reached when allowed.
+// account cannot send. recordReachLocked counts the message once accepted.
 func (s *Sim) limitCheckLocked(p *phone, waID string, template, windowOpen bool, now time.Time) *graphError {
 	h := s.healthLocked()
 	wabaID := p.waba.cfg.ID
@@ -151,8 +151,14 @@ func (s *Sim) limitCheckLocked(p *phone, waID string, template, windowOpen bool,
 		return &graphError{status: 400, message: "(#131048) Spam rate limit hit", typ: "OAuthException", code: 131048,
 			details: fmt.Sprintf("Message failed to send because there are restrictions on how many messages can be sent from this phone number. (Simulator: the business portfolio reached its messaging limit of %d customers in 24 hours; Meta documents no dedicated code.)", limit)}
 	}
-	reached[waID] = now
 	return nil
+}
+
+// recordReachLocked counts an accepted business-initiated template.
+func (s *Sim) recordReachLocked(p *phone, waID string, template, windowOpen bool, now time.Time) {
+	if template && !windowOpen {
+		s.reachedLocked(p.waba.businessID, now)[waID] = now
+	}
 }
 
 // SetPortfolioLimit sets a business's messaging limit (-1: unlimited) and
