@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/wadesk/wadesk/i18n"
 )
 
 func TestParseTier(t *testing.T) {
@@ -158,5 +160,20 @@ func TestPausedUntil(t *testing.T) {
 	}
 	if _, ok := PausedUntil("", at); ok {
 		t.Error("a pause without a title has no known end")
+	}
+}
+
+// TestEveryBlockHasWords: each reason the composer may show has a message
+// in the catalog (the handlers build its id from the reason).
+func TestEveryBlockHasWords(t *testing.T) {
+	for _, r := range []string{BlockDisabled, BlockScheduledToDisable, BlockBusinessInitiated, BlockCustomerInitiated, BlockPayment, BlockRestricted} {
+		if !i18n.Has("limits.refused." + r) {
+			t.Errorf("no message limits.refused.%s", r)
+		}
+	}
+	for _, k := range []string{"status", "quality", "category", "category_notice"} {
+		if !i18n.Has("limits.templates.kind_" + k) {
+			t.Errorf("no message limits.templates.kind_%s", k)
+		}
 	}
 }
