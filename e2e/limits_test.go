@@ -246,3 +246,43 @@ func TestPausedTemplateIsNotOffered(t *testing.T) {
 		checkNoSideScroll(t, agent, "templates page with a paused template ("+vp.name+")")
 	}
 }
+
+// TestNoPaymentMethodIsSaidInTheComposer: WhatsApp refuses a reply for the
+// account's payment method (131042, the simulator's health page); the
+// composer then says so in plain words, before the next message.
+func TestNoPaymentMethodIsSaidInTheComposer(t *testing.T) {
+	s, agent, phone := composeStart(t, "Can I pay by card?")
+	convURL := location(t, agent)
+	run(t, phone, "the payment method fails on the simulator's page",
+		chromedp.Navigate(s.SimURL+"/health"),
+		chromedp.WaitVisible(`#pw`, chromedp.ByQuery),
+		chromedp.SetValue(`#pw`, "104500000000011", chromedp.ByQuery),
+		chromedp.SetValue(`#pf`, "true", chromedp.ByQuery),
+		chromedp.Click(`form[action="/health/payment"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`p.ok`, chromedp.ByQuery),
+	)
+	run(t, agent, "the agent replies",
+		chromedp.SendKeys(byTestID("composer-input"), "Yes, any card."+kb.Enter, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="message"][data-direction="out"]`, chromedp.ByQuery),
+	)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var notice string
+		run(t, agent, "reload", chromedp.Navigate(convURL), chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
+			chromedp.Evaluate(`(document.querySelector('[data-testid="composer-limit-notice"]')||{}).textContent||""`, &notice))
+		if strings.Contains(notice, "no valid payment method") && strings.Contains(notice, "Billing") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the composer does not say the payment method is missing (notice %q)", notice)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	for _, vp := range []viewport{desktopWidth, phoneWidth} {
+		run(t, agent, "at "+vp.name, vp.at(), chromedp.WaitVisible(byTestID("composer-limit-notice"), chromedp.ByQuery),
+			// The bubbles fade in; judge the colours once they are there.
+			chromedp.Poll(`document.getAnimations().every(a => a.playState !== "running" || (a.effect && a.effect.getTiming().iterations === Infinity))`, nil, chromedp.WithPollingTimeout(10*time.Second)))
+		checkAccessible(t, agent, "composer with a payment notice ("+vp.name+")")
+		checkNoSideScroll(t, agent, "composer with a payment notice ("+vp.name+")")
+	}
+}
