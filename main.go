@@ -34,6 +34,7 @@ import (
 	"github.com/wadesk/wadesk/handlers"
 	"github.com/wadesk/wadesk/health"
 	"github.com/wadesk/wadesk/ingest"
+	"github.com/wadesk/wadesk/limits"
 	"github.com/wadesk/wadesk/mailer"
 	"github.com/wadesk/wadesk/media"
 	"github.com/wadesk/wadesk/metrics"
@@ -293,7 +294,8 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	}
 	mail := mailer.New(db, logger)
 	mail.AllowPrivate = c.allowPrivate
-	checker, err := health.New(health.Config{DB: db, Logger: logger, BaseURL: base, Mailer: mail,
+	limitsMon := &limits.Monitor{DB: db, Mail: mail, Log: logger, BaseURL: base}
+	checker, err := health.New(health.Config{DB: db, Logger: logger, BaseURL: base, Mailer: mail, OnNumber: limitsMon.RecordNumber,
 		Connect: func(cr providers.Credentials) (health.NumberGetter, error) {
 			client, err := reg.Connect(cr)
 			if err != nil {
@@ -318,6 +320,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	hub := events.NewHub()
 	processor := ingest.NewProcessor(db, logger, hub, reg)
 	processor.Templates = syncer.ApplyStatus
+	processor.Health = limitsMon.ApplyWebhook
 	fwd, err := forward.New(forward.Config{DB: db, Logger: logger, AllowPrivate: c.allowPrivate})
 	if err != nil {
 		return err
@@ -395,8 +398,10 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		API:    api.New(api.Config{DB: db, Queue: sender, Logger: logger, Variables: vars}),
 		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Typing: receipts.Typing, Media: mediaSource(db, reg), Providers: reg, Blobs: blobs, Fetcher: fetcher,
 		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted,
-		Costs:     estimator,
-		Campaigns: handlers.CampaignDeps{Runner: campaigns, Outbox: sender, Estimator: campaign.RateCard{Book: estimator.Book}}})
+		Costs: estimator,
+		Campaigns: handlers.CampaignDeps{Runner: campaigns, Outbox: sender, Estimator: campaign.RateCard{Book: estimator.Book},
+			Limits: campaign.PortfolioLimits{DB: db}},
+		Limits: limitsMon})
 	if err != nil {
 		return err
 	}

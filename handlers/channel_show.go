@@ -53,6 +53,10 @@ func (s *Server) channelShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	if v.Limits, err = s.channelLimitsView(r.Context(), ch); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	if v.DeadLetters, err = s.db.CountDeadWebhookEvents(r.Context(), ch.ID); err != nil {
 		s.serverError(w, r, err)
 		return

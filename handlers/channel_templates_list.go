@@ -37,6 +37,15 @@ func (s *Server) channelTemplatesList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	health, err := s.db.TemplateHealthHistory(r.Context(), ch.WABAID, 20)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, e := range health {
+		v.Health = append(v.Health, views.TemplateHealthRow{At: e.At, Template: e.Name + " (" + e.Language + ")", Kind: e.Kind,
+			Old: e.Old, New: e.New, Reason: e.Reason, Until: e.Until})
+	}
 	s.render(w, r, http.StatusOK, views.TemplatesPage(s.page(w, r, "Templates · "+ch.Title, views.NavChannels), v))
 }
 

@@ -104,6 +104,11 @@ func (s *Server) renderThreadOf(w http.ResponseWriter, r *http.Request, c store.
 func (s *Server) composerView(ctx context.Context, c store.Conversation, windowOpen bool, st composeState) (views.ComposerView, error) {
 	v := views.ComposerView{ConversationID: c.ID, WindowOpen: windowOpen, Open: st.open, ReplyTo: st.replyTo}
 	v.Template.Problem = st.templateProblem
+	lv, err := s.composerLimits(ctx, c.ChannelID, windowOpen)
+	if err != nil {
+		return v, err
+	}
+	v.Limits = lv
 	if s.unofficialChannel(ctx, c.ChannelID) {
 		v.WindowOpen, v.NoWindow = true, true
 		v.Note = "This number uses an unofficial provider: there is no 24-hour window, so you can write at any time, and there are no message templates."
@@ -373,10 +378,17 @@ func (s *Server) enqueue(ctx context.Context, c store.Conversation, msg provider
 	}
 	m, err := s.outbox.Enqueue(ctx, c.ID, msg, opts...)
 	if err != nil {
+		if p := limitProblem(ctx, err); p != "" {
+			return p, nil
+		}
 		if p := queueProblem(err); p != "" {
 			return p, nil
 		}
 		return "", err
+	}
+	if s.limits != nil {
+		// The 80 % and 100 % alerts of the portfolio's messaging limit.
+		go s.limits.AfterSend(context.WithoutCancel(ctx), c.ChannelID)
 	}
 	s.log.Info("message queued", "conversation_id", c.ID, "message_id", m.MessageID, "type", msg.Kind(),
 		"reply_to", msg.ReplyTo != "", "user_id", currentUser(ctx).ID)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/wadesk/wadesk/costs"
+	"github.com/wadesk/wadesk/limits"
 	"log/slog"
 	"net"
 	"net/http"
@@ -55,6 +56,8 @@ type Config struct {
 	// Outbox queues the messages agents send (*outbox.Sender). nil: replies
 	// are refused with an error page.
 	Outbox MessageQueue
+	// Limits applies and alerts on messaging limits (nil: no alerts after sends).
+	Limits *limits.Monitor
 	// Events tells open conversations that something changed (server-sent
 	// events). nil: pages do not update live.
 	Events *events.Hub
@@ -164,6 +167,7 @@ type Server struct {
 	journal   Journal
 	mail      MailSender
 	outbox    MessageQueue
+	limits    *limits.Monitor
 	events    *events.Hub
 	vars      *templates.Variables
 	api       http.Handler
@@ -217,6 +221,7 @@ func New(cfg Config) (*Server, error) {
 		costs:     cfg.Costs,
 		mail:      cfg.Mail,
 		outbox:    cfg.Outbox,
+		limits:    cfg.Limits,
 		events:    cfg.Events,
 		vars:      cfg.Variables,
 		api:       cfg.API,

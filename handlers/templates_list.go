@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/templates"
@@ -93,8 +94,20 @@ func (s *Server) templatesView(r *http.Request, f store.TemplateFilter, page str
 		v.Languages = append(v.Languages, views.LanguageOption{Code: code, Name: templates.LanguageName(code), Selected: code == f.Language})
 	}
 	sort.Slice(v.Languages, func(i, j int) bool { return v.Languages[i].Name < v.Languages[j].Name })
+	paused := map[int64]map[int64]time.Time{}
 	for _, t := range rows {
-		v.Rows = append(v.Rows, templateRow(t))
+		row := templateRow(t)
+		if t.Status == "PAUSED" {
+			if paused[t.ChannelID] == nil {
+				if paused[t.ChannelID], err = s.db.TemplatePausedUntil(ctx, t.ChannelID); err != nil {
+					return views.TemplatesView{}, err
+				}
+			}
+			if until, ok := paused[t.ChannelID][t.ID]; ok {
+				row.PausedUntil = &until
+			}
+		}
+		v.Rows = append(v.Rows, row)
 		if t.Status == templates.StatusPending {
 			v.Polling = true
 		}

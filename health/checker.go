@@ -42,7 +42,10 @@ type Config struct {
 	Connect Connector
 	// Mailer sends alert emails; nil leaves them unsent (and logged).
 	Mailer Mailer
-	Logger *slog.Logger
+	// OnNumber, when set, gets what the provider reported of a checked
+	// number (its quality and the portfolio's messaging limit).
+	OnNumber func(ctx context.Context, ch store.Channel, pn providers.PhoneNumber)
+	Logger   *slog.Logger
 	// BaseURL is wadesk's public address, for the links in emails.
 	BaseURL *url.URL
 	// Now is the clock (default time.Now).
@@ -60,6 +63,7 @@ type Checker struct {
 	db           *store.DB
 	connect      Connector
 	mail         Mailer
+	onNumber     func(ctx context.Context, ch store.Channel, pn providers.PhoneNumber)
 	log          *slog.Logger
 	baseURL      *url.URL
 	now          func() time.Time
@@ -76,6 +80,7 @@ func New(cfg Config) (*Checker, error) {
 		db:           cfg.DB,
 		connect:      cfg.Connect,
 		mail:         cfg.Mailer,
+		onNumber:     cfg.OnNumber,
 		log:          cfg.Logger,
 		baseURL:      cfg.BaseURL,
 		now:          cfg.Now,
@@ -170,6 +175,9 @@ func (c *Checker) CheckChannel(ctx context.Context, channelID int64) error {
 
 	if pn.DisplayPhoneNumber != "" {
 		ch.DisplayPhoneNumber = pn.DisplayPhoneNumber
+	}
+	if c.onNumber != nil && perr == nil {
+		c.onNumber(ctx, ch, pn)
 	}
 	switch {
 	case f.state == store.ChannelDisconnected && prev != store.ChannelDisconnected:

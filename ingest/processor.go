@@ -29,6 +29,9 @@ type Processor struct {
 	hub *events.Hub
 	// Templates, when set, receives template status updates.
 	Templates TemplateStatusFunc
+	// Health, when set, receives every parsed body for its limit, quality,
+	// template health and account events (package limits).
+	Health func(ctx context.Context, b *providers.WebhookBatch) error
 	// Busy, when set, reports that webhooks are arriving; the processor
 	// then leaves half the time to the acknowledgements, which providers
 	// wait on, and catches up when the burst is over.
@@ -291,6 +294,11 @@ func (p *Processor) process(ctx context.Context, ev store.WebhookEvent, parse fu
 		}
 		if err := p.Templates(ctx, t.Meta.EntryID, t); err != nil {
 			p.log.Error("apply template status", "event_id", ev.ID, "template", t.TemplateName, "err", err)
+		}
+	}
+	if p.Health != nil {
+		if err := p.Health(ctx, batch); err != nil {
+			p.log.Error("apply health events", "event_id", ev.ID, "err", err)
 		}
 	}
 	for _, u := range batch.Unknown {

@@ -35,6 +35,7 @@ import (
 
 	"github.com/wadesk/wadesk/consent"
 	"github.com/wadesk/wadesk/dailycap"
+	"github.com/wadesk/wadesk/limits"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/window"
@@ -138,14 +139,24 @@ func Enqueue(ctx context.Context, db *store.DB, conversationID int64, msg provid
 	desc, known := providers.Describe(providers.ProviderID(rules.Provider))
 	// The 24-hour window is Meta's Business API rule; an unofficial
 	// provider drives an ordinary WhatsApp account, which has none.
-	if msg.Kind() != providers.KindTemplate && (!known || desc.Official) {
+	windowOpen := true
+	if !known || desc.Official {
 		w, err := db.WindowOf(ctx, conversationID)
 		if err != nil {
 			return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", err)
 		}
-		if open, why := window.CanSendFreeForm(window.Stored(w.LastInboundAt, w.ClosedAt, now)); !open {
+		state := window.Stored(w.LastInboundAt, w.ClosedAt, now)
+		windowOpen = state.Open
+		if open, why := window.CanSendFreeForm(state); !open && msg.Kind() != providers.KindTemplate {
 			return store.OutboundMessage{}, &WindowClosedError{Reason: why}
 		}
+	}
+	// The account's restrictions and the portfolio's messaging limit
+	// (package limits): a refusal is a *limits.BlockedError or a
+	// *limits.ReachedError; the limit is counted when the message is stored.
+	reach, err := limits.Guard(ctx, db, rules.ChannelID, msg.Kind() == providers.KindTemplate, windowOpen, now)
+	if err != nil {
+		return store.OutboundMessage{}, err
 	}
 	if limit := dailycap.Limit(rules.DailyCap, desc.DailyCap); limit > 0 {
 		start, _ := dailycap.Day(now)
@@ -181,6 +192,7 @@ func Enqueue(ctx context.Context, db *store.DB, conversationID int64, msg provid
 		ContextWAMID:   msg.ReplyTo,
 		Request:        req,
 		Price:          price,
+		Reach:          reach,
 	})
 	if err != nil {
 		return store.OutboundMessage{}, fmt.Errorf("outbox: enqueue: %w", err)

@@ -39,6 +39,10 @@ type PhoneNumber struct {
 	// MessagingLimitTier: TIER_50, TIER_250, TIER_1K (now 2,000), TIER_2K, TIER_10K,
 	// TIER_100K, TIER_UNLIMITED.
 	MessagingLimitTier string
+	// PortfolioMessagingLimit is the business portfolio's messaging limit
+	// (Meta's whatsapp_business_manager_messaging_limit, e.g. TIER_2K), which
+	// replaced MessagingLimitTier; "" when the provider does not report it.
+	PortfolioMessagingLimit string
 	// Status: CONNECTED, LINKED, PENDING, DISCONNECTED, UNLINKED, FLAGGED,
 	// RESTRICTED, RATE_LIMITED, BANNED, MIGRATED, DELETED, UNVERIFIED.
 	Status string

@@ -16,6 +16,12 @@ type WebhookBatch struct {
 	TemplateStatuses []TemplateStatusUpdate
 	QualityUpdates   []PhoneQualityUpdate
 	AccountUpdates   []AccountUpdate
+	// TemplateQuality, TemplateCategory and Capabilities are template
+	// quality changes, template category changes and changes of the
+	// business portfolio's capabilities (its messaging limit).
+	TemplateQuality  []TemplateQualityUpdate
+	TemplateCategory []TemplateCategoryUpdate
+	Capabilities     []CapabilityUpdate
 	// Errors are errors reported for a whole change rather than for one message.
 	Errors []WebhookError
 	// Unknown keeps every change (or part of one) wadesk does not interpret.
@@ -25,7 +31,8 @@ type WebhookBatch struct {
 // Len is the number of events in the batch, unknown ones included.
 func (b *WebhookBatch) Len() int {
 	return len(b.Messages) + len(b.Statuses) + len(b.TemplateStatuses) + len(b.QualityUpdates) +
-		len(b.AccountUpdates) + len(b.Errors) + len(b.Unknown)
+		len(b.AccountUpdates) + len(b.TemplateQuality) + len(b.TemplateCategory) + len(b.Capabilities) +
+		len(b.Errors) + len(b.Unknown)
 }
 
 // WebhookMeta says where an event came from.
@@ -239,7 +246,10 @@ type PhoneQualityUpdate struct {
 	Event              string // FLAGGED, UNFLAGGED, DOWNGRADE, UPGRADE, ONBOARDING
 	CurrentLimit       string
 	OldLimit           string
-	Raw                json.RawMessage
+	// MaxDailyConversationsPerBusiness is the portfolio's messaging limit
+	// (Meta: "250", "2000", …, "-1" unlimited), replacing CurrentLimit.
+	MaxDailyConversationsPerBusiness string
+	Raw                              json.RawMessage
 }
 
 // AccountUpdate reports a change to the WhatsApp Business Account, e.g. a
@@ -252,7 +262,56 @@ type AccountUpdate struct {
 	BanDate       string
 	ViolationType string
 	Restrictions  []Restriction
-	Raw           json.RawMessage
+	// VolumeTier is set by VOLUME_BASED_PRICING_TIER_UPDATE.
+	VolumeTier *VolumeTierInfo
+	Raw        json.RawMessage
+}
+
+// VolumeTierInfo is the volume-based pricing tier an account reached in a
+// market for a month.
+type VolumeTierInfo struct {
+	EffectiveMonth  string // YYYY-MM
+	PricingCategory string
+	Region          string
+	Tier            string // e.g. 25000001:50000000
+	UpdateTime      time.Time
+}
+
+// TemplateQualityUpdate reports a template's new quality score (GREEN,
+// YELLOW, RED, UNKNOWN).
+type TemplateQualityUpdate struct {
+	Meta         WebhookMeta
+	TemplateID   string
+	TemplateName string
+	Language     string
+	Previous     string
+	New          string
+	Raw          json.RawMessage
+}
+
+// TemplateCategoryUpdate reports that a template's category changed, or
+// will change at UpdateAt (Correct is then the category it will get).
+type TemplateCategoryUpdate struct {
+	Meta         WebhookMeta
+	TemplateID   string
+	TemplateName string
+	Language     string
+	Previous     string
+	New          string
+	Correct      string
+	UpdateAt     time.Time
+	Raw          json.RawMessage
+}
+
+// CapabilityUpdate reports the business portfolio's capabilities (Meta's
+// business_capability_update): its messaging limit, as a number of
+// customers ("-1" unlimited).
+type CapabilityUpdate struct {
+	Meta                             WebhookMeta
+	MaxDailyConversationsPerBusiness string
+	MaxDailyConversationPerPhone     string
+	MaxPhoneNumbersPerBusiness       string
+	Raw                              json.RawMessage
 }
 
 // Restriction is one limit placed on an account.

@@ -36,6 +36,9 @@ type NewOutbound struct {
 	// Price, when set, is the estimate of what the message costs (see
 	// package pricing); it is stored with the message.
 	Price *MessagePrice
+	// Reach, when set, counts the message against its portfolio's
+	// messaging limit (and may refuse it) in the same transaction.
+	Reach *ReachGuard
 }
 
 // OutboundMessage locates an outbound message and says what it is now.
@@ -104,6 +107,11 @@ func (db *DB) EnqueueOutbound(ctx context.Context, n NewOutbound) (OutboundMessa
 			next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			out.MessageID, out.ChannelID, phoneID, waID, string(n.Request), now, now, now); err != nil {
 			return err
+		}
+		if n.Reach != nil {
+			if err := guardReach(ctx, tx, n.Reach, out.ChannelID, out.MessageID, waID); err != nil {
+				return err
+			}
 		}
 		if n.Price != nil {
 			at, _ := parseTime(now)

@@ -20,7 +20,10 @@ const (
 	// PhoneNumberListFields is requested from /{waba-id}/phone_numbers.
 	PhoneNumberListFields = "id,display_phone_number,verified_name,status,quality_rating,code_verification_status,messaging_limit_tier,account_mode"
 	// PhoneNumberFields is requested from /{phone-number-id}.
-	PhoneNumberFields = "id,display_phone_number,verified_name,status,quality_rating,code_verification_status,name_status,messaging_limit_tier,account_mode"
+	// whatsapp_business_manager_messaging_limit is the business portfolio's
+	// messaging limit, which replaced messaging_limit_tier (Meta's messaging
+	// limits page; not in the v23.0 OpenAPI file of ../shared/contracts).
+	PhoneNumberFields = "id,display_phone_number,verified_name,status,quality_rating,code_verification_status,name_status,messaging_limit_tier,whatsapp_business_manager_messaging_limit,account_mode"
 )
 
 type wireWABA struct {
@@ -39,6 +42,7 @@ type wirePhoneNumber struct {
 	VerifiedName           string     `json:"verified_name"`
 	QualityRating          string     `json:"quality_rating"`
 	MessagingLimitTier     string     `json:"messaging_limit_tier"`
+	PortfolioLimit         flexString `json:"whatsapp_business_manager_messaging_limit"`
 	Status                 string     `json:"status"`
 	CodeVerificationStatus string     `json:"code_verification_status"`
 	NameStatus             string     `json:"name_status"`
@@ -47,16 +51,17 @@ type wirePhoneNumber struct {
 
 func (w wirePhoneNumber) neutral(wabaID string) providers.PhoneNumber {
 	return providers.PhoneNumber{
-		ID:                     string(w.ID),
-		BusinessAccountID:      wabaID,
-		DisplayPhoneNumber:     w.DisplayPhoneNumber,
-		VerifiedName:           w.VerifiedName,
-		QualityRating:          w.QualityRating,
-		MessagingLimitTier:     w.MessagingLimitTier,
-		Status:                 w.Status,
-		CodeVerificationStatus: w.CodeVerificationStatus,
-		NameStatus:             w.NameStatus,
-		AccountMode:            w.AccountMode,
+		ID:                      string(w.ID),
+		BusinessAccountID:       wabaID,
+		DisplayPhoneNumber:      w.DisplayPhoneNumber,
+		VerifiedName:            w.VerifiedName,
+		QualityRating:           w.QualityRating,
+		MessagingLimitTier:      w.MessagingLimitTier,
+		PortfolioMessagingLimit: string(w.PortfolioLimit),
+		Status:                  w.Status,
+		CodeVerificationStatus:  w.CodeVerificationStatus,
+		NameStatus:              w.NameStatus,
+		AccountMode:             w.AccountMode,
 	}
 }
 

@@ -279,6 +279,31 @@ type whQuality struct {
 	Event              string     `json:"event"`
 	CurrentLimit       string     `json:"current_limit"`
 	OldLimit           string     `json:"old_limit"`
+	MaxPerBusiness     flexString `json:"max_daily_conversations_per_business"`
+}
+
+type whTemplateQuality struct {
+	MessageTemplateID       flexString `json:"message_template_id"`
+	MessageTemplateName     string     `json:"message_template_name"`
+	MessageTemplateLanguage string     `json:"message_template_language"`
+	PreviousQualityScore    string     `json:"previous_quality_score"`
+	NewQualityScore         string     `json:"new_quality_score"`
+}
+
+type whTemplateCategory struct {
+	MessageTemplateID       flexString `json:"message_template_id"`
+	MessageTemplateName     string     `json:"message_template_name"`
+	MessageTemplateLanguage string     `json:"message_template_language"`
+	PreviousCategory        string     `json:"previous_category"`
+	NewCategory             string     `json:"new_category"`
+	CorrectCategory         string     `json:"correct_category"`
+	CategoryUpdateTimestamp flexString `json:"category_update_timestamp"`
+}
+
+type whCapability struct {
+	MaxDailyConversationsPerBusiness flexString `json:"max_daily_conversations_per_business"`
+	MaxDailyConversationPerPhone     flexString `json:"max_daily_conversation_per_phone"`
+	MaxPhoneNumbersPerBusiness       flexString `json:"max_phone_numbers_per_business"`
 }
 
 type whAccountUpdate struct {
@@ -295,6 +320,13 @@ type whAccountUpdate struct {
 		RestrictionType string     `json:"restriction_type"`
 		Expiration      flexString `json:"expiration"`
 	} `json:"restriction_info"`
+	VolumeTierInfo *struct {
+		EffectiveMonth  string     `json:"effective_month"`
+		PricingCategory string     `json:"pricing_category"`
+		Region          string     `json:"region"`
+		Tier            flexString `json:"tier"`
+		TierUpdateTime  flexString `json:"tier_update_time"`
+	} `json:"volume_tier_info"`
 }
 
 // ErrNotWebhook is returned by ParseWebhook for a body that is not a
@@ -386,8 +418,37 @@ func parseChange(b *providers.WebhookBatch, m providers.WebhookMeta, ch whChange
 		m.DisplayPhoneNumber = string(w.DisplayPhoneNumber)
 		b.QualityUpdates = append(b.QualityUpdates, providers.PhoneQualityUpdate{
 			Meta: m, DisplayPhoneNumber: string(w.DisplayPhoneNumber), Event: w.Event,
-			CurrentLimit: w.CurrentLimit, OldLimit: w.OldLimit, Raw: clone(ch.Value),
+			CurrentLimit: w.CurrentLimit, OldLimit: w.OldLimit, MaxDailyConversationsPerBusiness: string(w.MaxPerBusiness),
+			Raw: clone(ch.Value),
 		})
+	case "message_template_quality_update":
+		var w whTemplateQuality
+		if json.Unmarshal(ch.Value, &w) != nil {
+			unknown(b, m, ch.Value)
+			return
+		}
+		b.TemplateQuality = append(b.TemplateQuality, providers.TemplateQualityUpdate{Meta: m, TemplateID: string(w.MessageTemplateID),
+			TemplateName: w.MessageTemplateName, Language: w.MessageTemplateLanguage, Previous: w.PreviousQualityScore,
+			New: w.NewQualityScore, Raw: clone(ch.Value)})
+	case "template_category_update":
+		var w whTemplateCategory
+		if json.Unmarshal(ch.Value, &w) != nil {
+			unknown(b, m, ch.Value)
+			return
+		}
+		b.TemplateCategory = append(b.TemplateCategory, providers.TemplateCategoryUpdate{Meta: m, TemplateID: string(w.MessageTemplateID),
+			TemplateName: w.MessageTemplateName, Language: w.MessageTemplateLanguage, Previous: w.PreviousCategory,
+			New: w.NewCategory, Correct: w.CorrectCategory, UpdateAt: unixTime(w.CategoryUpdateTimestamp), Raw: clone(ch.Value)})
+	case "business_capability_update":
+		var w whCapability
+		if json.Unmarshal(ch.Value, &w) != nil {
+			unknown(b, m, ch.Value)
+			return
+		}
+		b.Capabilities = append(b.Capabilities, providers.CapabilityUpdate{Meta: m,
+			MaxDailyConversationsPerBusiness: string(w.MaxDailyConversationsPerBusiness),
+			MaxDailyConversationPerPhone:     string(w.MaxDailyConversationPerPhone),
+			MaxPhoneNumbersPerBusiness:       string(w.MaxPhoneNumbersPerBusiness), Raw: clone(ch.Value)})
 	case "account_update":
 		var w whAccountUpdate
 		if json.Unmarshal(ch.Value, &w) != nil {
@@ -403,6 +464,10 @@ func parseChange(b *providers.WebhookBatch, m providers.WebhookMeta, ch whChange
 		}
 		for _, r := range w.RestrictionInfo {
 			u.Restrictions = append(u.Restrictions, providers.Restriction{Type: r.RestrictionType, Expiration: unixTime(r.Expiration)})
+		}
+		if v := w.VolumeTierInfo; v != nil {
+			u.VolumeTier = &providers.VolumeTierInfo{EffectiveMonth: v.EffectiveMonth, PricingCategory: v.PricingCategory,
+				Region: v.Region, Tier: string(v.Tier), UpdateTime: unixTime(v.TierUpdateTime)}
 		}
 		b.AccountUpdates = append(b.AccountUpdates, u)
 	default:

@@ -33,6 +33,9 @@ import (
 func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/_sim"), "/")
 	route := r.Method + " " + path
+	if s.serveHealthControl(w, r, route) {
+		return
+	}
 	switch route {
 	case "GET ":
 		writeJSON(w, http.StatusOK, s.summary())

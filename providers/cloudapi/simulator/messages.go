@@ -367,6 +367,13 @@ func (s *Sim) postMessage(g *gctx) *graphError {
 		}
 	}
 	now := s.nowLocked()
+	// The account's payment and restrictions, and the portfolio's
+	// messaging limit (limits.go), before the number's throughput.
+	lc := s.chatLocked(chatKey{p.cfg.ID, waID})
+	windowOpenNow := !lc.lastInbound.IsZero() && now.Sub(lc.lastInbound) < 24*time.Hour
+	if gerr := s.limitCheckLocked(p, waID, req.Type == "template", windowOpenNow, now); gerr != nil {
+		return gerr
+	}
 	tb := s.throughput[p.cfg.ID]
 	if tb == nil {
 		tb = newBucket(float64(s.cfg.Throughput), float64(s.cfg.Throughput), now)
@@ -387,6 +394,7 @@ func (s *Sim) postMessage(g *gctx) *graphError {
 			details: "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time."}
 	}
 
+	s.recordReachLocked(p, waID, req.Type == "template", windowOpenNow, now)
 	s.seq++
 	m := &outMessage{seq: s.seq, phone: p, waID: waID, input: input, req: req, raw: append([]byte(nil), raw...), at: now}
 	m.id = s.newWamidLocked(waID)

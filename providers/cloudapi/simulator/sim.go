@@ -66,6 +66,8 @@ type Sim struct {
 	deliveries  []Delivery
 	version     int64
 	seq         int64
+	// health holds messaging limits, restrictions and payment state (limits.go).
+	health *healthState
 }
 
 type business struct {
@@ -283,6 +285,8 @@ func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveMediaDownload(w, r)
 	case isVersionPath(path):
 		s.serveGraph(w, r)
+	case path == "/health" || strings.HasPrefix(path, "/health/"):
+		s.serveHealthPage(w, r)
 	default:
 		s.servePhone(w, r)
 	}
