@@ -83,7 +83,7 @@ func TestContactLabelsAttributesAndConsent(t *testing.T) {
 		t.Fatalf("opt out: %d", p.status)
 	}
 	p := s.get(agent, path)
-	for _, want := range []string{`data-testid="label-chip">VIP<`, "badge-green", "customer_id", "C-1042", "recorded by an agent", `data-testid="contact-opt-back-in"`} {
+	for _, want := range []string{`>VIP</span>`, "label-chip label-green", "customer_id", "C-1042", "recorded by an agent", `data-testid="contact-opt-back-in"`} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("contact page lacks %q", want)
 		}
@@ -201,7 +201,7 @@ func TestComposerRefusesMarketingToAnOptedOutCustomer(t *testing.T) {
 	if err := s.db.SetMarketingOptOut(ctx, c.ContactID, &now, "keyword:STOP"); err != nil {
 		t.Fatal(err)
 	}
-	p := s.post(admin, fmt.Sprintf("/inbox/%d/messages/template", s.open), url.Values{"template": {fmt.Sprint(tpl.ID)}, "body_1": {"Olga"}})
+	p := s.post(admin, fmt.Sprintf("/inbox/%d/messages/template", s.open), url.Values{"template": {fmt.Sprint(tpl.ID)}, "body_1": {"Olga"}, "confirm_cost": {"yes"}})
 	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "asked not to get marketing messages") || !strings.Contains(p.body, "STOP") {
 		t.Fatalf("marketing to an opted-out customer: %d\n%s", p.status, p.body)
 	}
