@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/views"
@@ -31,5 +32,5 @@ func (s *Server) channelTemplatesList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, views.TemplatesPage(s.page(w, r, "Templates · "+ch.Title, views.NavChannels), v))
+	s.render(w, r, http.StatusOK, views.TemplatesPage(s.page(w, r, i18n.T(r.Context(), "titles.templates", "Name", ch.Title), views.NavChannels), v))
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,7 +21,7 @@ func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, views.LoginPage(s.page(w, r, "Sign in", ""),
+	s.render(w, r, http.StatusOK, views.LoginPage(s.page(w, r, i18n.T(r.Context(), "titles.sign_in"), ""),
 		views.LoginForm{Next: r.URL.Query().Get("next")}))
 }
 
