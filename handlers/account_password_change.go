@@ -48,7 +48,7 @@ func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.render(w, r, http.StatusUnprocessableEntity, views.AccountPage(s.page(w, r, i18n.T(r.Context(), "titles.your_account"), views.NavAccount),
-			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Errors: errs, Security: sec, Zone: zf}))
+			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Errors: errs, Security: sec, Zone: zf, Languages: s.accountLanguages(r.Context(), u.ID)}))
 		return
 	}
 	hash, err := auth.HashPassword(r.Context(), f.Password)

@@ -24,7 +24,7 @@ func (s *Server) accountShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, views.AccountPage(s.page(w, r, i18n.T(r.Context(), "titles.your_account"), views.NavAccount),
-		views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Security: sec, Zone: zf}))
+		views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Security: sec, Zone: zf, Languages: s.accountLanguages(r.Context(), u.ID)}))
 }
 
 // accountSecurity is the two-step sign-in summary and the sessions list of

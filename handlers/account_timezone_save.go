@@ -24,7 +24,7 @@ func (s *Server) accountTimezoneSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.render(w, r, http.StatusUnprocessableEntity, views.AccountPage(s.page(w, r, i18n.T(r.Context(), "titles.your_account"), views.NavAccount),
-			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Zone: zf}))
+			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Zone: zf, Languages: s.accountLanguages(r.Context(), u.ID)}))
 		return
 	}
 	if err := s.db.SetUserTimezone(r.Context(), u.ID, tz); err != nil {

@@ -22,7 +22,7 @@ func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, views.LoginPage(s.page(w, r, i18n.T(r.Context(), "titles.sign_in"), ""),
-		views.LoginForm{Next: r.URL.Query().Get("next")}))
+		views.LoginForm{Next: r.URL.Query().Get("next"), Languages: s.signInLanguages(r)}))
 }
 
 // safeNext keeps a post-login redirect on this site: only a local path

@@ -32,7 +32,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	rerender := func(status int, errs views.Errors) {
 		s.render(w, r, status, views.LoginPage(s.page(w, r, i18n.T(r.Context(), "titles.sign_in"), ""),
-			views.LoginForm{Email: f.Email, Next: next, Errors: errs}))
+			views.LoginForm{Email: f.Email, Next: next, Errors: errs, Languages: s.signInLanguages(r)}))
 	}
 	if errs := s.check(f); len(errs) > 0 {
 		rerender(http.StatusUnprocessableEntity, errs)

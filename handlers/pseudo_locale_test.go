@@ -237,9 +237,10 @@ func untranslated(body string, seeded []string) []string {
 					check(a.Val)
 				}
 			}
-			// Customer content is marked dir="auto" and is not ours.
+			// Customer content is marked dir="auto" and is not ours; a
+			// language's own name in a menu carries its lang.
 			for _, a := range n.Attr {
-				if a.Key == "dir" && a.Val == "auto" {
+				if a.Key == "dir" && a.Val == "auto" || a.Key == "lang" && n.Data != "html" {
 					return
 				}
 			}

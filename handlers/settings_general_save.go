@@ -20,7 +20,7 @@ func (s *Server) settingsGeneralSave(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, ok := views.LoadZone(tz); !ok {
 		s.render(w, r, http.StatusUnprocessableEntity, views.SettingsGeneralPage(s.page(w, r, i18n.T(r.Context(), "titles.general_settings"), views.NavSettings),
-			zoneForm("/settings/general", "", "UTC", views.Errors{"timezone": "Choose a time zone from the list."})))
+			zoneForm("/settings/general", "", "UTC", views.Errors{"timezone": "Choose a time zone from the list."}), s.consoleLanguages(r.Context())))
 		return
 	}
 	if err := s.db.SetConsoleTimezone(r.Context(), tz); err != nil {

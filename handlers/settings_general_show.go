@@ -15,5 +15,5 @@ func (s *Server) settingsGeneralShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, views.SettingsGeneralPage(s.page(w, r, i18n.T(r.Context(), "titles.general_settings"), views.NavSettings),
-		zoneForm("/settings/general", tz, "UTC", views.Errors{})))
+		zoneForm("/settings/general", tz, "UTC", views.Errors{}), s.consoleLanguages(r.Context())))
 }
