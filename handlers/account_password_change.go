@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/auth"
@@ -46,8 +47,8 @@ func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, views.AccountPage(s.page(w, r, "Your account", views.NavAccount),
-			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Errors: errs, Security: sec, Zone: zf}))
+		s.render(w, r, http.StatusUnprocessableEntity, views.AccountPage(s.page(w, r, i18n.T(r.Context(), "titles.your_account"), views.NavAccount),
+			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Errors: errs, Security: sec, Zone: zf, Languages: s.accountLanguages(r.Context(), u.ID)}))
 		return
 	}
 	hash, err := auth.HashPassword(r.Context(), f.Password)

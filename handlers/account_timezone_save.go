@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 
@@ -22,8 +23,8 @@ func (s *Server) accountTimezoneSave(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, views.AccountPage(s.page(w, r, "Your account", views.NavAccount),
-			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Zone: zf}))
+		s.render(w, r, http.StatusUnprocessableEntity, views.AccountPage(s.page(w, r, i18n.T(r.Context(), "titles.your_account"), views.NavAccount),
+			views.AccountForm{Name: u.Name, Email: u.Email, Role: u.Role, Zone: zf, Languages: s.accountLanguages(r.Context(), u.ID)}))
 		return
 	}
 	if err := s.db.SetUserTimezone(r.Context(), u.ID, tz); err != nil {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -34,5 +35,5 @@ func (s *Server) channelDeadLetters(w http.ResponseWriter, r *http.Request) {
 		row.Body = strings.ToValidUTF8(string(body), string(utf8.RuneError))
 		v.Rows = append(v.Rows, row)
 	}
-	s.render(w, r, http.StatusOK, views.DeadLettersPage(s.page(w, r, "Unreadable webhooks", views.NavChannels), v))
+	s.render(w, r, http.StatusOK, views.DeadLettersPage(s.page(w, r, i18n.T(r.Context(), "titles.unreadable_webhooks"), views.NavChannels), v))
 }

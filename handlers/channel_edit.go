@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 
@@ -25,7 +26,7 @@ func (s *Server) channelEdit(w http.ResponseWriter, r *http.Request) {
 		AlertEmails: strings.Join(ch.AlertEmails, ", "),
 	}
 	s.credentialLabels(ch, &f)
-	s.render(w, r, http.StatusOK, views.ChannelEditPage(s.page(w, r, "Edit "+ch.Title, views.NavChannels), f))
+	s.render(w, r, http.StatusOK, views.ChannelEditPage(s.page(w, r, i18n.T(r.Context(), "titles.edit", "Name", ch.Title), views.NavChannels), f))
 }
 
 // credentialLabels names the replaceable credentials of the channel's

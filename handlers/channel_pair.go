@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/providers"
@@ -48,7 +49,7 @@ func (s *Server) channelPairShow(w http.ResponseWriter, r *http.Request) {
 		Notice: prov.SetupHelp, BackURL: "/channels/" + itoa(ch.ID), BackLabel: "Back to the channel",
 		Status: s.channelPairStatusView(r, ch, pairer)}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, views.PairPage(s.page(w, r, "Pair again", views.NavChannels), v))
+	s.render(w, r, http.StatusOK, views.PairPage(s.page(w, r, i18n.T(r.Context(), "titles.pair_again"), views.NavChannels), v))
 }
 
 // channelPairStatus is the refreshed part of the page.

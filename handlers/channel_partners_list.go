@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/commerce"
@@ -45,5 +46,5 @@ func (s *Server) renderPartners(w http.ResponseWriter, r *http.Request, ch store
 		}
 		v.Partners = append(v.Partners, row)
 	}
-	s.render(w, r, status, views.StorePartnersPage(s.page(w, r, "Payment partners · "+ch.Title, views.NavStore), v))
+	s.render(w, r, status, views.StorePartnersPage(s.page(w, r, i18n.T(r.Context(), "titles.payment_partners", "Name", ch.Title), views.NavStore), v))
 }

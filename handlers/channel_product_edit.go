@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/commerce"
@@ -26,7 +27,7 @@ func (s *Server) renderProductEdit(w http.ResponseWriter, r *http.Request, ch st
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, status, views.ProductEditPage(s.page(w, r, "Edit product · "+ch.Title, views.NavStore), storeHeader(ch), f, st.Currency))
+	s.render(w, r, status, views.ProductEditPage(s.page(w, r, i18n.T(r.Context(), "titles.edit_product", "Name", ch.Title), views.NavStore), storeHeader(ch), f, st.Currency))
 }
 
 // loadProduct reads the {id} channel and its {pid} product, answering 404

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/commerce"
@@ -40,7 +41,7 @@ func (s *Server) renderProducts(w http.ResponseWriter, r *http.Request, ch store
 		v.Products = append(v.Products, views.ProductRow{ID: p.ID, RetailerID: p.RetailerID, Name: p.Name,
 			Price: commerce.Format(p.Price1000, p.Currency), ImageURL: p.ImageURL, InStock: p.InStock})
 	}
-	s.render(w, r, status, views.StoreProductsPage(s.page(w, r, "Products · "+ch.Title, views.NavStore), v))
+	s.render(w, r, status, views.StoreProductsPage(s.page(w, r, i18n.T(r.Context(), "titles.products", "Name", ch.Title), views.NavStore), v))
 }
 
 // productInput is the product form. The validator checks presence and

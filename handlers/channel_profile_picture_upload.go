@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/wadesk/wadesk/i18n"
 	"io"
 	"net/http"
 	"strings"
@@ -150,5 +151,5 @@ func (s *Server) showProfileWith(w http.ResponseWriter, r *http.Request, ch stor
 			v.Problem = msg
 		}
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, views.ProfilePage(s.page(w, r, "Business profile · "+ch.Title, views.NavChannels), v))
+	s.render(w, r, http.StatusUnprocessableEntity, views.ProfilePage(s.page(w, r, i18n.T(r.Context(), "titles.business_profile", "Name", ch.Title), views.NavChannels), v))
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/providers"
@@ -16,7 +17,7 @@ func (s *Server) channelProfileShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	page := s.page(w, r, "Business profile · "+ch.Title, views.NavChannels)
+	page := s.page(w, r, i18n.T(r.Context(), "titles.business_profile", "Name", ch.Title), views.NavChannels)
 	api, err := s.profileClient(r.Context(), ch)
 	if errors.Is(err, errNoProfile) {
 		v := profileView(ch, api, profileFields{}, "")

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 
@@ -36,7 +37,7 @@ func (s *Server) channelProfileUpdate(w http.ResponseWriter, r *http.Request) {
 	f := profileFieldsFrom(r)
 	v := profileView(ch, api, f, postedPictureURL(r, ch.ID))
 	show := func() {
-		s.render(w, r, http.StatusUnprocessableEntity, views.ProfilePage(s.page(w, r, "Business profile · "+ch.Title, views.NavChannels), v))
+		s.render(w, r, http.StatusUnprocessableEntity, views.ProfilePage(s.page(w, r, i18n.T(r.Context(), "titles.business_profile", "Name", ch.Title), views.NavChannels), v))
 	}
 	if v.Errors = s.checkProfile(f); len(v.Errors) > 0 {
 		show()

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 	"time"
@@ -46,7 +47,7 @@ func (s *Server) channelStoreShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, views.StoreSettingsPage(s.page(w, r, "Store settings · "+ch.Title, views.NavStore), f))
+	s.render(w, r, http.StatusOK, views.StoreSettingsPage(s.page(w, r, i18n.T(r.Context(), "titles.store_settings", "Name", ch.Title), views.NavStore), f))
 }
 
 func storeHeader(ch store.Channel) views.StoreHeader {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 
@@ -87,7 +88,7 @@ func (s *Server) channelStoreUpdate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, views.StoreSettingsPage(s.page(w, r, "Store settings · "+ch.Title, views.NavStore), f))
+	s.render(w, r, http.StatusUnprocessableEntity, views.StoreSettingsPage(s.page(w, r, i18n.T(r.Context(), "titles.store_settings", "Name", ch.Title), views.NavStore), f))
 }
 
 func storePath(channelID int64) string { return "/channels/" + itoa(channelID) + "/store" }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/i18n"
@@ -29,7 +30,7 @@ func (s *Server) channelTemplateCreate(w http.ResponseWriter, r *http.Request) {
 		mode = "duplicate"
 	}
 	show := func(status int, f views.TemplateForm) {
-		s.render(w, r, status, views.TemplateFormPage(s.page(w, r, "New template", views.NavChannels), f))
+		s.render(w, r, status, views.TemplateFormPage(s.page(w, r, i18n.T(r.Context(), "titles.new_template"), views.NavChannels), f))
 	}
 	if r.PostFormValue("action") == "add_button" {
 		show(http.StatusOK, s.templateForm(ch, mode, d, views.Errors{}, 1))

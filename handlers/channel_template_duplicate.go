@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/templates"
@@ -30,5 +31,5 @@ func (s *Server) channelTemplateDuplicate(w http.ResponseWriter, r *http.Request
 		d.OTPType = templates.OTPCopyCode
 	}
 	f := s.templateForm(ch, "duplicate", d, views.Errors{}, 0)
-	s.render(w, r, http.StatusOK, views.TemplateFormPage(s.page(w, r, "Duplicate "+t.Name, views.NavChannels), f))
+	s.render(w, r, http.StatusOK, views.TemplateFormPage(s.page(w, r, i18n.T(r.Context(), "titles.duplicate", "Name", t.Name), views.NavChannels), f))
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/store"
@@ -27,7 +28,7 @@ func (s *Server) channelTemplateEdit(w http.ResponseWriter, r *http.Request) {
 		d.OTPType = templates.OTPCopyCode
 	}
 	f := s.templateEditForm(ch, t, d, views.Errors{}, 0)
-	s.render(w, r, http.StatusOK, views.TemplateFormPage(s.page(w, r, "Edit "+t.Name, views.NavChannels), f))
+	s.render(w, r, http.StatusOK, views.TemplateFormPage(s.page(w, r, i18n.T(r.Context(), "titles.edit", "Name", t.Name), views.NavChannels), f))
 }
 
 // templateEditable sends the admin back to the template, with the reason,

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,7 +31,7 @@ func (s *Server) channelTemplateNew(w http.ResponseWriter, r *http.Request) {
 	}
 	d := templates.Draft{Language: "en_US", Category: templates.CategoryUtility, OTPType: templates.OTPCopyCode}
 	f := s.templateForm(ch, "new", d, views.Errors{}, 0)
-	s.render(w, r, http.StatusOK, views.TemplateFormPage(s.page(w, r, "New template", views.NavChannels), f))
+	s.render(w, r, http.StatusOK, views.TemplateFormPage(s.page(w, r, i18n.T(r.Context(), "titles.new_template"), views.NavChannels), f))
 }
 
 // draftFromForm reads a template form. Button rows without a type are

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/views"
@@ -28,7 +29,7 @@ func (s *Server) channelTemplateUpdate(w http.ResponseWriter, r *http.Request) {
 	d := draftFromForm(r.PostForm)
 	d.Name, d.Language = t.Name, t.Language
 	show := func(status int, f views.TemplateForm) {
-		s.render(w, r, status, views.TemplateFormPage(s.page(w, r, "Edit "+t.Name, views.NavChannels), f))
+		s.render(w, r, status, views.TemplateFormPage(s.page(w, r, i18n.T(r.Context(), "titles.edit", "Name", t.Name), views.NavChannels), f))
 	}
 	if r.PostFormValue("action") == "add_button" {
 		show(http.StatusOK, s.templateEditForm(ch, t, d, views.Errors{}, 1))

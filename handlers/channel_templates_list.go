@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/providers"
@@ -46,7 +47,7 @@ func (s *Server) channelTemplatesList(w http.ResponseWriter, r *http.Request) {
 		v.Health = append(v.Health, views.TemplateHealthRow{At: e.At, Template: e.Name + " (" + e.Language + ")", Kind: e.Kind,
 			Old: e.Old, New: e.New, Reason: e.Reason, Until: e.Until})
 	}
-	s.render(w, r, http.StatusOK, views.TemplatesPage(s.page(w, r, "Templates · "+ch.Title, views.NavChannels), v))
+	s.render(w, r, http.StatusOK, views.TemplatesPage(s.page(w, r, i18n.T(r.Context(), "titles.templates", "Name", ch.Title), views.NavChannels), v))
 }
 
 // templateChannel is the channel as its templates pages show it: whose

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -78,7 +79,7 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Departments = opts
 		s.credentialLabels(ch, &f)
-		s.render(w, r, http.StatusUnprocessableEntity, views.ChannelEditPage(s.page(w, r, "Edit "+ch.Title, views.NavChannels), f))
+		s.render(w, r, http.StatusUnprocessableEntity, views.ChannelEditPage(s.page(w, r, i18n.T(r.Context(), "titles.edit", "Name", ch.Title), views.NavChannels), f))
 	}
 	if len(f.Errors) > 0 {
 		rerender()

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strconv"
 	"time"
@@ -75,7 +76,7 @@ func (s *Server) channelWizardPair(w http.ResponseWriter, r *http.Request) {
 		BackURL: "/channels/new?step=numbers", BackLabel: "Back to the numbers",
 		Status: s.wizardPairStatus(r.Context(), pairer, d.PhoneNumberID)}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, views.PairPage(s.page(w, r, "Pair the phone", views.NavChannels), v))
+	s.render(w, r, http.StatusOK, views.PairPage(s.page(w, r, i18n.T(r.Context(), "titles.pair_the_phone"), views.NavChannels), v))
 }
 
 // channelWizardPairStatus is the refreshed part of the pairing page.

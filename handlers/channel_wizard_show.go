@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 
@@ -134,7 +135,7 @@ func tierLabel(tier string) string {
 
 func (s *Server) renderWizard(w http.ResponseWriter, r *http.Request, status int, v views.WizardView) {
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, views.WizardPage(s.page(w, r, "Add a channel", views.NavChannels), v))
+	s.render(w, r, status, views.WizardPage(s.page(w, r, i18n.T(r.Context(), "titles.add_a_channel"), views.NavChannels), v))
 }
 
 // wizardProblem puts a wizard problem on its field, or above the step.

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/providers"
@@ -31,7 +32,7 @@ func (s *Server) channelsList(w http.ResponseWriter, r *http.Request) {
 			Department: c.DepartmentName, InboxVisible: c.InboxVisible,
 		})
 	}
-	s.render(w, r, http.StatusOK, views.ChannelsPage(s.page(w, r, "Channels", views.NavChannels), rows, hasDraft))
+	s.render(w, r, http.StatusOK, views.ChannelsPage(s.page(w, r, i18n.T(r.Context(), "titles.channels"), views.NavChannels), rows, hasDraft))
 }
 
 func providerName(id string) string {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/views"
@@ -21,7 +22,7 @@ func (s *Server) renderDepartments(w http.ResponseWriter, r *http.Request, statu
 	for _, d := range ds {
 		v.Departments = append(v.Departments, views.DepartmentRow{ID: d.ID, Name: d.Name, Members: d.MemberCount})
 	}
-	s.render(w, r, status, views.DepartmentsPage(s.page(w, r, "Departments", views.NavSettings), v))
+	s.render(w, r, status, views.DepartmentsPage(s.page(w, r, i18n.T(r.Context(), "titles.departments"), views.NavSettings), v))
 }
 
 type departmentForm struct {

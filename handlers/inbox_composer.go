@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -97,7 +98,7 @@ func (s *Server) renderThreadOf(w http.ResponseWriter, r *http.Request, c store.
 		return
 	}
 	v.Thread = &t
-	s.render(w, r, status, views.InboxPage(s.page(w, r, contactName(c)+" · Inbox", views.NavInbox), v))
+	s.render(w, r, status, views.InboxPage(s.page(w, r, i18n.T(r.Context(), "titles.inbox_2", "Name", contactName(c)), views.NavInbox), v))
 }
 
 // composerView builds the composer of conversation c.

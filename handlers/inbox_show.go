@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"time"
 
@@ -23,7 +24,7 @@ func (s *Server) inboxShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, views.InboxPage(s.page(w, r, "Inbox", views.NavInbox), v))
+	s.render(w, r, http.StatusOK, views.InboxPage(s.page(w, r, i18n.T(r.Context(), "titles.inbox"), views.NavInbox), v))
 }
 
 // inboxList builds the conversation list from the request's filters (see

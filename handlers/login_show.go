@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,8 +21,8 @@ func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, views.LoginPage(s.page(w, r, "Sign in", ""),
-		views.LoginForm{Next: r.URL.Query().Get("next")}))
+	s.render(w, r, http.StatusOK, views.LoginPage(s.page(w, r, i18n.T(r.Context(), "titles.sign_in"), ""),
+		views.LoginForm{Next: r.URL.Query().Get("next"), Languages: s.signInLanguages(r)}))
 }
 
 // safeNext keeps a post-login redirect on this site: only a local path

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"github.com/wadesk/wadesk/i18n"
 	"math"
 	"net/http"
 	"strconv"
@@ -30,8 +31,8 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	next := r.PostFormValue("next")
 	w.Header().Set("Cache-Control", "no-store")
 	rerender := func(status int, errs views.Errors) {
-		s.render(w, r, status, views.LoginPage(s.page(w, r, "Sign in", ""),
-			views.LoginForm{Email: f.Email, Next: next, Errors: errs}))
+		s.render(w, r, status, views.LoginPage(s.page(w, r, i18n.T(r.Context(), "titles.sign_in"), ""),
+			views.LoginForm{Email: f.Email, Next: next, Errors: errs, Languages: s.signInLanguages(r)}))
 	}
 	if errs := s.check(f); len(errs) > 0 {
 		rerender(http.StatusUnprocessableEntity, errs)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/store"
@@ -14,7 +15,7 @@ func (s *Server) loginVerifyShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.render(w, r, http.StatusOK, views.LoginVerifyPage(s.page(w, r, "Two-step sign-in", ""), f))
+	s.render(w, r, http.StatusOK, views.LoginVerifyPage(s.page(w, r, i18n.T(r.Context(), "titles.two_step_sign_in"), ""), f))
 }
 
 // verifyStep returns the user waiting for their second factor and the

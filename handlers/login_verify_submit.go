@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 
@@ -25,7 +26,7 @@ func (s *Server) loginVerifySubmit(w http.ResponseWriter, r *http.Request) {
 	code := strings.TrimSpace(r.PostFormValue("code"))
 	if code == "" || len(code) > 32 {
 		f.Errors = views.Errors{"code": "Enter the 6-digit code from your app, or a recovery code."}
-		s.render(w, r, http.StatusUnprocessableEntity, views.LoginVerifyPage(s.page(w, r, "Two-step sign-in", ""), f))
+		s.render(w, r, http.StatusUnprocessableEntity, views.LoginVerifyPage(s.page(w, r, i18n.T(r.Context(), "titles.two_step_sign_in"), ""), f))
 		return
 	}
 	if !s.allowCode(w, r, u, "/login/verify") {
@@ -53,7 +54,7 @@ func (s *Server) loginVerifySubmit(w http.ResponseWriter, r *http.Request) {
 			msg = "That code was already used. Wait for the next code in your app."
 		}
 		f.Errors = views.Errors{"code": msg}
-		s.render(w, r, http.StatusUnauthorized, views.LoginVerifyPage(s.page(w, r, "Two-step sign-in", ""), f))
+		s.render(w, r, http.StatusUnauthorized, views.LoginVerifyPage(s.page(w, r, i18n.T(r.Context(), "titles.two_step_sign_in"), ""), f))
 		return
 	}
 	next := s.sessions.GetString(ctx, sessPendingNext)

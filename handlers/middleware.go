@@ -41,7 +41,7 @@ const (
 // and sends everyone to the setup page until the first admin exists.
 func (s *Server) browser(h http.HandlerFunc) http.Handler {
 	return s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = r.WithContext(i18n.WithLocale(r.Context(), requestLocale(r)))
+		r = r.WithContext(i18n.WithLocale(r.Context(), s.requestLocale(r)))
 		setup, err := s.needsSetup(r.Context())
 		if err != nil {
 			s.serverError(w, r, err)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/views"
@@ -15,7 +16,7 @@ func (s *Server) passwordForgotShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, views.ForgotPasswordPage(s.page(w, r, "Reset your password", ""),
+	s.render(w, r, http.StatusOK, views.ForgotPasswordPage(s.page(w, r, i18n.T(r.Context(), "titles.reset_your_password"), ""),
 		views.ForgotForm{MailReady: ready}))
 }
 

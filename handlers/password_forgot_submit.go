@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"net/mail"
 	"strings"
@@ -34,16 +35,16 @@ func (s *Server) passwordForgotSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	f := views.ForgotForm{Email: strings.TrimSpace(r.PostFormValue("email")), MailReady: ready}
 	if !ready {
-		s.render(w, r, http.StatusOK, views.ForgotPasswordPage(s.page(w, r, "Reset your password", ""), f))
+		s.render(w, r, http.StatusOK, views.ForgotPasswordPage(s.page(w, r, i18n.T(r.Context(), "titles.reset_your_password"), ""), f))
 		return
 	}
 	if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email || len(f.Email) > 254 {
 		f.Errors = views.Errors{"email": "Enter an email address like name@example.com."}
-		s.render(w, r, http.StatusUnprocessableEntity, views.ForgotPasswordPage(s.page(w, r, "Reset your password", ""), f))
+		s.render(w, r, http.StatusUnprocessableEntity, views.ForgotPasswordPage(s.page(w, r, i18n.T(r.Context(), "titles.reset_your_password"), ""), f))
 		return
 	}
 	f.Sent = true
-	defer s.render(w, r, http.StatusOK, views.ForgotPasswordPage(s.page(w, r, "Reset your password", ""), f))
+	defer s.render(w, r, http.StatusOK, views.ForgotPasswordPage(s.page(w, r, i18n.T(r.Context(), "titles.reset_your_password"), ""), f))
 	if ok, _ := s.mails.Allow(f.Email, clientIP(r)); !ok {
 		s.log.Warn("password reset mail throttled", "remote", clientIP(r))
 		return

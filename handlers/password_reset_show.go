@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"time"
 
@@ -22,7 +23,7 @@ func (s *Server) passwordResetShow(w http.ResponseWriter, r *http.Request) {
 	if f.Invalid {
 		status = http.StatusNotFound
 	}
-	s.render(w, r, status, views.ResetPasswordPage(s.page(w, r, "Choose a new password", ""), f))
+	s.render(w, r, status, views.ResetPasswordPage(s.page(w, r, i18n.T(r.Context(), "titles.choose_a_new_password"), ""), f))
 }
 
 // resetForm looks up a reset token; an unknown, used or expired one gives

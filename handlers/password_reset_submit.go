@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ func (s *Server) passwordResetSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rerender := func(status int) {
-		s.render(w, r, status, views.ResetPasswordPage(s.page(w, r, "Choose a new password", ""), f))
+		s.render(w, r, status, views.ResetPasswordPage(s.page(w, r, i18n.T(r.Context(), "titles.choose_a_new_password"), ""), f))
 	}
 	if f.Invalid {
 		rerender(http.StatusNotFound)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 
@@ -16,5 +17,5 @@ func (s *Server) recoveryCodesShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, views.RecoveryCodesPage(s.page(w, r, "Recovery codes", views.NavAccount), strings.Fields(raw), true))
+	s.render(w, r, http.StatusOK, views.RecoveryCodesPage(s.page(w, r, i18n.T(r.Context(), "titles.recovery_codes"), views.NavAccount), strings.Fields(raw), true))
 }

@@ -35,6 +35,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /login", s.browser(s.loginShow))
 	mux.Handle("POST /login", s.browser(s.loginSubmit))
 	mux.Handle("POST /logout", s.browser(s.logout))
+	mux.Handle("POST /language", s.browser(s.languagePick))
 	mux.Handle("GET /login/verify", s.browser(s.loginVerifyShow))
 	mux.Handle("POST /login/verify", s.browser(s.loginVerifySubmit))
 	mux.Handle("POST /login/passkey/options", s.browser(s.passkeyLoginOptions))
@@ -116,6 +117,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /account/alerts", s.signedIn(s.accountAlertsShow))
 	mux.Handle("POST /account/alerts", s.signedIn(s.accountAlertsSave))
 	mux.Handle("POST /account/timezone", s.signedIn(s.accountTimezoneSave))
+	mux.Handle("POST /account/language", s.signedIn(s.accountLanguageSave))
 
 	// Admins only.
 	mux.Handle("GET /channels", s.adminOnly(s.channelsList))
@@ -180,6 +182,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /channels/{id}/store/partners/{pid}/delete", s.adminOnly(s.channelPartnerDelete))
 	mux.Handle("GET /settings", s.adminOnly(s.settingsShow))
 	mux.Handle("GET /settings/general", s.adminOnly(s.settingsGeneralShow))
+	mux.Handle("POST /settings/language", s.adminOnly(s.settingsLanguageSave))
 	mux.Handle("POST /settings/general", s.adminOnly(s.settingsGeneralSave))
 	mux.Handle("GET /settings/users", s.adminOnly(s.usersList))
 	mux.Handle("GET /settings/users/new", s.adminOnly(s.userNew))

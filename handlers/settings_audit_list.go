@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"net/url"
 	"sort"
@@ -141,7 +142,7 @@ func (s *Server) settingsAuditList(w http.ResponseWriter, r *http.Request) {
 	for _, e := range entries {
 		v.Entries = append(v.Entries, auditRow(e))
 	}
-	s.render(w, r, http.StatusOK, views.AuditPage(s.page(w, r, "Audit log", views.NavSettings), v))
+	s.render(w, r, http.StatusOK, views.AuditPage(s.page(w, r, i18n.T(r.Context(), "titles.audit_log"), views.NavSettings), v))
 }
 
 // auditRow puts an entry in words.

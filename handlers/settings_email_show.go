@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strconv"
 
@@ -27,5 +28,5 @@ func (s *Server) renderEmailSettings(w http.ResponseWriter, r *http.Request, sta
 	f.Configured = saved.Configured()
 	f.UpdatedAt = saved.UpdatedAt
 	f.TestTo = currentUser(r.Context()).Email
-	s.render(w, r, status, views.EmailSettingsPage(s.page(w, r, "Email settings", views.NavSettings), f))
+	s.render(w, r, status, views.EmailSettingsPage(s.page(w, r, i18n.T(r.Context(), "titles.email_settings"), views.NavSettings), f))
 }

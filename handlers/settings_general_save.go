@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 
@@ -18,8 +19,8 @@ func (s *Server) settingsGeneralSave(w http.ResponseWriter, r *http.Request) {
 		tz = ""
 	}
 	if _, ok := views.LoadZone(tz); !ok {
-		s.render(w, r, http.StatusUnprocessableEntity, views.SettingsGeneralPage(s.page(w, r, "General settings", views.NavSettings),
-			zoneForm("/settings/general", "", "UTC", views.Errors{"timezone": "Choose a time zone from the list."})))
+		s.render(w, r, http.StatusUnprocessableEntity, views.SettingsGeneralPage(s.page(w, r, i18n.T(r.Context(), "titles.general_settings"), views.NavSettings),
+			zoneForm("/settings/general", "", "UTC", views.Errors{"timezone": "Choose a time zone from the list."}), s.consoleLanguages(r.Context())))
 		return
 	}
 	if err := s.db.SetConsoleTimezone(r.Context(), tz); err != nil {

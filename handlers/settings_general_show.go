@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/views"
@@ -13,6 +14,6 @@ func (s *Server) settingsGeneralShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, views.SettingsGeneralPage(s.page(w, r, "General settings", views.NavSettings),
-		zoneForm("/settings/general", tz, "UTC", views.Errors{})))
+	s.render(w, r, http.StatusOK, views.SettingsGeneralPage(s.page(w, r, i18n.T(r.Context(), "titles.general_settings"), views.NavSettings),
+		zoneForm("/settings/general", tz, "UTC", views.Errors{}), s.consoleLanguages(r.Context())))
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 
@@ -69,5 +70,5 @@ func (s *Server) renderPrivacy(w http.ResponseWriter, r *http.Request, status in
 		}
 		v.Contacts = append(v.Contacts, pc)
 	}
-	s.render(w, r, status, views.PrivacyPage(s.page(w, r, "Privacy", views.NavSettings), v))
+	s.render(w, r, status, views.PrivacyPage(s.page(w, r, i18n.T(r.Context(), "titles.privacy"), views.NavSettings), v))
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/store"
@@ -25,7 +26,7 @@ func (s *Server) settingsSecuritySave(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Policy, v.NewBrowserNotice = policy, notice
 		v.Errors = views.Errors{"two_factor": "Choose who must use two-step sign-in."}
-		s.render(w, r, http.StatusUnprocessableEntity, views.SecuritySettingsPage(s.page(w, r, "Security settings", views.NavSettings), v))
+		s.render(w, r, http.StatusUnprocessableEntity, views.SecuritySettingsPage(s.page(w, r, i18n.T(r.Context(), "titles.security_settings"), views.NavSettings), v))
 		return
 	}
 	before, err := s.securitySettings(r)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/views"
@@ -14,7 +15,7 @@ func (s *Server) settingsSecurityShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, views.SecuritySettingsPage(s.page(w, r, "Security settings", views.NavSettings), v))
+	s.render(w, r, http.StatusOK, views.SecuritySettingsPage(s.page(w, r, i18n.T(r.Context(), "titles.security_settings"), views.NavSettings), v))
 }
 
 func (s *Server) securitySettings(r *http.Request) (views.SecuritySettingsView, error) {

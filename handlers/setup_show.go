@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/views"
@@ -17,5 +18,5 @@ func (s *Server) setupShow(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, "/login")
 		return
 	}
-	s.render(w, r, http.StatusOK, views.SetupPage(s.page(w, r, "Set up", ""), views.SetupForm{}))
+	s.render(w, r, http.StatusOK, views.SetupPage(s.page(w, r, i18n.T(r.Context(), "titles.set_up"), ""), views.SetupForm{}))
 }

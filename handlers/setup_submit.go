@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 
@@ -38,7 +39,7 @@ func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) {
 		errs["code"] = "This is not the setup code. wadesk printed it in its output (and log) when it started."
 	}
 	rerender := func(status int) {
-		s.render(w, r, status, views.SetupPage(s.page(w, r, "Set up", ""),
+		s.render(w, r, status, views.SetupPage(s.page(w, r, i18n.T(r.Context(), "titles.set_up"), ""),
 			views.SetupForm{Code: f.Code, Name: f.Name, Email: f.Email, Errors: errs}))
 	}
 	if len(errs) > 0 {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"net/url"
 
@@ -76,7 +77,7 @@ func (s *Server) storeOrdersList(w http.ResponseWriter, r *http.Request) {
 		}
 		v.More = "/store/orders?" + more.Encode()
 	}
-	s.render(w, r, http.StatusOK, views.OrdersPage(s.page(w, r, "Orders", views.NavStore), v))
+	s.render(w, r, http.StatusOK, views.OrdersPage(s.page(w, r, i18n.T(r.Context(), "titles.orders"), views.NavStore), v))
 }
 
 func orderStatusLabel(status string) string {

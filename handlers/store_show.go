@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/commerce"
@@ -51,5 +52,5 @@ func (s *Server) storeShow(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Channels = append(v.Channels, row)
 	}
-	s.render(w, r, http.StatusOK, views.StorePage(s.page(w, r, "Store", views.NavStore), v))
+	s.render(w, r, http.StatusOK, views.StorePage(s.page(w, r, i18n.T(r.Context(), "titles.store"), views.NavStore), v))
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"net/url"
 	"sort"
@@ -37,7 +38,7 @@ func (s *Server) templatesList(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, views.TemplatesTable(v))
 		return
 	}
-	s.render(w, r, http.StatusOK, views.TemplatesPage(s.page(w, r, "Templates", views.NavTemplates), v))
+	s.render(w, r, http.StatusOK, views.TemplatesPage(s.page(w, r, i18n.T(r.Context(), "titles.templates_2"), views.NavTemplates), v))
 }
 
 // tableOnly reports whether the request is the table's own refresh.

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 	"time"
@@ -105,5 +106,5 @@ func (s *Server) showNewRecoveryCodes(w http.ResponseWriter, r *http.Request, u 
 	}
 	s.log.Info("recovery codes issued", "user_id", u.ID)
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, views.RecoveryCodesPage(s.page(w, r, "Recovery codes", views.NavAccount), codes, first))
+	s.render(w, r, http.StatusOK, views.RecoveryCodesPage(s.page(w, r, i18n.T(r.Context(), "titles.recovery_codes"), views.NavAccount), codes, first))
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/auth"
@@ -22,7 +23,7 @@ func (s *Server) twoFactorShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderTwoFactor(w http.ResponseWriter, r *http.Request, status int, v views.TwoFactorView) {
-	s.render(w, r, status, views.TwoFactorPage(s.page(w, r, "Two-step sign-in", views.NavAccount), v))
+	s.render(w, r, status, views.TwoFactorPage(s.page(w, r, i18n.T(r.Context(), "titles.two_step_sign_in"), views.NavAccount), v))
 }
 
 func (s *Server) twoFactorView(r *http.Request) (views.TwoFactorView, error) {

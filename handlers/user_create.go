@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 
@@ -38,7 +39,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, r, status, views.UserFormPage(s.page(w, r, "Add user", views.NavSettings),
+		s.render(w, r, status, views.UserFormPage(s.page(w, r, i18n.T(r.Context(), "titles.add_user"), views.NavSettings),
 			views.UserForm{Name: f.Name, Email: f.Email, Role: f.Role, Departments: opts, Errors: errs}))
 	}
 	if len(errs) > 0 {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/store"
@@ -14,6 +15,6 @@ func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, views.UserFormPage(s.page(w, r, "Add user", views.NavSettings),
+	s.render(w, r, http.StatusOK, views.UserFormPage(s.page(w, r, i18n.T(r.Context(), "titles.add_user"), views.NavSettings),
 		views.UserForm{Role: store.RoleAgent, Departments: opts}))
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"time"
 
@@ -34,7 +35,7 @@ func (s *Server) usersList(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	s.render(w, r, http.StatusOK, views.UsersPage(s.page(w, r, "Users", views.NavSettings), rows))
+	s.render(w, r, http.StatusOK, views.UsersPage(s.page(w, r, i18n.T(r.Context(), "titles.users"), views.NavSettings), rows))
 }
 
 func (s *Server) departmentNames(r *http.Request) (map[int64]string, error) {
