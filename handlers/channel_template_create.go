@@ -5,7 +5,6 @@ import (
 	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
-	"github.com/wadesk/wadesk/i18n"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/templates"

@@ -10,7 +10,6 @@ import (
 
 	"github.com/wadesk/wadesk/commerce"
 	"github.com/wadesk/wadesk/events"
-	"github.com/wadesk/wadesk/i18n"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
