@@ -90,7 +90,7 @@ func TestPricingBeforeSending(t *testing.T) {
 		chromedp.SendKeys(byTestID("template-value-body_2"), "BREAD10", chromedp.ByQuery),
 		chromedp.SendKeys(byTestID("template-value-button_0"), "wa", chromedp.ByQuery),
 	)
-	if got := textOf(t, ctx, byTestID("template-cost-confirm")); got != "Send this marketing message for ≈ $0.025" {
+	if got := strings.TrimSpace(textOf(t, ctx, byTestID("template-cost-confirm"))); got != "Send this marketing message for ≈ $0.025" {
 		t.Errorf("confirmation = %q", got)
 	}
 	checkAccessible(t, ctx, "marketing template with its confirmation")
