@@ -170,8 +170,21 @@ type CampaignView struct {
 // Draft reports whether the campaign can still be changed.
 func (v CampaignView) Draft() bool { return v.State == "draft" }
 
-// Live reports whether the page should keep its list up to date.
-func (v CampaignView) Live() bool { return v.State == "sending" || v.State == "scheduled" }
+// Live reports whether the page should keep its list up to date: while
+// the campaign sends or waits for its time, and afterwards while messages
+// still wait for their delivered or read ticks.
+func (v CampaignView) Live() bool {
+	return v.State == "sending" || v.State == "scheduled" || v.Report.Sending+v.Report.Sent > 0
+}
+
+// refreshEvery is how often a live page reloads its progress: often while
+// sending, less often while only ticks are still to come.
+func (v CampaignView) refreshEvery() string {
+	if v.State == "sending" || v.State == "scheduled" {
+		return "every 2s"
+	}
+	return "every 5s"
+}
 
 func percent(n, of int) string {
 	if of <= 0 {
