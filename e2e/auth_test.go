@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -23,8 +24,28 @@ func signIn(t *testing.T, ctx context.Context, s *server, email, pw string) {
 		chromedp.WaitVisible(byTestID("login"), chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="email"]`, email, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="password"]`, pw, chromedp.ByQuery),
+		// Mark this page, so the wait below knows when the answer replaced it.
+		chromedp.Evaluate(`window.__wdSignInPending = true`, nil),
 		chromedp.Click(byTestID("login-submit"), chromedp.ByQuery),
 	)
+	// Wait for the answer (the next page, the second step, or the form
+	// with its errors): a test that navigates on at once would cancel the
+	// sign-in in flight.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		// An evaluation while the page is being replaced may fail; that
+		// counts as still waiting.
+		waiting := true
+		err := chromedp.Run(ctx, chromedp.Evaluate(
+			`window.__wdSignInPending === true || document.readyState !== 'complete'`, &waiting))
+		if err == nil && !waiting {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("signing in as %s got no answer within 20 s", email)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // setupCodeLine is where wadesk prints the first-run setup code.
