@@ -212,11 +212,29 @@ func TestPaymentProblemFromASendError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.W.ExecContext(ctx, `UPDATE messages SET status = 'failed', failure_code = 131042 WHERE id = ?`, m.MessageID); err != nil {
+	if _, err := db.MarkOutboundAttempting(ctx, []int64{m.MessageID}, "try-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RecordOutboundFailure(ctx, m.MessageID, store.OutboundFailure{State: store.OutboxFailed,
+		Reason: "payment", Code: 131042}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := limits.AccountBlockOf(ctx, db, ch.ID, false, time.Now())
 	if err != nil || b.Reason != limits.BlockPayment || b.Refuse {
 		t.Fatalf("block = %+v, %v; want a payment warning", b, err)
+	}
+	// A later message that reached WhatsApp ends the warning.
+	later, err := db.EnqueueOutbound(ctx, store.NewOutbound{ConversationID: a.NewMessages[0].ConversationID, Type: "text", Text: "y", Request: []byte(`{}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.MarkOutboundAttempting(ctx, []int64{later.MessageID}, "try-2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RecordOutboundSent(ctx, later.MessageID, "wamid.later"); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := limits.AccountBlockOf(ctx, db, ch.ID, false, time.Now()); err != nil || b.Reason != limits.BlockNone {
+		t.Errorf("after a later delivered send: block = %+v, %v; want none", b, err)
 	}
 }

@@ -508,29 +508,34 @@ func (db *DB) AccountStateOf(ctx context.Context, wabaID string) (AccountState, 
 }
 
 // LastAccountSendProblem returns the error code and time of the channel's
-// latest failed outgoing message whose code is one of codes, when no
-// outgoing message reached the provider after it (0 otherwise).
+// latest send the provider refused with one of codes, when the provider
+// has accepted no send of the channel since (0 otherwise).
 func (db *DB) LastAccountSendProblem(ctx context.Context, channelID int64, codes []int) (code int, at time.Time, err error) {
 	if len(codes) == 0 {
 		return 0, time.Time{}, nil
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(codes)), ", ")
 	args := []any{channelID}
 	for _, c := range codes {
 		args = append(args, c)
 	}
-	args = append(args, channelID)
 	var when string
-	err = db.R.QueryRowContext(ctx, `SELECT m.failure_code, m.created_at FROM messages m JOIN conversations c ON c.id = m.conversation_id
-		WHERE c.channel_id = ? AND m.direction = 'out' AND m.status = 'failed' AND m.failure_code IN (`+ph+`)
-		AND NOT EXISTS (SELECT 1 FROM messages m2 JOIN conversations c2 ON c2.id = m2.conversation_id
-			WHERE c2.channel_id = ? AND m2.direction = 'out' AND m2.status IN ('sent', 'delivered', 'read') AND m2.created_at > m.created_at)
-		ORDER BY m.created_at DESC LIMIT 1`, args...).Scan(&code, &when)
+	err = db.R.QueryRowContext(ctx, `SELECT o.last_error_code, o.updated_at FROM outbox o
+		WHERE o.channel_id = ? AND o.state = 'failed' AND o.last_error_code IN (`+placeholders(len(codes))+`)
+		ORDER BY o.updated_at DESC LIMIT 1`, args...).Scan(&code, &when)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, time.Time{}, nil
 	}
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("store: account send problem of channel %d: %w", channelID, err)
+	}
+	var since bool
+	err = db.R.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM outbox o WHERE o.channel_id = ? AND o.state = 'sent' AND o.sent_at > ?)`,
+		channelID, when).Scan(&since)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: sends of channel %d after its account problem: %w", channelID, err)
+	}
+	if since {
+		return 0, time.Time{}, nil
 	}
 	at, err = parseTime(when)
 	return code, at, err
