@@ -195,6 +195,24 @@ func TestDemoPricingSeedsOnce(t *testing.T) {
 	if err != nil || len(days) < 200 {
 		t.Fatalf("%d rows, %v", len(days), err)
 	}
+	// Filed under the demo's own channel, not under a real one, so the
+	// dashboard's channel filter tells them apart.
+	demo, err := f.db.PricingDays(ctx, store.DemoHistoryChannel, now.AddDate(0, 0, -29), now)
+	sum := func(ds []store.DailyPricing) (n int) {
+		for _, d := range ds {
+			n += d.Messages
+		}
+		return n
+	}
+	if err != nil || len(demo) != len(days) || sum(demo) != sum(days) {
+		t.Errorf("the demo channel's rows differ from all channels' (%d, %d rows), %v", len(demo), len(days), err)
+	}
+	if real, err := f.db.PricingDays(ctx, f.channel, now.AddDate(0, 0, -29), now); err != nil || len(real) != 0 {
+		t.Errorf("a real channel shows %d sample rows, %v", len(real), err)
+	}
+	if has, err := f.db.HasDemoPricing(ctx); err != nil || !has {
+		t.Errorf("HasDemoPricing = %v, %v", has, err)
+	}
 }
 
 // TestEntryPointWindowFromAnAd: a customer who wrote from an ad 31 hours

@@ -2,9 +2,11 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -113,5 +115,29 @@ func TestInsights(t *testing.T) {
 	}
 	mustContain(t, p, "The end of the range is before its start.")
 	p = s.get(admin, "/insights?from=2020-01-01&to=2020-01-31")
+	mustContain(t, p, "Nothing sent in this range")
+}
+
+// TestInsightsDemoChannel: the demo's sample traffic has a channel of its
+// own in the filter; choosing it shows the samples, choosing a real
+// channel shows that channel's messages only.
+func TestInsightsDemoChannel(t *testing.T) {
+	s := startComposeSite(t)
+	admin := s.signIn("admin@example.com")
+	if p := s.get(admin, "/insights"); strings.Contains(p.body, "Demo: sample history") {
+		t.Fatal("the demo's channel is offered before the demo seeded anything")
+	}
+	if _, err := s.db.SeedDemoPricing(context.Background(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p := s.get(admin, "/insights")
+	mustContain(t, p, `<option value="-1">Demo: sample history</option>`)
+	p = s.get(admin, "/insights?channel=-1")
+	if p.status != http.StatusOK {
+		t.Fatalf("status %d", p.status)
+	}
+	mustContain(t, p, `<option value="-1" selected>Demo: sample history</option>`, `class="chart-bar series-marketing"`)
+	mustLack(t, p, "Nothing sent in this range")
+	p = s.get(admin, "/insights?channel="+strconv.FormatInt(s.channel, 10))
 	mustContain(t, p, "Nothing sent in this range")
 }

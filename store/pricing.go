@@ -563,9 +563,24 @@ func (db *DB) RebuildPricingDaily(ctx context.Context) error {
 }
 
 // DemoHistoryChannel is the channel id under which the demo's sample
-// traffic is summed: no real channel has it, so the numbers show under
-// "All channels" only.
-const DemoHistoryChannel = 0
+// traffic is summed: the demo starts before any number is connected, so
+// the samples have a channel of their own, which the dashboard's channel
+// filter names as the demo's sample history (no real channel has a
+// negative id). Real channels' filters show their own messages only.
+const DemoHistoryChannel = -1
+
+// legacyDemoHistoryChannel is where older demos filed the samples.
+const legacyDemoHistoryChannel = 0
+
+// HasDemoPricing reports whether the rollup holds the demo's samples.
+func (db *DB) HasDemoPricing(ctx context.Context) (bool, error) {
+	var exists bool
+	if err := db.R.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pricing_daily WHERE channel_id = ?)`,
+		DemoHistoryChannel).Scan(&exists); err != nil {
+		return false, fmt.Errorf("store: demo pricing history: %w", err)
+	}
+	return exists, nil
+}
 
 // SeedDemoPricing fills the daily rollup with 30 days of sample traffic
 // until now (for `wadesk demo`: the insights dashboard has something to
@@ -574,6 +589,12 @@ const DemoHistoryChannel = 0
 func (db *DB) SeedDemoPricing(ctx context.Context, now time.Time) (bool, error) {
 	seeded := false
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		// Samples an older demo filed under channel 0 move to their own
+		// channel (no message is ever priced under 0 or -1).
+		if _, err := tx.ExecContext(ctx, `UPDATE pricing_daily SET channel_id = ? WHERE channel_id = ?`,
+			DemoHistoryChannel, legacyDemoHistoryChannel); err != nil {
+			return err
+		}
 		var exists bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pricing_daily WHERE channel_id = ?)`,
 			DemoHistoryChannel).Scan(&exists); err != nil {
