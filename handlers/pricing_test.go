@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/store/storetest"
 )
 
@@ -140,4 +141,41 @@ func TestInsightsDemoChannel(t *testing.T) {
 	mustLack(t, p, "Nothing sent in this range")
 	p = s.get(admin, "/insights?channel="+strconv.FormatInt(s.channel, 10))
 	mustContain(t, p, "Nothing sent in this range")
+}
+
+// TestInsightsLimitsAndQuality: the dashboard shows each business
+// portfolio's messaging limit gauge and the numbers' quality timeline in
+// the range, drawn and in a table; a channel filter keeps to that channel.
+func TestInsightsLimitsAndQuality(t *testing.T) {
+	s := startComposeSite(t)
+	ctx := context.Background()
+	admin := s.signIn("admin@example.com")
+	at := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Second)
+	if err := s.db.AddQualityEvent(ctx, store.QualityEvent{ChannelID: s.channel, Event: "FLAGGED", Quality: "YELLOW", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.AddQualityEvent(ctx, store.QualityEvent{ChannelID: s.channel, Event: "DOWNGRADE", Quality: "RED", At: at.AddDate(0, 0, -60)}); err != nil {
+		t.Fatal(err)
+	}
+	p := s.get(admin, "/insights")
+	mustContain(t, p, `data-testid="insight-limits"`, `data-testid="insight-gauge"`, `data-testid="limit-gauge"`,
+		`data-testid="chart-quality"`, `class="quality-dot quality-yellow"`, `data-testid="quality-timeline-table"`, "FLAGGED", "Medium quality",
+		`id="portfolio-0-limit-gauge-title"`)
+	mustLack(t, p, "DOWNGRADE") // before the range
+	p = s.get(admin, "/insights?from="+at.AddDate(0, 0, -61).Format(time.DateOnly))
+	mustContain(t, p, "DOWNGRADE", "FLAGGED", `class="quality-dot quality-red"`)
+	// The other channel alone: its gauge, none of this number's events.
+	var other int64
+	chs, err := s.db.ListChannels(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range chs {
+		if c.ID != s.channel {
+			other = c.ID
+		}
+	}
+	p = s.get(admin, "/insights?channel="+strconv.FormatInt(other, 10))
+	mustContain(t, p, `data-testid="insight-gauge"`, "No quality changes recorded yet.")
+	mustLack(t, p, "FLAGGED")
 }
