@@ -339,7 +339,9 @@ type Input struct {
 	// account_update VOLUME_BASED_PRICING_TIER_UPDATE); 0 without one.
 	// Meta counts every message of the business portfolio, including
 	// those sent by other apps, so the month's volume is taken as at
-	// least ReportedTierFirst-1.
+	// least ReportedTierFirst-1. The event is uncertain: known from a
+	// BSP's documentation, not checked against Meta's
+	// (../shared/contracts/README.md).
 	ReportedTierFirst int
 	// ConversationOpen (conversation model): a conversation of this
 	// category is already open with the customer, so the message is free.
