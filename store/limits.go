@@ -100,22 +100,23 @@ func (db *DB) SetPortfolioLimit(ctx context.Context, portfolio, reported string,
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		old, changed = 0, false
 		var prev sql.NullInt64
-		var prevAt sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT customers, updated_at FROM portfolio_limits WHERE portfolio = ?`, portfolio).Scan(&prev, &prevAt)
+		var prevAt, prevSource sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT customers, updated_at, source FROM portfolio_limits WHERE portfolio = ?`, portfolio).
+			Scan(&prev, &prevAt, &prevSource)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		old = int(prev.Int64)
 		now := formatTime(at)
-		if prevAt.Valid && now < prevAt.String {
-			// An older event delivered again after a newer one: the
+		if source == "webhook" && prevSource.String == "webhook" && now < prevAt.String {
+			// An older webhook delivered again after a newer one: the
 			// newer limit stands and the history has the event already.
+			// (A read of the number is always current.)
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO portfolio_limits (portfolio, reported, customers, source, updated_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (portfolio) DO UPDATE SET reported = excluded.reported,
-			customers = excluded.customers, source = excluded.source, updated_at = excluded.updated_at
-			WHERE excluded.updated_at >= portfolio_limits.updated_at`,
+			customers = excluded.customers, source = excluded.source, updated_at = excluded.updated_at`,
 			portfolio, reported, customers, source, now); err != nil {
 			return err
 		}
