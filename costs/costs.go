@@ -170,7 +170,7 @@ func (e *Estimator) EstimateBatch(ctx context.Context, channelID int64, phones [
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("costs: estimate batch: %w", err)
 		}
-		m := pricing.MarketOf(p).Code
+		m := pricing.MarketAt(p, at).Code
 		est, err := e.quote(ctx, book, f, category, at, func(n int) int { return n + extra[m] })
 		if err != nil {
 			return nil, err
@@ -202,26 +202,63 @@ func (e *Estimator) quote(ctx context.Context, book pricing.Book, f store.Pricin
 			return Estimate{}, err
 		}
 		if !official {
-			return Estimate{Quote: pricing.Quote{Market: pricing.MarketOf(f.Phone), Category: pricing.NormalizeCategory(category),
+			return Estimate{Quote: pricing.Quote{Market: pricing.MarketAt(f.Phone, at), Category: pricing.NormalizeCategory(category),
 				Rule: pricing.RuleAt(book.Rules, at), Free: FreeUnofficial}, Window: w}, nil
 		}
 	}
 	cat := pricing.NormalizeCategory(category)
-	market := pricing.MarketOf(f.Phone).Code
-	n, err := e.db.BilledInMonth(ctx, market, cat, pricing.MonthStart(at), at)
+	market := pricing.MarketAt(f.Phone, at).Code
+	n, tier, err := e.volume(ctx, f.ChannelID, market, cat, at)
 	if err != nil {
-		return Estimate{}, fmt.Errorf("costs: %w", err)
+		return Estimate{}, err
 	}
 	if volume != nil {
 		n = volume(n)
 	}
-	in.MonthVolume = n
+	in.MonthVolume, in.ReportedTierFirst = n, tier
 	if pricing.RuleAt(book.Rules, at).Model == pricing.ModelConversation && f.ConversationID != 0 {
 		if in.ConversationOpen, err = e.db.ConversationOpenFor(ctx, f.ConversationID, cat, at); err != nil {
 			return Estimate{}, fmt.Errorf("costs: %w", err)
 		}
 	}
 	return Estimate{Quote: book.Quote(in), Window: w}, nil
+}
+
+// volumeTiered are the categories Meta prices in monthly volume tiers
+// (utility and authentication, per market; ../shared/contracts/README.md).
+var volumeTiered = map[string]bool{pricing.Utility: true, pricing.Authentication: true, pricing.AuthenticationInternational: true}
+
+// volume is what picks a message's volume tier: how many messages of
+// market and category channelID's business portfolio was billed in at's
+// month before at, and the first message number of the tier the provider
+// reported for them this month (0 without one; see
+// pricing.Input.ReportedTierFirst).
+func (e *Estimator) volume(ctx context.Context, channelID int64, market, category string, at time.Time) (n, tier int, err error) {
+	if channelID == 0 {
+		n, err = e.db.BilledInMonth(ctx, market, category, pricing.MonthStart(at), at)
+	} else {
+		n, err = e.db.BilledInPortfolioMonth(ctx, channelID, market, category, pricing.MonthStart(at), at)
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("costs: %w", err)
+	}
+	if channelID == 0 || !volumeTiered[category] {
+		return n, 0, nil
+	}
+	tiers, err := e.db.PortfolioVolumeTiers(ctx, channelID, at.UTC().Format("2006-01"), category)
+	if err != nil {
+		return 0, 0, fmt.Errorf("costs: %w", err)
+	}
+	for _, v := range tiers {
+		m, ok := pricing.MarketOfRegion(v.Region)
+		if !ok || m.Code != market {
+			continue
+		}
+		if first, _, ok := pricing.ParseTier(v.Tier); ok && first > tier {
+			tier = first
+		}
+	}
+	return n, tier, nil
 }
 
 // official reports whether a channel's provider sends through Meta's
@@ -360,14 +397,15 @@ func (e *Estimator) Reprice(ctx context.Context) (int, error) {
 				rep.Type = pricing.TypeRegular
 			}
 			cat := pricing.NormalizeCategory(j.Category)
-			n, err := e.db.BilledInMonth(ctx, j.Market, cat, pricing.MonthStart(j.SentAt), j.SentAt)
+			n, tier, err := e.volume(ctx, j.ChannelID, j.Market, cat, j.SentAt)
 			if err != nil {
 				return 0, fmt.Errorf("costs: reprice: %w", err)
 			}
 			if j.Current.Billable && j.Current.Category == cat && n > 0 {
 				n-- // the month's count holds this message itself
 			}
-			q := book.Quote(pricing.Input{At: j.SentAt, Phone: j.Phone, Category: j.EstCategory, MonthVolume: n, Reported: rep})
+			q := book.Quote(pricing.Input{At: j.SentAt, Phone: j.Phone, Category: j.EstCategory, MonthVolume: n,
+				ReportedTierFirst: tier, Reported: rep})
 			r.Price, r.Model, r.Reported = priceOf(q), j.Model, true
 			r.Price.Market = j.Market
 		}

@@ -195,6 +195,24 @@ func TestDemoPricingSeedsOnce(t *testing.T) {
 	if err != nil || len(days) < 200 {
 		t.Fatalf("%d rows, %v", len(days), err)
 	}
+	// Filed under the demo's own channel, not under a real one, so the
+	// dashboard's channel filter tells them apart.
+	demo, err := f.db.PricingDays(ctx, store.DemoHistoryChannel, now.AddDate(0, 0, -29), now)
+	sum := func(ds []store.DailyPricing) (n int) {
+		for _, d := range ds {
+			n += d.Messages
+		}
+		return n
+	}
+	if err != nil || len(demo) != len(days) || sum(demo) != sum(days) {
+		t.Errorf("the demo channel's rows differ from all channels' (%d, %d rows), %v", len(demo), len(days), err)
+	}
+	if real, err := f.db.PricingDays(ctx, f.channel, now.AddDate(0, 0, -29), now); err != nil || len(real) != 0 {
+		t.Errorf("a real channel shows %d sample rows, %v", len(real), err)
+	}
+	if has, err := f.db.HasDemoPricing(ctx); err != nil || !has {
+		t.Errorf("HasDemoPricing = %v, %v", has, err)
+	}
 }
 
 // TestEntryPointWindowFromAnAd: a customer who wrote from an ad 31 hours
@@ -249,5 +267,93 @@ func TestCategoryOnlyReport(t *testing.T) {
 	f.status(t, store.StatusUpdate{WAMID: "wamid.other", Status: "delivered", Timestamp: time.Now(), PricingCategory: "marketing"})
 	if p, _ := f.db.PricingOf(ctx, other); !p.Reported || p.Micros != 25000 || p.Category != pricing.Marketing {
 		t.Errorf("other category = %+v", p)
+	}
+}
+
+// TestVolumeTierReported: the utility volume tier Meta reported for the
+// channel's account (account_update VOLUME_BASED_PRICING_TIER_UPDATE)
+// prices the next utility message at the tier's rate, in the estimate and
+// when a status webhook reports the message's pricing; a tier reported to
+// another business's account or for another market changes nothing.
+func TestVolumeTierReported(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	if err := f.db.SaveRates(ctx, []store.RateRow{{Market: "BR", Category: pricing.Utility, EffectiveFrom: time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC),
+		TierFrom: 1000, PriceMicros: 3000, Currency: "USD", Source: "test tier from the 1,001st"}}); err != nil {
+		t.Fatal(err)
+	}
+	f.est.Invalidate()
+	estimate := func() int64 {
+		t.Helper()
+		e, err := f.est.Estimate(ctx, f.channel, "+5511900000009", "UTILITY", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.Micros
+	}
+	if got := estimate(); got != 3400 {
+		t.Fatalf("before any report: %d, want the base 3400", got)
+	}
+	month := now.Format("2006-01")
+	tier := func(waba, region, tier string) {
+		t.Helper()
+		if err := f.db.SetVolumeTier(ctx, store.VolumeTier{WABAID: waba, EffectiveMonth: month, PricingCategory: "UTILITY",
+			Region: region, Tier: tier, TierUpdateTime: now}, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tier("999999999999999", "BRAZIL", "1001:5000") // another business's account
+	tier("104500000000011", "INDIA", "1001:5000")  // this account, another market
+	if got := estimate(); got != 3400 {
+		t.Errorf("tiers of another account or market: %d, want 3400", got)
+	}
+	tier("104500000000011", "BRAZIL", "1000:5000") // the 1,000th is still the base rate
+	if got := estimate(); got != 3400 {
+		t.Errorf("tier from the 1,000th: %d, want 3400", got)
+	}
+	tier("104500000000011", "BRAZIL", "1001:5000")
+	if got := estimate(); got != 3000 {
+		t.Errorf("tier from the 1,001st: %d, want 3000", got)
+	}
+
+	// A reply reported as a billed utility message is priced at the tier.
+	conv := f.customerWrites(t, "5511987652222", now.Add(-time.Hour), false)
+	id := f.send(t, conv, "wamid.tier")
+	f.status(t, store.StatusUpdate{WAMID: "wamid.tier", Status: "delivered", Timestamp: time.Now(),
+		PricingModel: "PMP", PricingCategory: "utility", PricingType: "regular"})
+	if p, _ := f.db.PricingOf(ctx, id); !p.Reported || p.Category != pricing.Utility || p.Micros != 3000 || p.EstMicros != 3400 {
+		t.Errorf("reported utility at the tier = %+v, want 3000 (estimate 3400 kept)", p)
+	}
+}
+
+// TestVolumeCountedPerPortfolio: the month's volume that picks a tier
+// counts the messages of the channel's business portfolio only, not those
+// of another business on the same wadesk.
+func TestVolumeCountedPerPortfolio(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	ch, err := f.db.CreatePendingChannel(ctx, store.NewChannel{Title: "Florist", Provider: "meta_cloud",
+		BusinessID: "512300000000002", WABAID: "104500000000022", PhoneNumberID: "110200000000202",
+		Secrets: store.ChannelSecrets{AccessToken: "t", AppSecret: "s", VerifyToken: "v"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.ActivateChannel(ctx, ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	other := &fixture{db: f.db, est: f.est, channel: ch.ID}
+	conv := other.customerWrites(t, "5511987653333", time.Now().Add(-time.Hour), false)
+	other.send(t, conv, "wamid.florist-1")
+	other.send(t, conv, "wamid.florist-2")
+	now := time.Now().UTC()
+	for _, c := range []struct {
+		channel int64
+		want    int
+	}{{f.channel, 0}, {ch.ID, 2}} {
+		n, err := f.db.BilledInPortfolioMonth(ctx, c.channel, "BR", pricing.Service, pricing.MonthStart(now), now)
+		if err != nil || n != c.want {
+			t.Errorf("channel %d: %d billed, %v; want %d", c.channel, n, err, c.want)
+		}
 	}
 }

@@ -194,6 +194,19 @@ func TestMessagingLimitRefusesNewCustomersButNotReplies(t *testing.T) {
 		checkAccessible(t, agent, "channel page with a full limit ("+vp.name+")")
 		checkNoSideScroll(t, agent, "channel page with a full limit ("+vp.name+")")
 	}
+
+	// The dashboard shows the same full gauge beside the quality timeline.
+	for _, vp := range []viewport{desktopWidth, phoneWidth} {
+		run(t, agent, "Insights at "+vp.name, vp.at(), chromedp.Navigate(s.URL+"/insights"),
+			chromedp.WaitVisible(`[data-testid="insight-limits"] [data-testid="limit-full"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(byTestID("chart-quality"), chromedp.ByQuery),
+			chromedp.WaitVisible(byTestID("quality-timeline-table"), chromedp.ByQuery))
+		if got := textOf(t, agent, `[data-testid="insight-limits"] [data-testid="limit-words"]`); !strings.Contains(got, "1 of 1 customer") {
+			t.Errorf("%s: the dashboard's gauge says %q", vp.name, got)
+		}
+		checkAccessible(t, agent, "/insights with a full limit ("+vp.name+")")
+		checkNoSideScroll(t, agent, "/insights with a full limit ("+vp.name+")")
+	}
 }
 
 // TestPausedTemplateIsNotOffered: WhatsApp pauses order_ready (the

@@ -61,6 +61,15 @@ func TestPricingBeforeSending(t *testing.T) {
 		if got := textOf(t, ctx, byTestID("reply-cost-month")); !regexp.MustCompile(`^Replies on .+ this month: \$0\.00 \(0 billed replies\)$`).MatchString(got) {
 			t.Errorf("month's reply spend = %q", got)
 		}
+		if v == desktopWidth {
+			// The rule of 1 Oct 2026 is reported by providers, not read on
+			// Meta's page: "About this price" says it is uncertain.
+			run(t, ctx, "open About this price", chromedp.Click(`[data-testid="reply-cost-about"] summary`, chromedp.ByQuery),
+				chromedp.WaitVisible(byTestID("reply-cost-uncertain"), chromedp.ByQuery))
+			if got := textOf(t, ctx, byTestID("reply-cost-uncertain")); !strings.HasPrefix(got, "Uncertain: ") {
+				t.Errorf("About this price says %q", got)
+			}
+		}
 		checkAccessible(t, ctx, "conversation with its reply price at "+v.name)
 		checkNoSideScroll(t, ctx, "conversation with its reply price at "+v.name)
 

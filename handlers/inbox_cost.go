@@ -78,6 +78,11 @@ func costLine(ctx context.Context, e costs.Estimate) views.CostLine {
 	if !q.Rule.Confirmed && q.Rule.Name != "" {
 		l.Unconfirmed = i18n.T(ctx, "pricing.cost.unconfirmed_rule")
 	}
+	if q.Billable && q.PriceKnown && q.VolumeReported {
+		// The tier the provider reported raised the month's volume; the
+		// report itself is uncertain (../shared/contracts/README.md).
+		l.Tier = i18n.T(ctx, "pricing.cost.reported_tier", "Count", q.Volume+1)
+	}
 	return l
 }
 

@@ -62,7 +62,7 @@ func parseInsightsQuery(ctx context.Context, q url.Values, now time.Time) insigh
 		}
 	}
 	if c := q.Get("channel"); c != "" {
-		if iq.channelID, err = strconv.ParseInt(c, 10, 64); err != nil || iq.channelID <= 0 {
+		if iq.channelID, err = strconv.ParseInt(c, 10, 64); err != nil || (iq.channelID <= 0 && iq.channelID != store.DemoHistoryChannel) {
 			iq.channelID, iq.raw.ChannelID = 0, ""
 		}
 	}
@@ -93,6 +93,14 @@ func (s *Server) insightsShow(w http.ResponseWriter, r *http.Request) {
 	for _, c := range chs {
 		id := strconv.FormatInt(c.ID, 10)
 		v.Channels = append(v.Channels, views.ChannelOption{ID: id, Title: c.Title, Selected: id == v.ChannelID})
+	}
+	// The demo's sample traffic is filed under a channel of its own.
+	if demo, err := s.db.HasDemoPricing(ctx); err != nil {
+		s.serverError(w, r, err)
+		return
+	} else if demo {
+		id := strconv.FormatInt(store.DemoHistoryChannel, 10)
+		v.Channels = append(v.Channels, views.ChannelOption{ID: id, Title: i18n.T(ctx, "pricing.insights.demo_channel"), Selected: id == v.ChannelID})
 	}
 	status := http.StatusOK
 	if len(v.Errors) > 0 {

@@ -2,13 +2,16 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/store/storetest"
 )
 
@@ -114,4 +117,65 @@ func TestInsights(t *testing.T) {
 	mustContain(t, p, "The end of the range is before its start.")
 	p = s.get(admin, "/insights?from=2020-01-01&to=2020-01-31")
 	mustContain(t, p, "Nothing sent in this range")
+}
+
+// TestInsightsDemoChannel: the demo's sample traffic has a channel of its
+// own in the filter; choosing it shows the samples, choosing a real
+// channel shows that channel's messages only.
+func TestInsightsDemoChannel(t *testing.T) {
+	s := startComposeSite(t)
+	admin := s.signIn("admin@example.com")
+	if p := s.get(admin, "/insights"); strings.Contains(p.body, "Demo: sample history") {
+		t.Fatal("the demo's channel is offered before the demo seeded anything")
+	}
+	if _, err := s.db.SeedDemoPricing(context.Background(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p := s.get(admin, "/insights")
+	mustContain(t, p, `<option value="-1">Demo: sample history</option>`)
+	p = s.get(admin, "/insights?channel=-1")
+	if p.status != http.StatusOK {
+		t.Fatalf("status %d", p.status)
+	}
+	mustContain(t, p, `<option value="-1" selected>Demo: sample history</option>`, `class="chart-bar series-marketing"`)
+	mustLack(t, p, "Nothing sent in this range")
+	p = s.get(admin, "/insights?channel="+strconv.FormatInt(s.channel, 10))
+	mustContain(t, p, "Nothing sent in this range")
+}
+
+// TestInsightsLimitsAndQuality: the dashboard shows each business
+// portfolio's messaging limit gauge and the numbers' quality timeline in
+// the range, drawn and in a table; a channel filter keeps to that channel.
+func TestInsightsLimitsAndQuality(t *testing.T) {
+	s := startComposeSite(t)
+	ctx := context.Background()
+	admin := s.signIn("admin@example.com")
+	at := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Second)
+	if err := s.db.AddQualityEvent(ctx, store.QualityEvent{ChannelID: s.channel, Event: "FLAGGED", Quality: "YELLOW", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.AddQualityEvent(ctx, store.QualityEvent{ChannelID: s.channel, Event: "DOWNGRADE", Quality: "RED", At: at.AddDate(0, 0, -60)}); err != nil {
+		t.Fatal(err)
+	}
+	p := s.get(admin, "/insights")
+	mustContain(t, p, `data-testid="insight-limits"`, `data-testid="insight-gauge"`, `data-testid="limit-gauge"`,
+		`data-testid="chart-quality"`, `class="quality-dot quality-yellow"`, `data-testid="quality-timeline-table"`, "FLAGGED", "Medium quality",
+		`id="portfolio-0-limit-gauge-title"`)
+	mustLack(t, p, "DOWNGRADE") // before the range
+	p = s.get(admin, "/insights?from="+at.AddDate(0, 0, -61).Format(time.DateOnly))
+	mustContain(t, p, "DOWNGRADE", "FLAGGED", `class="quality-dot quality-red"`)
+	// The other channel alone: its gauge, none of this number's events.
+	var other int64
+	chs, err := s.db.ListChannels(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range chs {
+		if c.ID != s.channel {
+			other = c.ID
+		}
+	}
+	p = s.get(admin, "/insights?channel="+strconv.FormatInt(other, 10))
+	mustContain(t, p, `data-testid="insight-gauge"`, "No quality changes recorded yet.")
+	mustLack(t, p, "FLAGGED")
 }

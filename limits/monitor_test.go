@@ -2,6 +2,7 @@ package limits_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -236,5 +237,46 @@ func TestPaymentProblemFromASendError(t *testing.T) {
 	}
 	if b, err := limits.AccountBlockOf(ctx, db, ch.ID, false, time.Now()); err != nil || b.Reason != limits.BlockNone {
 		t.Errorf("after a later delivered send: block = %+v, %v; want none", b, err)
+	}
+}
+
+// bodyAt is body with another entry time.
+func bodyAt(at time.Time, field, value string) []byte {
+	return []byte(strings.Replace(string(body(field, value)), `"time":1796126400`, `"time":`+strconv.FormatInt(at.Unix(), 10), 1))
+}
+
+// TestWebhookRedeliveredOnce: Meta delivers the same webhook again (and
+// an older one after a newer): the limit history, the quality history and
+// the template health history keep one row per event, a category change
+// applied twice keeps the category it replaced, and an old limit does not
+// come back.
+func TestWebhookRedeliveredOnce(t *testing.T) {
+	db, m, _, ch := setup(t)
+	ctx := context.Background()
+	capability1 := bodyAt(entryTime, "business_capability_update", `{"max_daily_conversations_per_business":2000}`)
+	capability2 := bodyAt(entryTime.Add(time.Hour), "business_capability_update", `{"max_daily_conversations_per_business":10000}`)
+	quality := body("phone_number_quality_update", `{"display_phone_number":"15550100001","event":"FLAGGED","current_limit":"TIER_2K"}`)
+	category := body("template_category_update", `{"message_template_id":777,"message_template_name":"order_ready","message_template_language":"en_US","previous_category":"UTILITY","new_category":"MARKETING"}`)
+	for i := 0; i < 2; i++ {
+		for _, b := range [][]byte{capability1, capability2, quality, category} {
+			apply(t, m, b)
+		}
+	}
+	changes, err := db.PortfolioLimitChanges(ctx, business, 10)
+	if err != nil || len(changes) != 2 || changes[0].New != 10000 || changes[1].New != 2000 {
+		t.Errorf("limit history = %+v, %v; want 0→2,000 then 2,000→10,000 once each", changes, err)
+	}
+	if l, _ := db.PortfolioLimitOf(ctx, business); l.Customers != 10000 {
+		t.Errorf("limit = %d after the older event came again, want 10,000", l.Customers)
+	}
+	if hist, err := db.QualityHistory(ctx, ch.ID, 10); err != nil || len(hist) != 1 {
+		t.Errorf("quality history = %+v, %v; want one FLAGGED", hist, err)
+	}
+	if hist, err := db.TemplateHealthHistory(ctx, waba, 10); err != nil || len(hist) != 1 {
+		t.Errorf("template health history = %+v, %v; want one category change", hist, err)
+	}
+	tpls, err := db.ListTemplates(ctx, store.TemplateFilter{ChannelID: ch.ID})
+	if err != nil || len(tpls) != 1 || tpls[0].Category != "MARKETING" || tpls[0].PreviousCategory != "UTILITY" {
+		t.Errorf("template after the category change came twice: %+v, %v", tpls, err)
 	}
 }

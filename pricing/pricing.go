@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -94,6 +95,18 @@ type Market struct {
 	CallingCodes []string `json:"calling_codes"`
 }
 
+// Move is a calling code that Meta moved from one pricing market to
+// another on a date (markets.json "moves"): before From, numbers with the
+// calling code were priced in market Before; from From on, in the market
+// that lists the calling code now.
+type Move struct {
+	CallingCode string    `json:"calling_code"`
+	Before      string    `json:"before"`
+	From        time.Time `json:"from"`
+	Source      string    `json:"source"`
+	Confirmed   bool      `json:"confirmed"`
+}
+
 //go:embed rules.json
 var rulesJSON []byte
 
@@ -108,7 +121,9 @@ var Rules []Rule
 var (
 	Markets       []Market
 	DefaultMarket string
-	byCode        map[string]Market
+	// Moves are the dated changes of market of calling codes, oldest first.
+	Moves  []Move
+	byCode map[string]Market
 )
 
 func init() {
@@ -123,14 +138,21 @@ func init() {
 	var m struct {
 		Default string   `json:"default"`
 		Markets []Market `json:"markets"`
+		Moves   []Move   `json:"moves"`
 	}
 	if err := json.Unmarshal(marketsJSON, &m); err != nil {
 		panic(fmt.Sprintf("pricing: markets.json: %v", err))
 	}
-	Markets, DefaultMarket = m.Markets, m.Default
+	Markets, DefaultMarket, Moves = m.Markets, m.Default, m.Moves
+	sort.SliceStable(Moves, func(i, j int) bool { return Moves[i].From.Before(Moves[j].From) })
 	byCode = map[string]Market{}
 	for _, mk := range Markets {
 		byCode[mk.Code] = mk
+	}
+	for _, mv := range Moves {
+		if _, ok := byCode[mv.Before]; !ok {
+			panic(fmt.Sprintf("pricing: markets.json: move of +%s names unknown market %q", mv.CallingCode, mv.Before))
+		}
 	}
 }
 
@@ -149,28 +171,108 @@ func RuleAt(rules []Rule, t time.Time) Rule {
 	return r
 }
 
-// MarketOf is the pricing market of a phone number (E.164 or digits): the
-// market with the longest calling code the number starts with, else the
-// default market.
+// MarketOf is the pricing market of a phone number (E.164 or digits) as
+// the markets are now (after every move in markets.json): the market with
+// the longest calling code the number starts with, else the default
+// market. MarketAt is the market at a given time.
 func MarketOf(phone string) Market {
+	m, _ := marketOf(phone)
+	return m
+}
+
+// MarketAt is the pricing market of a phone number at t: MarketOf, unless
+// the number's calling code moved to its market after t (see Move).
+func MarketAt(phone string, t time.Time) Market {
+	m, cc := marketOf(phone)
+	if cc == "" {
+		return m
+	}
+	// The earliest move still ahead of t says where the code was at t.
+	for _, mv := range Moves {
+		if mv.CallingCode == cc && t.Before(mv.From) {
+			return byCode[mv.Before]
+		}
+	}
+	return m
+}
+
+// marketOf is MarketOf and the calling code that matched ("" for the
+// default market).
+func marketOf(phone string) (Market, string) {
 	digits := strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
 			return r
 		}
 		return -1
 	}, phone)
-	best, bestLen := byCode[DefaultMarket], 0
+	best, bestCC := byCode[DefaultMarket], ""
 	if digits == "" {
-		return best
+		return best, ""
 	}
 	for _, m := range Markets {
 		for _, cc := range m.CallingCodes {
-			if len(cc) > bestLen && strings.HasPrefix(digits, cc) {
-				best, bestLen = m, len(cc)
+			if len(cc) > len(bestCC) && strings.HasPrefix(digits, cc) {
+				best, bestCC = m, cc
 			}
 		}
 	}
-	return best
+	return best, bestCC
+}
+
+// MarketOfRegion is the market Meta names region in a volume tier update
+// (e.g. "INDIA", "REST_OF_AFRICA", "NORTH_AMERICA"): the market whose code
+// or name matches, ignoring case, spaces and punctuation.
+func MarketOfRegion(region string) (Market, bool) {
+	key := regionKey(region)
+	if key == "" {
+		return Market{}, false
+	}
+	for _, m := range Markets {
+		if regionKey(m.Code) == key || regionKey(m.Name) == key {
+			return m, true
+		}
+	}
+	// "Rest of Africa" is REST_AFRICA here.
+	if strings.HasPrefix(key, "REST_OF_") {
+		return MarketOfRegion("REST_" + strings.TrimPrefix(key, "REST_OF_"))
+	}
+	return Market{}, false
+}
+
+func regionKey(s string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range strings.ToUpper(strings.TrimSpace(s)) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			under = false
+		} else if !under && b.Len() > 0 {
+			b.WriteByte('_')
+			under = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "_")
+}
+
+// ParseTier reads a volume tier as Meta writes it in
+// VOLUME_BASED_PRICING_TIER_UPDATE ("25000001:50000000", or "100000001:"
+// for the open top tier): the number of the tier's first and last
+// message of the month (last 0 when open).
+func ParseTier(s string) (first, last int, ok bool) {
+	lo, hi, found := strings.Cut(strings.TrimSpace(s), ":")
+	if !found {
+		return 0, 0, false
+	}
+	first, err := strconv.Atoi(strings.TrimSpace(lo))
+	if err != nil || first < 0 {
+		return 0, 0, false
+	}
+	if hi = strings.TrimSpace(hi); hi != "" {
+		if last, err = strconv.Atoi(hi); err != nil || last < first {
+			return 0, 0, false
+		}
+	}
+	return first, last, true
 }
 
 // MarketByCode returns a market by its code.
@@ -232,6 +334,15 @@ type Input struct {
 	// billed earlier in At's calendar month: it picks the volume tier (and,
 	// under the conversation model, uses up the free service allowance).
 	MonthVolume int
+	// ReportedTierFirst is the first message number of the volume tier
+	// the provider reported for this market, category and month (Meta's
+	// account_update VOLUME_BASED_PRICING_TIER_UPDATE); 0 without one.
+	// Meta counts every message of the business portfolio, including
+	// those sent by other apps, so the month's volume is taken as at
+	// least ReportedTierFirst-1. The event is uncertain: known from a
+	// BSP's documentation, not checked against Meta's
+	// (../shared/contracts/README.md).
+	ReportedTierFirst int
 	// ConversationOpen (conversation model): a conversation of this
 	// category is already open with the customer, so the message is free.
 	ConversationOpen bool
@@ -272,6 +383,12 @@ type Quote struct {
 	EntryPointLeft time.Duration
 	// Reported: the price follows the provider's report, not the estimate.
 	Reported bool
+	// Volume is how many messages of the market and category the month
+	// had before this one, as the volume tier was chosen; VolumeReported
+	// is true when the provider's reported tier raised it above
+	// wadesk's own count.
+	Volume         int
+	VolumeReported bool
 }
 
 // NormalizeCategory lower-cases a category; "" is service.
@@ -286,7 +403,11 @@ func NormalizeCategory(c string) string {
 // Quote prices one message. See the package comment.
 func (b Book) Quote(in Input) Quote {
 	at := in.At.UTC()
-	q := Quote{Market: MarketOf(in.Phone), Category: NormalizeCategory(in.Category), Rule: RuleAt(b.Rules, at)}
+	q := Quote{Market: MarketAt(in.Phone, at), Category: NormalizeCategory(in.Category), Rule: RuleAt(b.Rules, at)}
+	q.Volume = in.MonthVolume
+	if in.ReportedTierFirst-1 > q.Volume {
+		q.Volume, q.VolumeReported = in.ReportedTierFirst-1, true
+	}
 	if in.Reported != nil {
 		return b.reported(q, in, at)
 	}
@@ -305,7 +426,7 @@ func (b Book) Quote(in Input) Quote {
 			q.Free, q.Type = FreeCustomerService, TypeFreeCustomerService
 			return q
 		}
-		if q.Category == Service && in.MonthVolume < q.Rule.FreeServicePerMonth {
+		if q.Category == Service && q.Volume < q.Rule.FreeServicePerMonth {
 			q.Free, q.Type = FreeAllowance, TypeFreeCustomerService
 			return q
 		}
@@ -320,7 +441,7 @@ func (b Book) Quote(in Input) Quote {
 		}
 	}
 	q.Billable, q.Type = true, TypeRegular
-	b.price(&q, at, in.MonthVolume)
+	b.price(&q, at, q.Volume)
 	return q
 }
 
@@ -351,7 +472,7 @@ func (b Book) reported(q Quote, in Input, at time.Time) Quote {
 	if q.Category == BusinessAgent {
 		return q // billed per token: no price here
 	}
-	b.price(&q, at, in.MonthVolume)
+	b.price(&q, at, q.Volume)
 	return q
 }
 

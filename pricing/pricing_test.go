@@ -216,3 +216,107 @@ func TestMicros(t *testing.T) {
 		}
 	}
 }
+
+// TestVolumeTier: the tier is picked from the month's volume of the
+// market and category, raised to the tier the provider reported (Meta
+// counts the whole portfolio's messages, wadesk only its own).
+func TestVolumeTier(t *testing.T) {
+	b := NewBook(testRates)
+	at := day(2026, 10, 20, 9, 0)
+	tests := []struct {
+		name         string
+		in           Input
+		wantMicros   int64
+		wantVolume   int
+		wantReported bool
+	}{
+		{"own count below the tier, nothing reported", Input{At: at, Phone: brazil, Category: Utility, MonthVolume: 10}, 3_400, 10, false},
+		{"reported tier starts at the 1,000th: still the base rate", Input{At: at, Phone: brazil, Category: Utility, MonthVolume: 10, ReportedTierFirst: 1000}, 3_400, 999, true},
+		{"reported tier starts at the 1,001st: the tier's rate", Input{At: at, Phone: brazil, Category: Utility, MonthVolume: 10, ReportedTierFirst: 1001}, 3_000, 1000, true},
+		{"own count above the reported tier wins", Input{At: at, Phone: brazil, Category: Utility, MonthVolume: 1500, ReportedTierFirst: 1}, 3_000, 1500, false},
+		{"status report priced at the reported tier", Input{At: at, Phone: brazil, Category: Utility, MonthVolume: 3, ReportedTierFirst: 1001,
+			Reported: &Report{Model: "PMP", Category: "utility", Type: TypeRegular}}, 3_000, 1000, true},
+		{"status report: free, whatever the tier", Input{At: at, Phone: brazil, Category: Utility, MonthVolume: 3, ReportedTierFirst: 1001,
+			Reported: &Report{Model: "PMP", Category: "utility", Type: TypeFreeCustomerService}}, 0, 1000, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := b.Quote(tt.in)
+			if q.Micros != tt.wantMicros || q.Volume != tt.wantVolume || q.VolumeReported != tt.wantReported {
+				t.Errorf("price %d, volume %d (reported %v); want %d, %d (%v)", q.Micros, q.Volume, q.VolumeReported,
+					tt.wantMicros, tt.wantVolume, tt.wantReported)
+			}
+		})
+	}
+}
+
+func TestParseTier(t *testing.T) {
+	for in, want := range map[string][3]int{
+		"25000001:50000000": {25000001, 50000000, 1}, " 1:1000000 ": {1, 1000000, 1}, "100000001:": {100000001, 0, 1},
+		"": {0, 0, 0}, "abc": {0, 0, 0}, "5:1": {0, 0, 0}, "-1:5": {0, 0, 0}, "x:5": {0, 0, 0},
+	} {
+		first, last, ok := ParseTier(in)
+		if first != want[0] || last != want[1] || ok != (want[2] == 1) {
+			t.Errorf("ParseTier(%q) = %d, %d, %v; want %v", in, first, last, ok, want)
+		}
+	}
+}
+
+func TestMarketOfRegion(t *testing.T) {
+	for region, want := range map[string]string{
+		"INDIA": "IN", "india": "IN", "NORTH_AMERICA": "NA", "REST_OF_AFRICA": "REST_AFRICA", "Rest of Africa": "REST_AFRICA",
+		"UNITED_ARAB_EMIRATES": "AE", "BR": "BR", "OTHER": "OTHER",
+	} {
+		if m, ok := MarketOfRegion(region); !ok || m.Code != want {
+			t.Errorf("MarketOfRegion(%q) = %s, %v; want %s", region, m.Code, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "ATLANTIS", "REST_OF_ATLANTIS"} {
+		if m, ok := MarketOfRegion(bad); ok {
+			t.Errorf("MarketOfRegion(%q) = %s, want none", bad, m.Code)
+		}
+	}
+}
+
+// TestMarketMoves: a calling code that moved market (markets.json moves)
+// is priced in its old market before the move and in its new one from it.
+func TestMarketMoves(t *testing.T) {
+	zw := "+263771234567"
+	if m := MarketAt(zw, day(2025, 9, 30, 23, 59)); m.Code != "OTHER" {
+		t.Errorf("Zimbabwe on 30 Sep 2025 = %s, want OTHER", m.Code)
+	}
+	if m := MarketAt(zw, day(2025, 10, 1, 0, 0)); m.Code != "REST_AFRICA" {
+		t.Errorf("Zimbabwe on 1 Oct 2025 = %s, want REST_AFRICA", m.Code)
+	}
+	b := NewBook(append([]Rate{{Market: "REST_AFRICA", Category: Marketing, From: day(2025, 7, 1, 0, 0), Micros: 22_000, Currency: "USD", Source: "test"}}, testRates...))
+	if q := b.Quote(Input{At: day(2025, 9, 30, 12, 0), Phone: zw, Category: Marketing}); q.Market.Code != "OTHER" || q.Micros != 60_000 {
+		t.Errorf("before the move: %s %d, want OTHER's 60000", q.Market.Code, q.Micros)
+	}
+	if q := b.Quote(Input{At: day(2025, 10, 1, 12, 0), Phone: zw, Category: Marketing}); q.Market.Code != "REST_AFRICA" || q.Micros != 22_000 {
+		t.Errorf("after the move: %s %d, want REST_AFRICA's 22000", q.Market.Code, q.Micros)
+	}
+	// Every move is data with a source, and the market now listing the
+	// calling code is not the one it left.
+	for _, mv := range Moves {
+		now, cc := marketOf("+" + mv.CallingCode + "0000000")
+		if cc != mv.CallingCode || now.Code == mv.Before || mv.Source == "" || mv.From.IsZero() {
+			t.Errorf("move %+v: the code is now in %s (matched %q)", mv, now.Code, cc)
+		}
+	}
+}
+
+// TestUnknownMarketDefaultRate: a number no market claims is priced at
+// the default market's rate, at every rule.
+func TestUnknownMarketDefaultRate(t *testing.T) {
+	b := NewBook(testRates)
+	for _, at := range []time.Time{day(2025, 8, 1, 0, 0), day(2026, 9, 30, 23, 59), day(2026, 10, 1, 0, 0)} {
+		q := b.Quote(Input{At: at, Phone: "+8801712345678", Category: Utility})
+		if q.Market.Code != DefaultMarket || q.Micros != 8_000 || !q.PriceKnown || q.Rate.Market != DefaultMarket {
+			t.Errorf("%s: %+v", at, q)
+		}
+	}
+	q := b.Quote(Input{At: day(2026, 10, 1, 0, 0), Phone: "+8801712345678", InServiceWindow: true})
+	if q.Market.Code != DefaultMarket || q.Micros != 8_000 {
+		t.Errorf("service reply to an unknown market from 1 Oct 2026: %+v", q)
+	}
+}

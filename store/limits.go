@@ -100,12 +100,20 @@ func (db *DB) SetPortfolioLimit(ctx context.Context, portfolio, reported string,
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		old, changed = 0, false
 		var prev sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT customers FROM portfolio_limits WHERE portfolio = ?`, portfolio).Scan(&prev)
+		var prevAt, prevSource sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT customers, updated_at, source FROM portfolio_limits WHERE portfolio = ?`, portfolio).
+			Scan(&prev, &prevAt, &prevSource)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		old = int(prev.Int64)
 		now := formatTime(at)
+		if source == "webhook" && prevSource.String == "webhook" && now < prevAt.String {
+			// An older webhook delivered again after a newer one: the
+			// newer limit stands and the history has the event already.
+			// (A read of the number is always current.)
+			return nil
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO portfolio_limits (portfolio, reported, customers, source, updated_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (portfolio) DO UPDATE SET reported = excluded.reported,
 			customers = excluded.customers, source = excluded.source, updated_at = excluded.updated_at`,
@@ -117,7 +125,8 @@ func (db *DB) SetPortfolioLimit(ctx context.Context, portfolio, reported string,
 		}
 		changed = true
 		_, err = tx.ExecContext(ctx, `INSERT INTO portfolio_limit_changes (portfolio, old_customers, new_customers, source, changed_at)
-			VALUES (?, ?, ?, ?, ?)`, portfolio, old, customers, source, now)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (portfolio, old_customers, new_customers, changed_at) DO NOTHING`,
+			portfolio, old, customers, source, now)
 		return err
 	})
 	if err != nil {
@@ -255,10 +264,13 @@ type QualityEvent struct {
 	At        time.Time
 }
 
-// AddQualityEvent records an entry of a number's quality history.
+// AddQualityEvent records an entry of a number's quality history, once:
+// the same event delivered again (same number, event, limits and time)
+// adds nothing.
 func (db *DB) AddQualityEvent(ctx context.Context, e QualityEvent) error {
 	_, err := db.W.ExecContext(ctx, `INSERT INTO number_quality_events (channel_id, event, quality, old_limit, new_limit, at)
-		VALUES (?, ?, ?, ?, ?, ?)`, e.ChannelID, e.Event, e.Quality, e.OldLimit, e.NewLimit, formatTime(e.At))
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, event, old_limit, new_limit, at) DO NOTHING`,
+		e.ChannelID, e.Event, e.Quality, e.OldLimit, e.NewLimit, formatTime(e.At))
 	if err != nil {
 		return fmt.Errorf("store: quality event of channel %d: %w", e.ChannelID, err)
 	}
@@ -332,7 +344,8 @@ type TemplateHealthEvent struct {
 // the account's stored templates (found by provider ID, else by name and
 // language): a quality sets the quality, a category the category (keeping
 // the old one as previous), a pause its end. It returns how many stored
-// templates matched.
+// templates matched; an event delivered again is neither recorded nor
+// applied a second time (0).
 func (db *DB) ApplyTemplateHealth(ctx context.Context, e TemplateHealthEvent) (int, error) {
 	var n int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
@@ -342,9 +355,17 @@ func (db *DB) ApplyTemplateHealth(ctx context.Context, e TemplateHealthEvent) (i
 			until = sql.NullString{String: formatTime(*e.Until), Valid: true}
 		}
 		at := formatTime(e.At)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO template_health_events (waba_id, provider_template_id, name, language, kind,
-			old_value, new_value, reason, until, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.WABAID, e.ProviderTemplateID, e.Name, e.Language, e.Kind, e.Old, e.New, e.Reason, until, at); err != nil {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO template_health_events (waba_id, provider_template_id, name, language, kind,
+			old_value, new_value, reason, until, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (waba_id, provider_template_id, name, language, kind, old_value, new_value, at) DO NOTHING RETURNING id`,
+			e.WABAID, e.ProviderTemplateID, e.Name, e.Language, e.Kind, e.Old, e.New, e.Reason, until, at).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			// The same event delivered again: applied the first time
+			// (applying a category change twice would lose the old one).
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 		var set string

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -207,6 +208,55 @@ func (db *DB) BilledInMonth(ctx context.Context, market, category string, monthS
 		return 0, fmt.Errorf("store: billed %s %s this month: %w", market, category, err)
 	}
 	return n, nil
+}
+
+// portfolioChannels is a subquery of the ids of every channel in the
+// same business portfolio as the channel whose id is its one parameter
+// (see PortfolioKey: the business id, else the WhatsApp Business Account).
+const portfolioChannels = `SELECT c.id FROM channels c JOIN channels me ON me.id = ?
+	WHERE c.id = me.id
+	OR (TRIM(me.business_id) <> '' AND TRIM(c.business_id) = TRIM(me.business_id))
+	OR (TRIM(me.business_id) = '' AND TRIM(c.business_id) = '' AND me.waba_id <> '' AND c.waba_id = me.waba_id)`
+
+// BilledInPortfolioMonth is BilledInMonth counted over the channels of
+// channelID's business portfolio only: Meta counts volume tiers per
+// portfolio, market and category, not across every business wadesk hosts.
+func (db *DB) BilledInPortfolioMonth(ctx context.Context, channelID int64, market, category string, monthStart, at time.Time) (int, error) {
+	var n int
+	err := db.R.QueryRowContext(ctx, `SELECT COALESCE(SUM(d.billable), 0) FROM pricing_daily d
+		WHERE d.day >= ? AND d.day <= ? AND d.market = ? AND d.category = ? AND d.channel_id IN (`+portfolioChannels+`)`,
+		monthStart.UTC().Format(dayLayout), at.UTC().Format(dayLayout), market, category, channelID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: billed %s %s this month by the portfolio of channel %d: %w", market, category, channelID, err)
+	}
+	return n, nil
+}
+
+// PortfolioVolumeTiers returns the volume tiers the provider reported for
+// month (YYYY-MM) and category (any case) to the accounts of channelID's
+// business portfolio (account_update VOLUME_BASED_PRICING_TIER_UPDATE).
+func (db *DB) PortfolioVolumeTiers(ctx context.Context, channelID int64, month, category string) ([]VolumeTier, error) {
+	rows, err := db.R.QueryContext(ctx, `SELECT v.waba_id, v.region, v.tier, v.tier_update_time FROM volume_tiers v
+		WHERE v.effective_month = ? AND v.pricing_category = ? AND v.waba_id IN (
+			SELECT ch.waba_id FROM channels ch WHERE ch.id IN (`+portfolioChannels+`))
+		ORDER BY v.region, v.waba_id`, month, strings.ToUpper(category), channelID)
+	if err != nil {
+		return nil, fmt.Errorf("store: volume tiers of channel %d's portfolio: %w", channelID, err)
+	}
+	defer rows.Close()
+	var out []VolumeTier
+	for rows.Next() {
+		v := VolumeTier{EffectiveMonth: month, PricingCategory: strings.ToUpper(category)}
+		var at string
+		if err := rows.Scan(&v.WABAID, &v.Region, &v.Tier, &at); err != nil {
+			return nil, fmt.Errorf("store: volume tiers of channel %d's portfolio: %w", channelID, err)
+		}
+		if v.TierUpdateTime, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("store: volume tiers of channel %d's portfolio: %w", channelID, err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // ConversationOpenFor reports whether a message of category was billed in
@@ -513,9 +563,24 @@ func (db *DB) RebuildPricingDaily(ctx context.Context) error {
 }
 
 // DemoHistoryChannel is the channel id under which the demo's sample
-// traffic is summed: no real channel has it, so the numbers show under
-// "All channels" only.
-const DemoHistoryChannel = 0
+// traffic is summed: the demo starts before any number is connected, so
+// the samples have a channel of their own, which the dashboard's channel
+// filter names as the demo's sample history (no real channel has a
+// negative id). Real channels' filters show their own messages only.
+const DemoHistoryChannel = -1
+
+// legacyDemoHistoryChannel is where older demos filed the samples.
+const legacyDemoHistoryChannel = 0
+
+// HasDemoPricing reports whether the rollup holds the demo's samples.
+func (db *DB) HasDemoPricing(ctx context.Context) (bool, error) {
+	var exists bool
+	if err := db.R.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pricing_daily WHERE channel_id = ?)`,
+		DemoHistoryChannel).Scan(&exists); err != nil {
+		return false, fmt.Errorf("store: demo pricing history: %w", err)
+	}
+	return exists, nil
+}
 
 // SeedDemoPricing fills the daily rollup with 30 days of sample traffic
 // until now (for `wadesk demo`: the insights dashboard has something to
@@ -524,6 +589,12 @@ const DemoHistoryChannel = 0
 func (db *DB) SeedDemoPricing(ctx context.Context, now time.Time) (bool, error) {
 	seeded := false
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		// Samples an older demo filed under channel 0 move to their own
+		// channel (no message is ever priced under 0 or -1).
+		if _, err := tx.ExecContext(ctx, `UPDATE pricing_daily SET channel_id = ? WHERE channel_id = ?`,
+			DemoHistoryChannel, legacyDemoHistoryChannel); err != nil {
+			return err
+		}
 		var exists bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pricing_daily WHERE channel_id = ?)`,
 			DemoHistoryChannel).Scan(&exists); err != nil {
