@@ -276,6 +276,36 @@ func (e *Estimator) PriceOutbound(ctx context.Context, conversationID int64, msg
 	return &p, nil
 }
 
+// PriceRecipients is the estimate stored with each of a batch of messages
+// of category queued at at, one per conversation facts (a campaign's
+// recipients; a fact's ConversationID is 0 when the customer has no
+// conversation with the number yet). Volume tiers count the batch's own
+// billable messages as it goes.
+func (e *Estimator) PriceRecipients(ctx context.Context, category string, facts []store.PricingFacts, at time.Time) ([]store.MessagePrice, error) {
+	book, err := e.Book(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cat := pricing.Marketing // a template of unknown category: priced as the dearest
+	if strings.TrimSpace(category) != "" {
+		cat = pricing.NormalizeCategory(category)
+	}
+	extra := map[string]int{} // billed in this batch, by market
+	out := make([]store.MessagePrice, 0, len(facts))
+	for _, f := range facts {
+		m := pricing.MarketOf(f.Phone).Code
+		est, err := e.quote(ctx, book, f, cat, at, func(n int) int { return n + extra[m] })
+		if err != nil {
+			return nil, fmt.Errorf("costs: price recipients: %w", err)
+		}
+		if est.Billable {
+			extra[m]++
+		}
+		out = append(out, priceOf(est.Quote))
+	}
+	return out, nil
+}
+
 // priceOf is what the store keeps of a quote.
 func priceOf(q pricing.Quote) store.MessagePrice {
 	typ := q.Type
