@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/wadesk/wadesk/campaign"
+	"github.com/wadesk/wadesk/costs"
 	"github.com/wadesk/wadesk/outbox"
 	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/providers/cloudapi"
@@ -197,7 +198,9 @@ func runCampaign(b *testing.B, perSecond int, stretch time.Duration) runResult {
 	s := outbox.NewSender(db, func(int64) (providers.MessageSender, error) { return rec, nil },
 		outbox.Config{ThroughputOf: throughputOf})
 	r := campaign.NewRunner(db)
-	r.Outbox, r.ThroughputOf = s.Notify, throughputOf
+	// As main wires it: each message priced and counted against the
+	// messaging limit as it is queued.
+	r.Outbox, r.ThroughputOf, r.Pricer = s.Notify, throughputOf, costs.New(db, slog.New(slog.DiscardHandler))
 	runCtx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { s.Run(runCtx) })

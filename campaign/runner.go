@@ -209,7 +209,8 @@ func (r *Runner) feed(ctx context.Context, id int64, now time.Time) error {
 	queuedAny, countedAny := false, false
 	defer func() {
 		if countedAny && r.AfterSend != nil {
-			r.AfterSend(context.WithoutCancel(ctx), cc.c.ChannelID)
+			// It may write an e-mail: never in the way of feeding.
+			go r.AfterSend(context.WithoutCancel(ctx), cc.c.ChannelID)
 		}
 	}()
 	for inQueue < limit {

@@ -186,6 +186,20 @@ func (e *Estimator) EstimateBatch(ctx context.Context, channelID int64, phones [
 // quote prices one message given the conversation's facts. volume, when
 // set, adjusts the month's billed count (a batch's own messages).
 func (e *Estimator) quote(ctx context.Context, book pricing.Book, f store.PricingFacts, category string, at time.Time, volume func(int) int) (Estimate, error) {
+	return e.quoteWith(ctx, book, f, category, at, volume, nil)
+}
+
+// batchFacts keeps, for one batch of quotes at one time, what is the same
+// for all of them: whether a channel is official and a market's billed
+// count this month.
+type batchFacts struct {
+	official map[int64]bool
+	billed   map[string]int
+}
+
+// quoteWith is quote reading channel and volume facts through cache (nil:
+// read each time).
+func (e *Estimator) quoteWith(ctx context.Context, book pricing.Book, f store.PricingFacts, category string, at time.Time, volume func(int) int, cache *batchFacts) (Estimate, error) {
 	at = at.UTC()
 	var opts []window.Option
 	if !f.EntryPointAt.IsZero() {
@@ -197,9 +211,18 @@ func (e *Estimator) quote(ctx context.Context, book pricing.Book, f store.Pricin
 		in.EntryPointUntil = w.FreeUntil
 	}
 	if f.ChannelID != 0 {
-		official, err := e.official(ctx, f.ChannelID)
-		if err != nil {
-			return Estimate{}, err
+		official, ok := false, false
+		if cache != nil {
+			official, ok = cache.official[f.ChannelID]
+		}
+		if !ok {
+			var err error
+			if official, err = e.official(ctx, f.ChannelID); err != nil {
+				return Estimate{}, err
+			}
+			if cache != nil {
+				cache.official[f.ChannelID] = official
+			}
 		}
 		if !official {
 			return Estimate{Quote: pricing.Quote{Market: pricing.MarketOf(f.Phone), Category: pricing.NormalizeCategory(category),
@@ -208,15 +231,25 @@ func (e *Estimator) quote(ctx context.Context, book pricing.Book, f store.Pricin
 	}
 	cat := pricing.NormalizeCategory(category)
 	market := pricing.MarketOf(f.Phone).Code
-	n, err := e.db.BilledInMonth(ctx, market, cat, pricing.MonthStart(at), at)
-	if err != nil {
-		return Estimate{}, fmt.Errorf("costs: %w", err)
+	n, ok := 0, false
+	if cache != nil {
+		n, ok = cache.billed[market+" "+cat]
+	}
+	if !ok {
+		var err error
+		if n, err = e.db.BilledInMonth(ctx, market, cat, pricing.MonthStart(at), at); err != nil {
+			return Estimate{}, fmt.Errorf("costs: %w", err)
+		}
+		if cache != nil {
+			cache.billed[market+" "+cat] = n
+		}
 	}
 	if volume != nil {
 		n = volume(n)
 	}
 	in.MonthVolume = n
 	if pricing.RuleAt(book.Rules, at).Model == pricing.ModelConversation && f.ConversationID != 0 {
+		var err error
 		if in.ConversationOpen, err = e.db.ConversationOpenFor(ctx, f.ConversationID, cat, at); err != nil {
 			return Estimate{}, fmt.Errorf("costs: %w", err)
 		}
@@ -291,10 +324,11 @@ func (e *Estimator) PriceRecipients(ctx context.Context, category string, facts 
 		cat = pricing.NormalizeCategory(category)
 	}
 	extra := map[string]int{} // billed in this batch, by market
+	cache := &batchFacts{official: map[int64]bool{}, billed: map[string]int{}}
 	out := make([]store.MessagePrice, 0, len(facts))
 	for _, f := range facts {
 		m := pricing.MarketOf(f.Phone).Code
-		est, err := e.quote(ctx, book, f, cat, at, func(n int) int { return n + extra[m] })
+		est, err := e.quoteWith(ctx, book, f, cat, at, func(n int) int { return n + extra[m] }, cache)
 		if err != nil {
 			return nil, fmt.Errorf("costs: price recipients: %w", err)
 		}

@@ -661,7 +661,8 @@ func (db *DB) QueueCampaignMessages(ctx context.Context, campaignID int64, msgs 
 		var reached int
 		var frees time.Time
 		var since time.Time
-		if reach != nil {
+		counting := reach != nil && !reach.NoLimit
+		if counting {
 			if err := lockPortfolio(ctx, tx, reach.Portfolio); err != nil {
 				return err
 			}
@@ -683,7 +684,7 @@ func (db *DB) QueueCampaignMessages(ctx context.Context, campaignID int64, msgs 
 		for _, m := range msgs {
 			counts := reach != nil && m.SkipReason == "" && m.BusinessInitiated
 			var already bool
-			if counts {
+			if counts && counting {
 				var waID string
 				err := tx.QueryRowContext(ctx, `SELECT wa_id FROM campaign_recipients WHERE id = ? AND campaign_id = ? AND state = 'pending'`,
 					m.RecipientID, campaignID).Scan(&waID)
