@@ -201,6 +201,8 @@ func runCampaign(b *testing.B, perSecond int, stretch time.Duration) runResult {
 	// As main wires it: each message priced and counted against the
 	// messaging limit as it is queued.
 	r.Outbox, r.ThroughputOf, r.Pricer = s.Notify, throughputOf, costs.New(db, slog.New(slog.DiscardHandler))
+	// Problems (a feed that fails, a campaign held) are shown, not lost.
+	r.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	runCtx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { s.Run(runCtx) })

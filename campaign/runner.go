@@ -213,6 +213,8 @@ func (r *Runner) feed(ctx context.Context, id int64, now time.Time) error {
 			go r.AfterSend(context.WithoutCancel(ctx), cc.c.ChannelID)
 		}
 	}()
+	var reach *store.ReachGuard
+	guarded := false
 	for inQueue < limit {
 		batch, err := r.db.PendingRecipients(ctx, id, now, min(limit-inQueue, 100))
 		if err != nil {
@@ -222,17 +224,21 @@ func (r *Runner) feed(ctx context.Context, id int64, now time.Time) error {
 			break
 		}
 		// The account's restrictions and the portfolio's messaging limit,
-		// as the outbox checks them for an agent's template: a refusal
-		// holds the campaign (its recipients stay pending).
-		reach, err := limits.Guard(ctx, r.db, cc.c.ChannelID, true, false, now)
-		var blocked *limits.BlockedError
-		if errors.As(err, &blocked) {
-			r.hold(id, Hold{Until: now.Add(time.Minute), Blocked: blocked})
-			r.logger().Warn("campaign held: the account cannot send", "campaign_id", id, "reason", blocked.Block.Reason)
-			return nil
-		}
-		if err != nil {
-			return err
+		// as the outbox checks them for an agent's template, read once a
+		// feed: a refusal holds the campaign (its recipients stay
+		// pending).
+		if !guarded {
+			reach, err = limits.Guard(ctx, r.db, cc.c.ChannelID, true, false, now)
+			var blocked *limits.BlockedError
+			if errors.As(err, &blocked) {
+				r.hold(id, Hold{Until: now.Add(time.Minute), Blocked: blocked})
+				r.logger().Warn("campaign held: the account cannot send", "campaign_id", id, "reason", blocked.Block.Reason)
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			guarded = true
 		}
 		msgs, err := r.messages(ctx, cc, batch, now)
 		if err != nil {
