@@ -347,6 +347,9 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	// the provider's pricing (and failures) have it priced again.
 	estimator := costs.New(db, logger)
 	sender.Pricer = estimator
+	// Campaign messages get their price and count against the messaging
+	// limit as they are queued, like an agent's.
+	campaigns.Pricer, campaigns.AfterSend = estimator, limitsMon.AfterSend
 	processor.Statuses = estimator.Wake
 	receipts := outbox.NewReadReceipts(db, outboxConnector(db, reg), outbox.ReceiptsConfig{Logger: logger})
 	sender.OnChange = func(messageID, conversationID int64, status string) {
@@ -400,7 +403,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted,
 		Costs: estimator,
 		Campaigns: handlers.CampaignDeps{Runner: campaigns, Outbox: sender, Estimator: campaign.RateCard{Book: estimator.Book},
-			Limits: campaign.PortfolioLimits{DB: db}},
+			Limits: campaign.PortfolioLimits{DB: db}, Holds: campaigns},
 		Limits: limitsMon})
 	if err != nil {
 		return err

@@ -19,11 +19,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/wadesk/wadesk/i18n"
 	"github.com/wadesk/wadesk/outbox"
@@ -50,10 +49,14 @@ type Config struct {
 	Logger *slog.Logger
 	// Variables fill {variables} in template values; nil: the built-in ones.
 	Variables *templates.Variables
-	// Rate and Burst limit each key (default 10 requests a second, bursts
-	// of 20); unauthenticated requests share one limit per address.
-	Rate  rate.Limit
-	Burst int
+	// Limit is how many requests each key may make per Window (default
+	// 600 a minute); requests without a valid key share one limit per
+	// address. The counts are kept in the database, so the limit holds
+	// across restarts and instances.
+	Limit  int
+	Window time.Duration
+	// Now is the clock (tests); nil: time.Now.
+	Now func() time.Time
 }
 
 // API serves /api/v1.
@@ -62,10 +65,11 @@ type API struct {
 	queue  Queue
 	log    *slog.Logger
 	vars   *templates.Variables
-	rate   rate.Limit
-	burst  int
-	mu     sync.Mutex
-	limits map[string]*rate.Limiter
+	limit  int
+	window time.Duration
+	now    func() time.Time
+	// pruned is when old rate windows were last removed (UnixNano).
+	pruned atomic.Int64
 	mux    *http.ServeMux
 }
 
@@ -78,19 +82,22 @@ type route struct {
 
 // New returns the API.
 func New(cfg Config) *API {
-	a := &API{db: cfg.DB, queue: cfg.Queue, log: cfg.Logger, vars: cfg.Variables, rate: cfg.Rate, burst: cfg.Burst,
-		limits: map[string]*rate.Limiter{}, mux: http.NewServeMux()}
+	a := &API{db: cfg.DB, queue: cfg.Queue, log: cfg.Logger, vars: cfg.Variables, limit: cfg.Limit, window: cfg.Window,
+		now: cfg.Now, mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
 	if a.vars == nil {
 		a.vars = templates.DefaultVariables()
 	}
-	if a.rate == 0 {
-		a.rate = 10
+	if a.limit <= 0 {
+		a.limit = 600
 	}
-	if a.burst == 0 {
-		a.burst = 20
+	if a.window <= 0 {
+		a.window = time.Minute
+	}
+	if a.now == nil {
+		a.now = time.Now
 	}
 	a.mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
 	for _, rt := range a.routes() {
@@ -138,7 +145,8 @@ func (a *API) authenticated(rt route) http.Handler {
 		ip := clientIP(r)
 		token, ok := bearer(r)
 		if !ok {
-			if !a.allow("ip:" + ip) {
+			if ok, retry := a.allow(r.Context(), "ip:"+ip); !ok {
+				w.Header().Set("Retry-After", retry)
 				writeProblem(w, r, http.StatusTooManyRequests, codeRateLimited, i18n.T(r.Context(), "api.problem.rate_no_key"), nil)
 				return
 			}
@@ -153,7 +161,8 @@ func (a *API) authenticated(rt route) http.Handler {
 				writeProblem(w, r, http.StatusInternalServerError, codeInternal, i18n.T(r.Context(), "api.problem.key_check_failed"), nil)
 				return
 			}
-			if !a.allow("ip:" + ip) {
+			if ok, retry := a.allow(r.Context(), "ip:"+ip); !ok {
+				w.Header().Set("Retry-After", retry)
 				writeProblem(w, r, http.StatusTooManyRequests, codeRateLimited, i18n.T(r.Context(), "api.problem.rate_no_key"), nil)
 				return
 			}
@@ -164,8 +173,8 @@ func (a *API) authenticated(rt route) http.Handler {
 		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() { a.audit(r, key, rt, rec.status) }()
-		if !a.allow("key:" + itoa(key.ID)) {
-			rec.Header().Set("Retry-After", "1")
+		if ok, retry := a.allow(r.Context(), "key:"+itoa(key.ID)); !ok {
+			rec.Header().Set("Retry-After", retry)
 			writeProblem(rec, r, http.StatusTooManyRequests, codeRateLimited, i18n.T(r.Context(), "api.problem.rate_key"), nil)
 			return
 		}
@@ -177,19 +186,38 @@ func (a *API) authenticated(rt route) http.Handler {
 	})
 }
 
-// allow spends one request of the bucket named by who.
-func (a *API) allow(who string) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	l, ok := a.limits[who]
-	if !ok {
-		if len(a.limits) > 10000 {
-			clear(a.limits) // forget idle buckets rather than grow
-		}
-		l = rate.NewLimiter(a.rate, a.burst)
-		a.limits[who] = l
+// allow spends one request of the fixed window of the key named by who,
+// in the database; when the window is spent it says so, with the seconds
+// until the next window (for Retry-After). A database error lets the
+// request through (it is logged): the request itself needs the database,
+// and refusing every caller for it would hide the real fault.
+func (a *API) allow(ctx context.Context, who string) (bool, string) {
+	now := a.now()
+	start := now.Truncate(a.window)
+	a.prune(ctx, start)
+	n, err := a.db.SpendAPIRequest(context.WithoutCancel(ctx), who, start)
+	if err != nil {
+		a.log.Error("api: rate limit not counted", "who", who, "err", err)
+		return true, ""
 	}
-	return l.Allow()
+	if n <= a.limit {
+		return true, ""
+	}
+	wait := start.Add(a.window).Sub(now)
+	secs := int64((wait + time.Second - 1) / time.Second)
+	return false, strconv.FormatInt(max(secs, 1), 10)
+}
+
+// prune removes the windows of keys idle for a window, at most once a
+// window.
+func (a *API) prune(ctx context.Context, start time.Time) {
+	last := a.pruned.Load()
+	if last >= start.UnixNano() || !a.pruned.CompareAndSwap(last, start.UnixNano()) {
+		return
+	}
+	if _, err := a.db.PruneAPIRateWindows(context.WithoutCancel(ctx), start); err != nil {
+		a.log.Warn("api: old rate windows not removed", "err", err)
+	}
 }
 
 // audit records an API call.

@@ -67,7 +67,7 @@ func startSite(t *testing.T) *site {
 	s := &site{t: t, db: db, channel: ch.ID}
 	s.send = s.key("CRM", ScopeSend, ScopeRead)
 	s.read = s.key("Reports", ScopeRead)
-	s.api = New(Config{DB: db, Queue: durableQueue{db}, Rate: 1000, Burst: 1000})
+	s.api = New(Config{DB: db, Queue: durableQueue{db}, Limit: 100000})
 	ts := httptest.NewServer(s.api)
 	t.Cleanup(ts.Close)
 	s.url = ts.URL
@@ -250,23 +250,63 @@ func TestKeysScopesAndRevocation(t *testing.T) {
 	if audited < 4 {
 		t.Errorf("%d API calls in the audit trail, want every authenticated call and every refused key", audited)
 	}
-	// The rate limit.
-	tight := New(Config{DB: s.db, Queue: durableQueue{s.db}, Rate: 0.001, Burst: 2})
-	ts := httptest.NewServer(tight)
-	defer ts.Close()
-	codes := []int{}
-	for range 3 {
-		req, _ := http.NewRequest("GET", ts.URL+"/api/v1/contacts", nil)
-		req.Header.Set("Authorization", "Bearer "+s.send)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+}
+
+// TestRateLimitIsKeptInTheStore: each key may make Limit requests per
+// window; the counts live in the database, so an API started again (or a
+// second instance on the same database) does not hand out a fresh
+// allowance, a refused request says when to retry, the next window
+// starts afresh, and old windows are removed.
+func TestRateLimitIsKeptInTheStore(t *testing.T) {
+	s := startSite(t)
+	now := time.Date(2001, 3, 2, 10, 0, 30, 0, time.UTC) // long past: other tests' windows are later
+	clock := func() time.Time { return now }
+	call := func(a *API, token string) *http.Response {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/api/v1/contacts", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
 		}
-		res.Body.Close()
-		codes = append(codes, res.StatusCode)
+		a.ServeHTTP(rec, req)
+		return rec.Result()
 	}
-	if codes[0] != 200 || codes[1] != 200 || codes[2] != http.StatusTooManyRequests {
-		t.Errorf("rate limit: %v", codes)
+	first := New(Config{DB: s.db, Queue: durableQueue{s.db}, Limit: 2, Window: time.Minute, Now: clock})
+	if r := call(first, s.send); r.StatusCode != http.StatusOK {
+		t.Fatalf("first request: %d", r.StatusCode)
+	}
+	// wadesk restarts (or another instance answers): the count goes on.
+	second := New(Config{DB: s.db, Queue: durableQueue{s.db}, Limit: 2, Window: time.Minute, Now: clock})
+	if r := call(second, s.send); r.StatusCode != http.StatusOK {
+		t.Fatalf("second request: %d", r.StatusCode)
+	}
+	r := call(second, s.send)
+	if r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") != "30" {
+		t.Fatalf("third request: %d, Retry-After %q; want 429 after 30 s", r.StatusCode, r.Header.Get("Retry-After"))
+	}
+	if r := call(first, s.send); r.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("the first instance still allows the key: %d", r.StatusCode)
+	}
+	// Another key has its own allowance.
+	if r := call(first, s.read); r.StatusCode != http.StatusOK {
+		t.Fatalf("another key: %d", r.StatusCode)
+	}
+	// Without a key, the address is limited the same way.
+	for i, want := range []int{http.StatusUnauthorized, http.StatusUnauthorized, http.StatusTooManyRequests} {
+		if r := call(second, ""); r.StatusCode != want {
+			t.Fatalf("request %d without a key: %d, want %d", i+1, r.StatusCode, want)
+		}
+	}
+	// The next window starts afresh, and the spent windows are removed.
+	now = now.Add(time.Minute)
+	if r := call(first, s.send); r.StatusCode != http.StatusOK {
+		t.Fatalf("next window: %d", r.StatusCode)
+	}
+	var windows, old int
+	s.db.R.QueryRow(`SELECT COUNT(*), COUNT(*) FILTER (WHERE window_start < ?) FROM api_rate_windows WHERE window_start < '2002'`,
+		now.Truncate(time.Minute).Format("2006-01-02T15:04:05.000000000Z")).Scan(&windows, &old)
+	if windows != 1 || old != 0 {
+		t.Fatalf("%d windows kept, %d of them old; want only the current one", windows, old)
 	}
 }
 

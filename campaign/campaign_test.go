@@ -198,7 +198,7 @@ type running struct {
 
 // start runs an outbox sender and a campaign runner on db, pacing the
 // number to perSecond.
-func (f *fixture) start(t *testing.T, db *store.DB, client providers.MessageSender, perSecond float64) *running {
+func (f *fixture) start(t *testing.T, db *store.DB, client providers.MessageSender, perSecond float64, setup ...func(*campaign.Runner)) *running {
 	t.Helper()
 	s := outbox.NewSender(db, func(int64) (providers.MessageSender, error) { return client, nil },
 		outbox.Config{Throughput: perSecond})
@@ -206,6 +206,9 @@ func (f *fixture) start(t *testing.T, db *store.DB, client providers.MessageSend
 	r.Outbox = s.Notify
 	r.ThroughputOf = func(string) float64 { return perSecond }
 	r.Tick = 20 * time.Millisecond
+	for _, fn := range setup {
+		fn(r)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { s.Run(ctx) })

@@ -186,6 +186,22 @@ func (e *Estimator) EstimateBatch(ctx context.Context, channelID int64, phones [
 // quote prices one message given the conversation's facts. volume, when
 // set, adjusts the month's billed count (a batch's own messages).
 func (e *Estimator) quote(ctx context.Context, book pricing.Book, f store.PricingFacts, category string, at time.Time, volume func(int) int) (Estimate, error) {
+	return e.quoteWith(ctx, book, f, category, at, volume, nil)
+}
+
+// batchFacts keeps, for one batch of quotes at one time, what is the same
+// for all of them: whether a channel is official and a market's billed
+// count this month.
+type batchFacts struct {
+	official map[int64]bool
+	// billed: by channel, market and category, the month's billed count
+	// and the reported tier's first message number (see volume).
+	billed map[string][2]int
+}
+
+// quoteWith is quote reading channel and volume facts through cache (nil:
+// read each time).
+func (e *Estimator) quoteWith(ctx context.Context, book pricing.Book, f store.PricingFacts, category string, at time.Time, volume func(int) int, cache *batchFacts) (Estimate, error) {
 	at = at.UTC()
 	var opts []window.Option
 	if !f.EntryPointAt.IsZero() {
@@ -197,9 +213,18 @@ func (e *Estimator) quote(ctx context.Context, book pricing.Book, f store.Pricin
 		in.EntryPointUntil = w.FreeUntil
 	}
 	if f.ChannelID != 0 {
-		official, err := e.official(ctx, f.ChannelID)
-		if err != nil {
-			return Estimate{}, err
+		official, ok := false, false
+		if cache != nil {
+			official, ok = cache.official[f.ChannelID]
+		}
+		if !ok {
+			var err error
+			if official, err = e.official(ctx, f.ChannelID); err != nil {
+				return Estimate{}, err
+			}
+			if cache != nil {
+				cache.official[f.ChannelID] = official
+			}
 		}
 		if !official {
 			return Estimate{Quote: pricing.Quote{Market: pricing.MarketAt(f.Phone, at), Category: pricing.NormalizeCategory(category),
@@ -208,15 +233,29 @@ func (e *Estimator) quote(ctx context.Context, book pricing.Book, f store.Pricin
 	}
 	cat := pricing.NormalizeCategory(category)
 	market := pricing.MarketAt(f.Phone, at).Code
-	n, tier, err := e.volume(ctx, f.ChannelID, market, cat, at)
-	if err != nil {
-		return Estimate{}, err
+	key := fmt.Sprintf("%d %s %s", f.ChannelID, market, cat)
+	var n, tier int
+	facts, ok := [2]int{}, false
+	if cache != nil {
+		facts, ok = cache.billed[key]
+	}
+	if ok {
+		n, tier = facts[0], facts[1]
+	} else {
+		var err error
+		if n, tier, err = e.volume(ctx, f.ChannelID, market, cat, at); err != nil {
+			return Estimate{}, err
+		}
+		if cache != nil {
+			cache.billed[key] = [2]int{n, tier}
+		}
 	}
 	if volume != nil {
 		n = volume(n)
 	}
 	in.MonthVolume, in.ReportedTierFirst = n, tier
 	if pricing.RuleAt(book.Rules, at).Model == pricing.ModelConversation && f.ConversationID != 0 {
+		var err error
 		if in.ConversationOpen, err = e.db.ConversationOpenFor(ctx, f.ConversationID, cat, at); err != nil {
 			return Estimate{}, fmt.Errorf("costs: %w", err)
 		}
@@ -311,6 +350,37 @@ func (e *Estimator) PriceOutbound(ctx context.Context, conversationID int64, msg
 	}
 	p := priceOf(est.Quote)
 	return &p, nil
+}
+
+// PriceRecipients is the estimate stored with each of a batch of messages
+// of category queued at at, one per conversation facts (a campaign's
+// recipients; a fact's ConversationID is 0 when the customer has no
+// conversation with the number yet). Volume tiers count the batch's own
+// billable messages as it goes.
+func (e *Estimator) PriceRecipients(ctx context.Context, category string, facts []store.PricingFacts, at time.Time) ([]store.MessagePrice, error) {
+	book, err := e.Book(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cat := pricing.Marketing // a template of unknown category: priced as the dearest
+	if strings.TrimSpace(category) != "" {
+		cat = pricing.NormalizeCategory(category)
+	}
+	extra := map[string]int{} // billed in this batch, by market
+	cache := &batchFacts{official: map[int64]bool{}, billed: map[string][2]int{}}
+	out := make([]store.MessagePrice, 0, len(facts))
+	for _, f := range facts {
+		m := pricing.MarketOf(f.Phone).Code
+		est, err := e.quoteWith(ctx, book, f, cat, at, func(n int) int { return n + extra[m] }, cache)
+		if err != nil {
+			return nil, fmt.Errorf("costs: price recipients: %w", err)
+		}
+		if est.Billable {
+			extra[m]++
+		}
+		out = append(out, priceOf(est.Quote))
+	}
+	return out, nil
 }
 
 // priceOf is what the store keeps of a quote.

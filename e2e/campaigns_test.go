@@ -256,6 +256,16 @@ func TestCampaignToALabel(t *testing.T) {
 	if got := textOf(t, ctx, byTestID("report-delivered")); !strings.Contains(got, "100%") {
 		t.Fatalf("delivered: %q", got)
 	}
+	// What it cost: each message was priced when it was queued (the
+	// provider's pricing replaces the estimate when reported).
+	if got := textOf(t, ctx, byTestID("campaign-cost-total")); !strings.Contains(got, "for 24 billable messages") {
+		t.Fatalf("cost: %q", got)
+	}
+	var rowCost string
+	run(t, ctx, "a recipient's cost", chromedp.Evaluate(`document.querySelector('[data-testid="recipient-row"]:not([data-phone$="`+nums[0]+`"]) [data-testid="recipient-cost"]').textContent.trim()`, &rowCost))
+	if rowCost == "" || !strings.ContainsAny(rowCost, "0123456789") {
+		t.Fatalf("a recipient's cost: %q", rowCost)
+	}
 	checkPage(t, ctx, "campaign finished")
 
 	// The customers' conversations say which campaign reached them, so

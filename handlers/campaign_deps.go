@@ -17,6 +17,11 @@ type CampaignDeps struct {
 	// messaging limit (default: the channel's tier).
 	Estimator campaign.Estimator
 	Limits    campaign.LimitChecker
+	// Holds, when set, says why a sending campaign waits (the
+	// campaign.Runner).
+	Holds interface {
+		Held(id int64) (campaign.Hold, bool)
+	}
 }
 
 func (d CampaignDeps) withDefaults(db *store.DB) CampaignDeps {

@@ -168,7 +168,35 @@ func (s *Server) campaignRunView(r *http.Request, c store.Campaign, v views.Camp
 		if row.Status == "" {
 			row.Status = "sending"
 		}
+		if x.Cost != nil && !x.Cost.Failed {
+			row.Cost = i18n.T(ctx, "campaigncost.free")
+			if x.Cost.Billable {
+				row.Cost = formatPrice(ctx, x.Cost.Micros, x.Cost.Currency)
+			}
+			row.CostEstimated = !x.Cost.Reported
+		}
 		v.Rows = append(v.Rows, row)
+	}
+	costs, err := s.db.CampaignCostOf(ctx, c.ID)
+	if err != nil {
+		return v, err
+	}
+	for _, cc := range costs {
+		if cc.Priced == 0 {
+			continue
+		}
+		v.Costs = append(v.Costs, views.CampaignCostLine{Amount: formatPrice(ctx, cc.Micros, cc.Currency), Billable: cc.Billable,
+			Estimated: cc.Priced - cc.Reported})
+	}
+	if s.campaigns.Holds != nil {
+		if h, ok := s.campaigns.Holds.Held(c.ID); ok {
+			switch {
+			case h.Reached != nil:
+				v.HeldLimit, v.HeldUntil = h.Reached.Limit, h.Reached.FreesAt
+			case h.Blocked != nil:
+				v.HeldReason = h.Blocked.Block.Reason
+			}
+		}
 	}
 	return v, nil
 }

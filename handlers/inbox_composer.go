@@ -142,10 +142,25 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 	if err != nil {
 		return v, err
 	}
+	// Templates the customer's consent rules out (marketing after an
+	// opt-out, anything to a blocked contact) are shown disabled, with
+	// the reason, rather than refused only when sent.
+	cs, err := s.db.ConsentOfConversation(ctx, c.ID)
+	if err != nil {
+		return v, err
+	}
+	state := consent.State{OptedInAt: cs.OptedInAt, OptInSource: cs.OptInSource, MarketingOptedOutAt: cs.MarketingOptedOutAt,
+		OptOutSource: cs.OptOutSource, Blocked: cs.Blocked}
 	for _, t := range tpls {
-		v.Template.Choices = append(v.Template.Choices, views.TemplateChoice{ID: t.ID, Name: t.Name, Language: t.Language,
+		choice := views.TemplateChoice{ID: t.ID, Name: t.Name, Language: t.Language,
 			LanguageName: templates.LanguageName(t.Language), Category: strings.ToUpper(t.Category), Selected: t.ID == st.templateID,
-			Cost: costLine(ctx, ests[pricing.NormalizeCategory(t.Category)])})
+			Cost: costLine(ctx, ests[pricing.NormalizeCategory(t.Category)])}
+		var refused *consent.RefusedError
+		if errors.As(consent.Check(ctx, state, t.Category), &refused) {
+			choice.Unavailable, choice.Selected = true, false
+			v.Template.Refused = refused.Reason
+		}
+		v.Template.Choices = append(v.Template.Choices, choice)
 	}
 	if windowOpen {
 		if v.ReplyCost, err = s.replyCost(ctx, c, now); err != nil {

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestComposerFragmentFollowsTheWindow(t *testing.T) {
@@ -154,4 +156,71 @@ func (s *composeSite) composerHX(c *http.Client, conv int64, query string) page 
 		s.t.Fatal(err)
 	}
 	return s.postHX(c, s.path(conv, "/composer"), form)
+}
+
+// TestComposerTemplatePickerFollowsConsent: for a customer who opted out
+// of marketing, the marketing templates are listed disabled with the
+// reason (tied to each by aria-describedby), utility ones stay choosable;
+// a blocked contact gets none; a customer who opted back in gets all.
+func TestComposerTemplatePickerFollowsConsent(t *testing.T) {
+	s := startComposeSite(t)
+	ctx := context.Background()
+	agent := s.signIn("agent@example.com")
+	var contactID int64
+	if err := s.db.R.QueryRow(`SELECT contact_id FROM conversations WHERE id = ?`, s.expired).Scan(&contactID); err != nil {
+		t.Fatal(err)
+	}
+	choice := func(p page, name string) string {
+		t.Helper()
+		m := regexp.MustCompile(`(?s)<label class="template-choice" data-testid="template-choice-` + name + `-en_US"[^>]*>.*?</label>`).FindString(p.body)
+		if m == "" {
+			t.Fatalf("no choice %s in\n%s", name, p.body)
+		}
+		return m
+	}
+	refusedID := "template-refused-" + strconv.FormatInt(s.expired, 10)
+
+	p := s.composerHX(agent, s.expired, "")
+	mustLack(t, p, `data-testid="template-refused"`)
+	if c := choice(p, "weekend_offer"); strings.Contains(c, "disabled") {
+		t.Fatalf("marketing template disabled without an opt-out: %s", c)
+	}
+
+	at := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	if err := s.db.SetMarketingOptOut(ctx, contactID, &at, "keyword:STOP"); err != nil {
+		t.Fatal(err)
+	}
+	p = s.composerHX(agent, s.expired, "")
+	mustContain(t, p, `id="`+refusedID+`" data-testid="template-refused"`, "asked not to get marketing messages")
+	if c := choice(p, "weekend_offer"); !strings.Contains(c, " disabled ") || !strings.Contains(c, `aria-describedby="`+refusedID+`"`) ||
+		!strings.Contains(c, "Not for this customer") {
+		t.Fatalf("marketing template for an opted-out customer: %s", c)
+	}
+	if c := choice(p, "order_ready"); strings.Contains(c, "disabled") {
+		t.Fatalf("utility template disabled for an opted-out customer: %s", c)
+	}
+	// Even asked for by its id, the marketing template is not ticked.
+	p = s.composerHX(agent, s.expired, "?template="+strconv.FormatInt(s.weekendOffer, 10))
+	if c := choice(p, "weekend_offer"); strings.Contains(c, "checked") {
+		t.Fatalf("a refused template is ticked: %s", c)
+	}
+
+	if _, err := s.db.W.Exec(`UPDATE contacts SET blocked = TRUE WHERE id = ?`, contactID); err != nil {
+		t.Fatal(err)
+	}
+	p = s.composerHX(agent, s.expired, "")
+	mustContain(t, p, "This contact is blocked")
+	for _, name := range []string{"weekend_offer", "order_ready"} {
+		if c := choice(p, name); !strings.Contains(c, " disabled ") {
+			t.Fatalf("%s offered to a blocked contact: %s", name, c)
+		}
+	}
+	if _, err := s.db.W.Exec(`UPDATE contacts SET blocked = FALSE WHERE id = ?`, contactID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.SetMarketingOptOut(ctx, contactID, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	p = s.composerHX(agent, s.expired, "")
+	mustLack(t, p, `data-testid="template-refused"`, "Not for this customer")
 }

@@ -48,6 +48,13 @@ func TestAPIKeysShownOnceAndRevoked(t *testing.T) {
 	if p := s.get(s.signIn(s.agentEmail), "/settings/api-keys"); p.status != http.StatusForbidden {
 		t.Errorf("an agent: %d", p.status)
 	}
+	// The audit page says in words what was done, and its What filter
+	// has the API keys' family.
+	audit := s.get(admin, "/settings/audit?what=api_key.")
+	if !strings.Contains(audit.body, "API key created") || !strings.Contains(audit.body, "API key revoked") ||
+		strings.Contains(audit.body, "api_key.created") || !strings.Contains(audit.body, `<option value="api_key." selected`) {
+		t.Errorf("audit page of API keys:\n%s", audit.body)
+	}
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"github.com/wadesk/wadesk/i18n"
 	"net/http"
@@ -80,6 +81,13 @@ func (s *Server) settingsAuditList(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Families = append(v.Families, o)
 	}
+	for _, fam := range auditFamilyMessages {
+		o := views.Option{Value: fam.prefix, Label: i18n.T(r.Context(), fam.id), Selected: fam.prefix == q.Get("what")}
+		if o.Selected {
+			f.Action = o.Value
+		}
+		v.Families = append(v.Families, o)
+	}
 	if who := q.Get("who"); who != "" {
 		if id, err := strconv.ParseInt(who, 10, 64); err == nil && id > 0 {
 			f.ActorID = id
@@ -140,17 +148,14 @@ func (s *Server) settingsAuditList(w http.ResponseWriter, r *http.Request) {
 		v.More = "/settings/audit?" + next.Encode()
 	}
 	for _, e := range entries {
-		v.Entries = append(v.Entries, auditRow(e))
+		v.Entries = append(v.Entries, auditRow(r.Context(), e))
 	}
 	s.render(w, r, http.StatusOK, views.AuditPage(s.page(w, r, i18n.T(r.Context(), "titles.audit_log"), views.NavSettings), v))
 }
 
 // auditRow puts an entry in words.
-func auditRow(e store.AuditEntry) views.AuditRow {
-	row := views.AuditRow{ID: e.ID, At: e.At, Actor: e.Actor, Source: e.Source, Action: auditLabels[e.Action]}
-	if row.Action == "" {
-		row.Action = e.Action
-	}
+func auditRow(ctx context.Context, e store.AuditEntry) views.AuditRow {
+	row := views.AuditRow{ID: e.ID, At: e.At, Actor: e.Actor, Source: e.Source, Action: auditActionLabel(ctx, e.Action)}
 	if row.Actor == "" {
 		row.Actor = "unknown"
 	}

@@ -133,7 +133,7 @@ func Guard(ctx context.Context, db *store.DB, channelID int64, template, windowO
 		return nil, fmt.Errorf("limits: guard: %w", err)
 	}
 	limit := FromStored(l.Customers)
-	return &store.ReachGuard{Portfolio: p.Portfolio, At: now, Window: Window,
+	return &store.ReachGuard{Portfolio: p.Portfolio, At: now, Window: Window, NoLimit: !limit.Known || limit.Unlimited,
 		Decide: func(reached int, freesAt time.Time, already bool) error {
 			return Check(Usage{Limit: limit, Reached: reached, FreesAt: freesAt}, already)
 		}}, nil

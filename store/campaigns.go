@@ -374,6 +374,25 @@ type Recipient struct {
 	FailureReason string
 	// ConversationID is the conversation the message went to (0 before).
 	ConversationID int64
+	// Facts is what pricing needs to know of the recipient's conversation
+	// with the campaign's number (PendingRecipients only; its
+	// ConversationID is 0 when there is none yet).
+	Facts PricingFacts
+	// Cost is the message's price once queued (CampaignRecipients only;
+	// nil before).
+	Cost *RecipientCost
+}
+
+// RecipientCost is what one campaign message costs: the estimate stored
+// when it was queued, replaced by the provider's pricing when reported.
+type RecipientCost struct {
+	Micros   int64
+	Currency string
+	Billable bool
+	// Reported: the provider reported the message's pricing.
+	Reported bool
+	// Failed messages cost nothing.
+	Failed bool
 }
 
 // LaunchPlan says when a campaign's recipients may be queued.
@@ -495,8 +514,11 @@ func (db *DB) CampaignInQueue(ctx context.Context, campaignID int64) (int, error
 func (db *DB) PendingRecipients(ctx context.Context, campaignID int64, now time.Time, limit int) ([]Recipient, error) {
 	rows, err := db.R.QueryContext(ctx, `SELECT r.id, COALESCE(r.contact_id, 0), r.phone, r.wa_id,
 		COALESCE(NULLIF(r.name, ''), ct.name, ''), r.columns,
-		COALESCE(ct.blocked, FALSE), ct.marketing_opted_out_at IS NOT NULL
-		FROM campaign_recipients r LEFT JOIN contacts ct ON ct.phone = r.phone
+		COALESCE(ct.blocked, FALSE), ct.marketing_opted_out_at IS NOT NULL,
+		cp.channel_id, COALESCE(cv.id, 0), cv.last_inbound_at, cv.window_closed_at, cv.entry_point_at
+		FROM campaign_recipients r JOIN campaigns cp ON cp.id = r.campaign_id
+		LEFT JOIN contacts ct ON ct.phone = r.phone
+		LEFT JOIN conversations cv ON cv.channel_id = cp.channel_id AND cv.contact_id = ct.id
 		WHERE r.campaign_id = ? AND r.state = 'pending' AND r.not_before <= ?
 		ORDER BY r.not_before, r.id LIMIT ?`, campaignID, formatTime(now), limit)
 	if err != nil {
@@ -507,7 +529,9 @@ func (db *DB) PendingRecipients(ctx context.Context, campaignID int64, now time.
 	for rows.Next() {
 		r := Recipient{CampaignID: campaignID, State: RecipientPending}
 		var blocked, optedOut bool
-		if err := rows.Scan(&r.ID, &r.ContactID, &r.Phone, &r.WaID, &r.Name, &r.Columns, &blocked, &optedOut); err != nil {
+		var inbound, closed, entry sql.NullString
+		if err := rows.Scan(&r.ID, &r.ContactID, &r.Phone, &r.WaID, &r.Name, &r.Columns, &blocked, &optedOut,
+			&r.Facts.ChannelID, &r.Facts.ConversationID, &inbound, &closed, &entry); err != nil {
 			return nil, fmt.Errorf("store: pending recipients of campaign %d: %w", campaignID, err)
 		}
 		switch {
@@ -515,6 +539,17 @@ func (db *DB) PendingRecipients(ctx context.Context, campaignID int64, now time.
 			r.SkipReason = SkipBlocked
 		case optedOut:
 			r.SkipReason = SkipOptedOut
+		}
+		r.Facts.Phone = r.Phone
+		w, err := windowFrom(inbound, closed)
+		if err != nil {
+			return nil, fmt.Errorf("store: pending recipients of campaign %d: %w", campaignID, err)
+		}
+		r.Facts.LastInboundAt, r.Facts.ClosedAt = w.LastInboundAt, w.ClosedAt
+		if entry.Valid && entry.String != "" {
+			if r.Facts.EntryPointAt, err = parseTime(entry.String); err != nil {
+				return nil, fmt.Errorf("store: pending recipients of campaign %d: entry_point_at: %w", campaignID, err)
+			}
 		}
 		out = append(out, r)
 	}
@@ -575,6 +610,13 @@ type CampaignMessage struct {
 	Text        string
 	Payload     string
 	Request     []byte
+	// Price is the estimate of what the message costs (package costs),
+	// stored with it as EnqueueOutbound stores an agent's.
+	Price *MessagePrice
+	// BusinessInitiated: the message starts a conversation (the
+	// customer's window is closed), so it counts against the portfolio's
+	// messaging limit.
+	BusinessInitiated bool
 }
 
 // QueueCampaignMessages queues (or skips) pending recipients of a sending
@@ -582,14 +624,22 @@ type CampaignMessage struct {
 // conditional update (pending → queued), so a recipient is queued at most
 // once however often this is called, by however many feeders; a campaign
 // no longer sending queues nothing. A recipient who is not a contact yet
-// becomes one, and gets a conversation with the campaign's number. It
-// returns the queued messages and how many recipients it claimed (queued
-// or skipped).
-func (db *DB) QueueCampaignMessages(ctx context.Context, campaignID int64, msgs []CampaignMessage) ([]OutboundMessage, int, error) {
+// becomes one, and gets a conversation with the campaign's number. Each
+// message is stored as EnqueueOutbound stores an agent's: with its price
+// estimate, and, when business-initiated and reach is set, counted against
+// the portfolio's messaging limit in the same transaction. It returns the
+// queued messages and how many recipients it claimed (queued or skipped).
+//
+// When reach refuses a recipient (the limit is reached), that recipient
+// stays pending and the others are queued as usual (those already reached
+// and those inside their window take no new place): they are committed
+// and returned together with reach's refusal as the error.
+func (db *DB) QueueCampaignMessages(ctx context.Context, campaignID int64, msgs []CampaignMessage, reach *ReachGuard) ([]OutboundMessage, int, error) {
 	var out []OutboundMessage
 	claimed := 0
+	var refused error
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		out, claimed = out[:0], 0
+		out, claimed, refused = out[:0], 0, nil
 		var channelID int64
 		var phoneID, state string
 		err := tx.QueryRowContext(ctx, `SELECT c.channel_id, ch.phone_number_id, c.state FROM campaigns c JOIN channels ch ON ch.id = c.channel_id
@@ -603,7 +653,28 @@ func (db *DB) QueueCampaignMessages(ctx context.Context, campaignID int64, msgs 
 		if state != CampaignSending {
 			return nil
 		}
-		now := formatTime(time.Now())
+		nowT := time.Now()
+		now := formatTime(nowT)
+		// The portfolio's reach is counted once for the batch and kept up
+		// to date as its messages are stored (one write transaction at a
+		// time: nobody else changes it meanwhile).
+		var reached int
+		var frees time.Time
+		var since time.Time
+		counting := reach != nil && !reach.NoLimit
+		if counting {
+			if err := lockPortfolio(ctx, tx, reach.Portfolio); err != nil {
+				return err
+			}
+			since = reach.At.Add(-reach.Window)
+			var earliest time.Time
+			if reached, earliest, err = portfolioReach(ctx, tx, reach.Portfolio, since); err != nil {
+				return err
+			}
+			if !earliest.IsZero() {
+				frees = earliest.Add(reach.Window)
+			}
+		}
 		claim, err := tx.PrepareContext(ctx, `UPDATE campaign_recipients SET state = ?, skip_reason = ?, queued_at = ?
 			WHERE id = ? AND campaign_id = ? AND state = 'pending' RETURNING phone, wa_id, name`)
 		if err != nil {
@@ -611,6 +682,28 @@ func (db *DB) QueueCampaignMessages(ctx context.Context, campaignID int64, msgs 
 		}
 		defer claim.Close()
 		for _, m := range msgs {
+			counts := reach != nil && m.SkipReason == "" && m.BusinessInitiated
+			var already bool
+			if counts && counting {
+				var waID string
+				err := tx.QueryRowContext(ctx, `SELECT wa_id FROM campaign_recipients WHERE id = ? AND campaign_id = ? AND state = 'pending'`,
+					m.RecipientID, campaignID).Scan(&waID)
+				if errors.Is(err, sql.ErrNoRows) {
+					continue // queued already, or no longer pending
+				}
+				if err != nil {
+					return err
+				}
+				if err := tx.QueryRowContext(ctx, reachedCustomer, reach.Portfolio, digitsOf(waID), formatTime(since)).Scan(&already); err != nil {
+					return err
+				}
+				if reach.Decide != nil {
+					if err := reach.Decide(reached, frees, already); err != nil {
+						refused = err
+						continue // stays pending; those who take no place still go
+					}
+				}
+			}
 			st := RecipientQueued
 			if m.SkipReason != "" {
 				st = RecipientSkipped
@@ -651,12 +744,32 @@ func (db *DB) QueueCampaignMessages(ctx context.Context, campaignID int64, msgs 
 				contactID, msgID, m.RecipientID); err != nil {
 				return err
 			}
+			if counts {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO portfolio_reach (portfolio, channel_id, message_id, customer, reached_at)
+					VALUES (?, ?, ?, ?, ?)`, reach.Portfolio, channelID, msgID, digitsOf(waID), formatTime(reach.At)); err != nil {
+					return err
+				}
+				if !already {
+					reached++
+					if frees.IsZero() {
+						frees = reach.At.Add(reach.Window)
+					}
+				}
+			}
+			if m.Price != nil {
+				if err := insertMessagePrice(ctx, tx, msgID, convID, channelID, nowT, *m.Price); err != nil {
+					return err
+				}
+			}
 			out = append(out, OutboundMessage{MessageID: msgID, ConversationID: convID, ChannelID: channelID, Status: "sending"})
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: queue %d messages of campaign %d: %w", len(msgs), campaignID, err)
+	}
+	if refused != nil {
+		return out, claimed, refused
 	}
 	return out, claimed, nil
 }
@@ -878,6 +991,45 @@ func (db *DB) CampaignReportOf(ctx context.Context, campaignID int64) (CampaignR
 	return r, nil
 }
 
+// CampaignCost is what a campaign's messages cost in one currency: the
+// sum of each message's price (the provider's pricing where reported, the
+// estimate stored when it was queued otherwise; failed messages cost
+// nothing).
+type CampaignCost struct {
+	Currency string
+	Micros   int64
+	// Billable counts the messages that cost something; Priced all with
+	// a price; Reported those whose price the provider reported.
+	Billable, Priced, Reported int
+}
+
+// CampaignCostOf sums the prices of a campaign's messages, by currency.
+func (db *DB) CampaignCostOf(ctx context.Context, campaignID int64) ([]CampaignCost, error) {
+	rows, err := db.R.QueryContext(ctx, `SELECT p.currency,
+		COALESCE(SUM(CASE WHEN p.billable = TRUE AND p.failed = FALSE THEN p.micros ELSE 0 END), 0),
+		COUNT(*) FILTER (WHERE p.billable = TRUE AND p.failed = FALSE),
+		COUNT(*) FILTER (WHERE p.failed = FALSE),
+		COUNT(*) FILTER (WHERE p.reported = TRUE AND p.failed = FALSE)
+		FROM campaign_recipients r JOIN message_pricing p ON p.message_id = r.message_id
+		WHERE r.campaign_id = ? GROUP BY p.currency ORDER BY p.currency`, campaignID)
+	if err != nil {
+		return nil, fmt.Errorf("store: cost of campaign %d: %w", campaignID, err)
+	}
+	defer rows.Close()
+	var out []CampaignCost
+	for rows.Next() {
+		var c CampaignCost
+		if err := rows.Scan(&c.Currency, &c.Micros, &c.Billable, &c.Priced, &c.Reported); err != nil {
+			return nil, fmt.Errorf("store: cost of campaign %d: %w", campaignID, err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: cost of campaign %d: %w", campaignID, err)
+	}
+	return out, nil
+}
+
 // RecipientFilter pages through a campaign's recipients.
 type RecipientFilter struct {
 	// Status: "" (all), a recipient state (pending, skipped, cancelled)
@@ -906,8 +1058,10 @@ func (db *DB) CampaignRecipients(ctx context.Context, campaignID int64, f Recipi
 	args = append(args, f.Limit, f.Offset)
 	rows, err := db.R.QueryContext(ctx, `SELECT r.id, COALESCE(r.contact_id, 0), r.phone, r.wa_id, COALESCE(NULLIF(r.name, ''), ct.name, ''),
 		r.columns, r.state, r.skip_reason, r.not_before, COALESCE(r.message_id, 0), COALESCE(m.status, ''), COALESCE(m.failure_reason, ''),
-		COALESCE(m.conversation_id, 0)
+		COALESCE(m.conversation_id, 0), p.message_id IS NOT NULL, COALESCE(p.micros, 0), COALESCE(p.currency, ''),
+		COALESCE(p.billable, FALSE), COALESCE(p.reported, FALSE), COALESCE(p.failed, FALSE)
 		FROM campaign_recipients r LEFT JOIN messages m ON m.id = r.message_id LEFT JOIN contacts ct ON ct.id = r.contact_id
+		LEFT JOIN message_pricing p ON p.message_id = r.message_id
 		WHERE r.campaign_id = ?`+where+` ORDER BY r.id LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: recipients of campaign %d: %w", campaignID, err)
@@ -917,9 +1071,15 @@ func (db *DB) CampaignRecipients(ctx context.Context, campaignID int64, f Recipi
 	for rows.Next() {
 		r := Recipient{CampaignID: campaignID}
 		var nb string
+		var priced bool
+		var c RecipientCost
 		if err := rows.Scan(&r.ID, &r.ContactID, &r.Phone, &r.WaID, &r.Name, &r.Columns, &r.State, &r.SkipReason, &nb,
-			&r.MessageID, &r.Status, &r.FailureReason, &r.ConversationID); err != nil {
+			&r.MessageID, &r.Status, &r.FailureReason, &r.ConversationID, &priced, &c.Micros, &c.Currency, &c.Billable,
+			&c.Reported, &c.Failed); err != nil {
 			return nil, fmt.Errorf("store: recipients of campaign %d: %w", campaignID, err)
+		}
+		if priced {
+			r.Cost = &c
 		}
 		if r.NotBefore, err = parseTime(nb); err != nil {
 			return nil, err

@@ -220,6 +220,10 @@ type ReachGuard struct {
 	// next place frees, and whether this customer is one of them; an
 	// error refuses the message (nothing is stored).
 	Decide func(reached int, freesAt time.Time, already bool) error
+	// NoLimit: the limit is unknown or unlimited, so Decide refuses
+	// nothing; the message is still recorded as a reach, and a bulk
+	// enqueue (QueueCampaignMessages) skips counting the portfolio.
+	NoLimit bool
 }
 
 // lockPortfolio serialises the limit check of one portfolio. SQLite runs

@@ -99,6 +99,17 @@ type RecipientRow struct {
 	Reason         string // failure reason (provider's words) or skip reason's i18n id
 	ConversationID int64
 	NotBefore      time.Time
+	// Cost is the message's price in words ("" before it is queued);
+	// CostEstimated: from the rate card, the provider has not reported it.
+	Cost          string
+	CostEstimated bool
+}
+
+// CampaignCostLine is what a campaign's messages cost in one currency.
+type CampaignCostLine struct {
+	Amount    string
+	Billable  int
+	Estimated int // priced from the rate card, not reported yet
 }
 
 // CampaignReportView counts the outcome of a launched campaign.
@@ -165,6 +176,13 @@ type CampaignView struct {
 	Filter      string
 	Rows        []RecipientRow
 	More        bool
+	Costs       []CampaignCostLine
+	// HeldLimit (the limit's size) or HeldReason (the account's block, in
+	// words) say why a sending campaign waits; HeldUntil when a place of
+	// the limit frees.
+	HeldLimit  int
+	HeldUntil  time.Time
+	HeldReason string
 }
 
 // Draft reports whether the campaign can still be changed.
