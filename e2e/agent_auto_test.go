@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -51,16 +50,6 @@ func automaticIn(t *testing.T, ctx context.Context) []string {
 	var marks []string
 	run(t, ctx, "automatic marks", chromedp.Evaluate(`Array.from(document.querySelectorAll('[data-testid="message-automatic"]')).map(m => m.textContent.trim())`, &marks))
 	return marks
-}
-
-// openConversationOf opens the conversation of a customer by name.
-func openConversationOf(t *testing.T, ctx context.Context, s *server, name string) {
-	t.Helper()
-	run(t, ctx, "inbox", chromedp.Navigate(s.URL+"/inbox"))
-	waitList(t, ctx, name+" listed", fmt.Sprintf(`!!(`+rowOf+`)`, jsString(name)))
-	run(t, ctx, "open "+name, chromedp.Evaluate(fmt.Sprintf(`(() => { (`+rowOf+`).click(); return true; })()`, jsString(name)), nil),
-		chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery))
-	pollAcrossLoads(t, ctx, name+" open", `document.readyState === "complete" && !!document.querySelector('[data-testid="thread-name"]') && document.querySelector('[data-testid="thread-name"]').textContent === `+jsString(name))
 }
 
 func TestAutomaticRepliesAndBusinessHours(t *testing.T) {
@@ -182,7 +171,7 @@ func TestAutomaticRepliesAndBusinessHours(t *testing.T) {
 	// Then the same customer writes now: answered (which also shows the
 	// worker got past the old message, handled first).
 	customerTexts(t, s, "351910000009", "Old Ana", "menu?")
-	openConversationOf(t, agent, s, "Old Ana")
+	openConversation(t, agent, s, "Old Ana")
 	pollAcrossLoads(t, agent, "the new message answered", `document.querySelectorAll('[data-testid="message-automatic"]').length >= 2`)
 	if got := strings.Join(automaticIn(t, agent), " | "); got != "Automatic away message | Automatic reply" {
 		t.Errorf("the retried old message was answered too: %s", got)
@@ -196,7 +185,7 @@ func TestAutomaticRepliesAndBusinessHours(t *testing.T) {
 		t.Errorf("without the holiday the page says %q", got)
 	}
 	customerTexts(t, s, "351910000010", "Bea Open", "The menu, please")
-	openConversationOf(t, agent, s, "Bea Open")
+	openConversation(t, agent, s, "Bea Open")
 	pollAcrossLoads(t, agent, "the rule answers", `document.querySelectorAll('[data-testid="message-automatic"]').length >= 1`)
 	if got := strings.Join(automaticIn(t, agent), " | "); got != "Automatic reply" {
 		t.Errorf("inside business hours the automatic messages are: %s", got)
