@@ -13,10 +13,10 @@ import (
 // shortcut. OwnerID 0 means shared with everyone (kept by admins);
 // otherwise it is that user's own.
 type QuickReply struct {
-	ID        int64
-	OwnerID   int64
-	Shortcut  string
-	Body      string
+	ID       int64
+	OwnerID  int64
+	Shortcut string
+	Body     string
 	// File is sent with the reply; zero: none.
 	File QuickReplyFile
 	// Options are offered to the customer with the reply's text: up to
