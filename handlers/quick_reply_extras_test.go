@@ -144,7 +144,12 @@ func TestQuickRepliesCarryFilesAndOptions(t *testing.T) {
 	if ids["menu"] == "" || ids["bread"] == "" || ids["pickup"] == "" {
 		t.Fatalf("the picker offers extras for %v", ids)
 	}
-	mustContain(t, box, `data-testid="composer-quick-extras"`, "Here is our menu, Sheena Nelson.")
+	mustContain(t, box, `id="composer-quick-extras" hidden`, "Here is our menu, Sheena Nelson.")
+
+	// The window's refresh of the reply box keeps the chosen reply.
+	frag := s.composerHX(agent, s.open, "?"+url.Values{"text": {"Here is our menu"}, "quick_reply": {ids["menu"]}}.Encode())
+	mustContain(t, frag, `id="composer-quick-reply" value="`+ids["menu"]+`"`, "List: Breads · Cakes · Coffee · Catering")
+	mustLack(t, frag, `id="composer-quick-extras" hidden`)
 
 	send := func(conv int64, text, quick string) page {
 		return s.post(agent, s.path(conv, "/messages"), url.Values{"text": {text}, "quick_reply": {quick}})

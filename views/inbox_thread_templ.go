@@ -386,7 +386,7 @@ func ComposerArea(t ThreadView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if t.WindowOpen {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, " hx-trigger=\"sse:window, countdown:expired from:body delay:1s\" hx-include=\"#composer-text, #composer-reply-to, #composer-template\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, " hx-trigger=\"sse:window, countdown:expired from:body delay:1s\" hx-include=\"#composer-text, #composer-reply-to, #composer-quick-reply, #composer-template\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
