@@ -9,7 +9,8 @@
 // inserts it too. A reply that carries a file or options (data-quick-id,
 // data-extras) puts its id in the form's quick_reply field and shows what
 // goes with the text in #composer-quick-extras, whose
-// [data-quick-extras-drop] button sends the text alone. Loaded with
+// [data-quick-extras-drop] button sends the text alone (as does clearing
+// the reply box). Loaded with
 // <script defer>; no inline script.
 (function () {
   "use strict";
@@ -141,6 +142,10 @@
   document.addEventListener("input", function (event) {
     var field = event.target;
     if (field.matches && field.matches("textarea[data-quick-replies]")) {
+      if (!field.value.trim()) {
+        // The text was cleared: its quick reply's file and options go too.
+        chooseExtras(field.closest("form"), null);
+      }
       update(field);
     }
   });
