@@ -116,5 +116,18 @@ func TestQuickReplyWithFileAndOptions(t *testing.T) {
 	pollAcrossLoads(t, agent, "one text message more", `document.readyState === "complete" && (() => {
 		const out = Array.from(document.querySelectorAll('[data-testid="message"][data-direction="out"]'));
 		return out.length === `+strconv.Itoa(before+1)+` && out[out.length - 1].dataset.kind === "text" && out[out.length - 1].textContent.includes("Here is our menu"); })()`)
-}
 
+	// Editing in Settings: the file is shown, and removed on request.
+	for _, vp := range []viewport{desktopWidth, phoneWidth} {
+		run(t, agent, "the edit page at "+vp.name, vp.at(), chromedp.Navigate(s.URL+"/quick-replies"),
+			chromedp.WaitVisible(byTestID("quick-replies-shared"), chromedp.ByQuery),
+			chromedp.Click(byTestID("quick-replies-shared")+` a[href^="/quick-replies/"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(byTestID("quick-reply-current-file"), chromedp.ByQuery))
+		checkAccessible(t, agent, "quick reply edit page with a file ("+vp.name+")")
+		checkNoSideScroll(t, agent, "quick reply edit page with a file ("+vp.name+")")
+	}
+	run(t, agent, "remove the file", chromedp.Click(byTestID("quick-reply-remove-file"), chromedp.ByQuery),
+		chromedp.Click(byTestID("quick-reply-edit-form")+" "+byTestID("quick-reply-save"), chromedp.ByQuery))
+	pollAcrossLoads(t, agent, "/menu without its file", `document.readyState === "complete" && !!document.querySelector('[data-testid="quick-replies-shared"]') &&
+		Array.from(document.querySelectorAll('[data-testid="quick-reply-extra"]')).map(e => e.textContent).join("|") === "List: Breads · Cakes · Coffee · Catering"`)
+}
