@@ -12,9 +12,10 @@ import (
 const maxReplyRunes = 4096
 
 // inboxMessageSend queues a free-form text reply, quoting the message
-// reply_to names when it is set. When quick_reply names a quick reply the
-// agent inserted, its file and options go with the text (sendQuickReply). It is refused, with the typed text kept,
-// when the text is empty or too long, when the quoted message is not this
+// reply_to names when it is set; when quick_reply names the quick reply
+// the agent inserted, its file and options go with the text
+// (sendQuickReply). It is refused, with the typed text kept, when the
+// text is empty or too long, when the quoted message is not this
 // conversation's, or when the customer service window is closed (by the
 // clock or because WhatsApp said so): WhatsApp would refuse it anyway.
 func (s *Server) inboxMessageSend(w http.ResponseWriter, r *http.Request) {

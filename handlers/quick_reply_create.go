@@ -33,6 +33,8 @@ func (s *Server) quickReplyCreate(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			errs["shortcut"] = i18n.T(ctx, "agent.qr.error_shortcut_taken", "Shortcut", f.Shortcut)
+			in.refused(ctx, store.QuickReply{})
+			f.File, f.FileNote = in.row.File, in.row.FileNote
 		case err != nil:
 			s.serverError(w, r, err)
 			return

@@ -135,6 +135,13 @@ func TestQuickRepliesCarryFilesAndOptions(t *testing.T) {
 			t.Fatalf("save /%s: status %d\n%s", tc.fields.Get("shortcut"), p.status, p.body)
 		}
 	}
+	// A shortcut taken: the file chosen is asked for again, not shown as saved.
+	taken := s.postForm(admin, "/quick-replies", url.Values{"shortcut": {"menu"}, "body": {"Again"}, "shared": {"1"}}, "bread.png", png)
+	if taken.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a taken shortcut: status %d", taken.status)
+	}
+	mustContain(t, taken, `data-testid="error-shortcut"`, `data-testid="quick-reply-file-note"`)
+	mustLack(t, taken, `data-testid="quick-reply-current-file"`)
 	list := s.get(admin, "/quick-replies")
 	mustContain(t, list, "File: menu.pdf", "List: Breads · Cakes · Coffee · Catering", "Buttons: Yes · Tomorrow")
 

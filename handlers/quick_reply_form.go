@@ -22,6 +22,21 @@ type quickReplyInput struct {
 	row   views.QuickReplyRow
 	reply store.QuickReply
 	errs  views.Errors
+	// newFile: a file chosen in the form was kept for the reply.
+	newFile bool
+}
+
+// refused makes the form shown again after the store refused the reply
+// (a shortcut taken): a new file was not saved with it, so it is asked for
+// again and the reply's current file (if any) is shown instead.
+func (in *quickReplyInput) refused(ctx context.Context, current store.QuickReply) {
+	if !in.newFile {
+		return
+	}
+	in.row.File, in.row.FileNote = "", i18n.T(ctx, "agent.qr.file_again")
+	if current.HasFile() {
+		in.row.File = quickReplyFileWords(current.File)
+	}
 }
 
 // readQuickReplyForm reads and checks a quick reply's form: shortcut,
@@ -94,6 +109,7 @@ func (s *Server) readQuickReplyForm(w http.ResponseWriter, r *http.Request, curr
 				return in, fmt.Errorf("quick reply file: keep: %w", err)
 			}
 			in.reply.File = store.QuickReplyFile{SHA256: sha, Name: f.Filename, Type: f.MIMEType, Kind: string(f.Kind), Size: size}
+			in.newFile = true
 		}
 	}
 	if in.reply.HasFile() {

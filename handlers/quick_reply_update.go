@@ -29,6 +29,8 @@ func (s *Server) quickReplyUpdate(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			errs["shortcut"] = i18n.T(ctx, "agent.qr.error_shortcut_taken", "Shortcut", f.Shortcut)
+			in.refused(ctx, q)
+			f.File, f.FileNote = in.row.File, in.row.FileNote
 		case errors.Is(err, store.ErrNotFound):
 			s.notFound(w, r)
 			return
