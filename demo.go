@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wadesk/wadesk/auth"
+	"github.com/wadesk/wadesk/hours"
 	"github.com/wadesk/wadesk/providers/cloudapi/simulator"
 	d360sim "github.com/wadesk/wadesk/providers/dialog360/simulator"
 	maytapisim "github.com/wadesk/wadesk/providers/maytapi/simulator"
@@ -202,7 +203,7 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		graphURL: cfg.PublicURL, graphVersion: "v23.0", d360URL: d360URL, twilioURL: twilioURL, birdURL: birdURL + "/v1", maytapiURL: maytapiURL + "/api", vonageURL: vonageURL, healthEvery: 5 * time.Minute,
 		// The demo runs offline on loopback: a forward URL or mail server
 		// next to it (a local middleware, a test SMTP server) is allowed.
-		allowPrivate: true, media: mediaStore}
+		allowPrivate: true, media: mediaStore, hoursClockFile: getenv(hours.TestClockEnv)}
 	return serveConsole(ctx, c, stdout, func(db *store.DB, base *url.URL, listen net.Addr) error {
 		if err := ensureDemoUsers(ctx, db); err != nil {
 			return err

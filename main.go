@@ -33,6 +33,7 @@ import (
 	"github.com/wadesk/wadesk/forward"
 	"github.com/wadesk/wadesk/handlers"
 	"github.com/wadesk/wadesk/health"
+	"github.com/wadesk/wadesk/hours"
 	"github.com/wadesk/wadesk/ingest"
 	"github.com/wadesk/wadesk/limits"
 	"github.com/wadesk/wadesk/mailer"
@@ -168,6 +169,9 @@ type serveConfig struct {
 	allowPrivate bool
 	// media is where kept files live (main_media.go).
 	media *mediaStoreConfig
+	// hoursClockFile pins the time business hours are judged at, for
+	// end-to-end tests only (env hours.TestClockEnv; no flag).
+	hoursClockFile string
 }
 
 // parseServe reads the console's flags, with environment fallbacks.
@@ -198,6 +202,7 @@ func parseServe(name string, args []string, getenv func(string) string, stdout i
 	fs.BoolVar(&c.allowPrivate, "allow-private-targets", envDefault(getenv, "WADESK_ALLOW_PRIVATE_TARGETS", "") == "true",
 		"let the forward URL and the SMTP server be on loopback, link-local or private addresses, e.g. middleware on your LAN (env WADESK_ALLOW_PRIVATE_TARGETS=true)")
 	c.media = addMediaFlags(fs, getenv)
+	c.hoursClockFile = getenv(hours.TestClockEnv)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -379,6 +384,12 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 	// acknowledged: never before, never slowing the acknowledgement.
 	// Automatic replies likewise run after the commit, through the outbox.
 	replier := autoreply.NewWorker(db, sender, logger)
+	var hoursNow func() time.Time
+	if path := c.hoursClockFile; path != "" {
+		logger.Warn("TESTING ONLY: business hours are judged at the time written in a file, not the real time", "env", hours.TestClockEnv, "file", path)
+		hoursNow = hours.FileClock(path)
+		replier.HoursNow = hoursNow
+	}
 	replier.Changed = func(channelID, conversationID int64) {
 		hub.Publish(events.Event{Kind: events.ConversationAssigned, ChannelID: channelID, ConversationID: conversationID})
 	}
@@ -401,7 +412,7 @@ func serveConsole(ctx context.Context, c serveConfig, stdout io.Writer, ready fu
 		API:    api.New(api.Config{DB: db, Queue: sender, Logger: logger, Variables: vars}),
 		Outbox: sender, Events: hub, Variables: vars, ReadReceipts: receipts, Typing: receipts.Typing, Media: mediaSource(db, reg), Providers: reg, Blobs: blobs, Fetcher: fetcher,
 		Health: checker, Mail: mail, Webhooks: mets, Metrics: consoleMetrics, AuditKeepDays: c.auditDays, RetainDays: c.retainDays, TrustedProxies: c.trusted,
-		Costs: estimator,
+		Costs: estimator, HoursNow: hoursNow,
 		Campaigns: handlers.CampaignDeps{Runner: campaigns, Outbox: sender, Estimator: campaign.RateCard{Book: estimator.Book},
 			Limits: campaign.PortfolioLimits{DB: db}, Holds: campaigns},
 		Limits: limitsMon})

@@ -64,6 +64,9 @@ type Settings struct {
 	// Hours is the channel's business hours; nil: always open (no away
 	// message).
 	Hours *hours.Schedule
+	// HoursNow is the time the business hours are judged at; zero: the
+	// now Decide is given (only tests pin it, see hours.TestClockEnv).
+	HoursNow time.Time
 }
 
 // Message is the customer's message and its conversation's state.
@@ -120,7 +123,11 @@ func Decide(s Settings, m Message, now time.Time) Plan {
 		p.Greeting = s.GreetingText
 	}
 	if s.AwayOn && s.Hours != nil && strings.TrimSpace(s.AwayText) != "" {
-		if since, closed := s.Hours.ClosedSince(now); closed {
+		at := now
+		if !s.HoursNow.IsZero() {
+			at = s.HoursNow
+		}
+		if since, closed := s.Hours.ClosedSince(at); closed {
 			p.Away, p.AwayPeriod = s.AwayText, since.UTC().Format(time.RFC3339)
 		}
 	}

@@ -127,6 +127,19 @@ func TestDecide(t *testing.T) {
 	if p.Greeting != "" || p.Away != "" || p.Rule != nil {
 		t.Errorf("everything switched off: %+v", p)
 	}
+	// Business hours judged at a pinned time (end-to-end tests): a message
+	// sent now during opening hours gets the away message when the pinned
+	// time is after hours, and none the other way round; its age is still
+	// measured against now.
+	pinned := s
+	pinned.HoursNow = closed
+	if p := autoreply.Decide(pinned, autoreply.Message{Text: "x", SentAt: open, WindowOpen: true}, open); p.Away == "" || p.Skipped != "" {
+		t.Errorf("pinned after hours: %+v", p)
+	}
+	pinned.HoursNow = open
+	if p := autoreply.Decide(pinned, autoreply.Message{Text: "x", SentAt: closed, WindowOpen: true}, closed); p.Away != "" {
+		t.Errorf("pinned inside hours: %+v", p)
+	}
 	// No business hours: never away.
 	noHours := s
 	noHours.Hours = nil

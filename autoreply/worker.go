@@ -36,6 +36,9 @@ type Worker struct {
 	wake chan struct{}
 	// Now is the clock (tests set it).
 	Now func() time.Time
+	// HoursNow, when set, is the clock business hours are judged by
+	// (end-to-end tests pin it; see hours.TestClockEnv); nil: Now.
+	HoursNow func() time.Time
 	// ListButton labels the button that opens a list of options.
 	ListButton string
 	// Changed, when set, is told of a conversation the worker changed
@@ -114,6 +117,9 @@ func (w *Worker) handle(ctx context.Context, job store.AutoReplyJob, now time.Ti
 		} else {
 			w.log.Warn("business hours unreadable; no away message", "channel_id", job.ChannelID, "err", err)
 		}
+	}
+	if w.HoursNow != nil {
+		s.HoursNow = w.HoursNow()
 	}
 	if s.RulesOn {
 		rs, err := w.db.AutoReplyRules(ctx, job.ChannelID)

@@ -3,14 +3,17 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/wadesk/wadesk/hours"
 )
 
 // Issue 19: business hours and automatic replies, set up by an admin and
@@ -53,18 +56,19 @@ func automaticIn(t *testing.T, ctx context.Context) []string {
 	return marks
 }
 
-// openConversationOf opens the conversation of a customer by name.
-func openConversationOf(t *testing.T, ctx context.Context, s *server, name string) {
-	t.Helper()
-	run(t, ctx, "inbox", chromedp.Navigate(s.URL+"/inbox"))
-	waitList(t, ctx, name+" listed", fmt.Sprintf(`!!(`+rowOf+`)`, jsString(name)))
-	run(t, ctx, "open "+name, chromedp.Evaluate(fmt.Sprintf(`(() => { (`+rowOf+`).click(); return true; })()`, jsString(name)), nil),
-		chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery))
-	pollAcrossLoads(t, ctx, name+" open", `document.readyState === "complete" && !!document.querySelector('[data-testid="thread-name"]') && document.querySelector('[data-testid="thread-name"]').textContent === `+jsString(name))
-}
-
 func TestAutomaticRepliesAndBusinessHours(t *testing.T) {
-	s := startDemo(t)
+	// The clock business hours are judged by is pinned (and moved below)
+	// through a file the program reads: a Wednesday evening in Lisbon,
+	// after hours. How old a customer's message is stays real time.
+	clock := filepath.Join(t.TempDir(), "hours-now")
+	setClock := func(at string) {
+		t.Helper()
+		if err := os.WriteFile(clock, []byte(at), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setClock("2026-12-09T21:00:00Z") // 21:00 in Lisbon (UTC+0 in December)
+	s := startDemoEnv(t, []string{hours.TestClockEnv + "=" + clock})
 	agent := newBrowser(t)
 	inboxConnect(t, agent, s)
 	var channelURL string
@@ -77,11 +81,9 @@ func TestAutomaticRepliesAndBusinessHours(t *testing.T) {
 		chromedp.Click(byTestID("department-create"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("departments-table"), chromedp.ByQuery))
 
-	// Business hours: every day, all day, but today is a holiday (in the
-	// zone chosen): the channel is outside its hours now.
+	// Business hours: every day 09:00–18:00 in Lisbon; at the pinned
+	// 21:00 the channel is outside them.
 	const zone = "Europe/Lisbon"
-	loc, _ := time.LoadLocation(zone)
-	today := time.Now().In(loc).Format("2006-01-02")
 	run(t, agent, "the channel's automatic replies", chromedp.Navigate(channelURL),
 		chromedp.WaitVisible(byTestID("channel-auto-replies"), chromedp.ByQuery),
 		chromedp.Click(byTestID("channel-auto-replies"), chromedp.ByQuery),
@@ -97,22 +99,18 @@ func TestAutomaticRepliesAndBusinessHours(t *testing.T) {
 	if kept != "We're closed now; we answer from 9:00." {
 		t.Errorf("after the refusal the away text is %q", kept)
 	}
-	setHours := func(holidays string) {
-		actions := []chromedp.Action{chromedp.SetValue(byTestID("hours-zone"), zone, chromedp.ByQuery)}
-		for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
-			actions = append(actions,
-				chromedp.Evaluate(`document.querySelector('[data-testid="hours-open-`+d+`"]').checked = true`, nil),
-				chromedp.SetValue(byTestID("hours-from-"+d), "00:00", chromedp.ByQuery),
-				chromedp.SetValue(byTestID("hours-to-"+d), "00:00", chromedp.ByQuery))
-		}
-		actions = append(actions, chromedp.Evaluate(`document.querySelector('[data-testid="hours-holidays"]').value = `+jsString(holidays), nil),
-			chromedp.Click(byTestID("hours-save"), chromedp.ByQuery))
-		run(t, agent, "save hours (holidays "+holidays+")", actions...)
-		pollAcrossLoads(t, agent, "hours saved", `document.readyState === "complete" && !!document.querySelector('[data-testid="hours-now"]') && document.querySelector('[data-testid="hours-holidays"]').value === `+jsString(holidays))
+	actions := []chromedp.Action{chromedp.SetValue(byTestID("hours-zone"), zone, chromedp.ByQuery)}
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+		actions = append(actions,
+			chromedp.Evaluate(`document.querySelector('[data-testid="hours-open-`+d+`"]').checked = true`, nil),
+			chromedp.SetValue(byTestID("hours-from-"+d), "09:00", chromedp.ByQuery),
+			chromedp.SetValue(byTestID("hours-to-"+d), "18:00", chromedp.ByQuery))
 	}
-	setHours(today)
+	actions = append(actions, chromedp.Evaluate(`window.beforeHours = true`, nil), chromedp.Click(byTestID("hours-save"), chromedp.ByQuery))
+	run(t, agent, "save the hours", actions...)
+	pollAcrossLoads(t, agent, "hours saved", `!window.beforeHours && document.readyState === "complete" && !!document.querySelector('[data-testid="hours-now"]') && document.querySelector('[data-testid="hours-from-wed"]').value === "09:00"`)
 	if got := textOf(t, agent, byTestID("hours-now")); !strings.Contains(got, "Closed") {
-		t.Errorf("with today a holiday the page says %q", got)
+		t.Errorf("at 21:00 the page says %q", got)
 	}
 	run(t, agent, "switch the away message and the rules on",
 		chromedp.Evaluate(`document.querySelector('[data-testid="away-on"]').checked = true; document.querySelector('[data-testid="rules-on"]').checked = true`, nil),
@@ -182,21 +180,21 @@ func TestAutomaticRepliesAndBusinessHours(t *testing.T) {
 	// Then the same customer writes now: answered (which also shows the
 	// worker got past the old message, handled first).
 	customerTexts(t, s, "351910000009", "Old Ana", "menu?")
-	openConversationOf(t, agent, s, "Old Ana")
+	openConversation(t, agent, s, "Old Ana")
 	pollAcrossLoads(t, agent, "the new message answered", `document.querySelectorAll('[data-testid="message-automatic"]').length >= 2`)
 	if got := strings.Join(automaticIn(t, agent), " | "); got != "Automatic away message | Automatic reply" {
 		t.Errorf("the retried old message was answered too: %s", got)
 	}
 
-	// Inside hours (no holiday): no away message.
+	// The next morning at 10:00, inside hours: no away message.
+	setClock("2026-12-10T10:00:00Z")
 	run(t, agent, "back to the hours", chromedp.Navigate(s.URL+"/channels/"+channelID+"/auto-replies"),
 		chromedp.WaitVisible(byTestID("hours-form"), chromedp.ByQuery))
-	setHours("")
 	if got := textOf(t, agent, byTestID("hours-now")); !strings.Contains(got, "Open") {
-		t.Errorf("without the holiday the page says %q", got)
+		t.Errorf("at 10:00 the page says %q", got)
 	}
 	customerTexts(t, s, "351910000010", "Bea Open", "The menu, please")
-	openConversationOf(t, agent, s, "Bea Open")
+	openConversation(t, agent, s, "Bea Open")
 	pollAcrossLoads(t, agent, "the rule answers", `document.querySelectorAll('[data-testid="message-automatic"]').length >= 1`)
 	if got := strings.Join(automaticIn(t, agent), " | "); got != "Automatic reply" {
 		t.Errorf("inside business hours the automatic messages are: %s", got)

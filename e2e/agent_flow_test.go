@@ -23,7 +23,7 @@ func TestSnoozeUntilTheCustomerWritesAndTransfer(t *testing.T) {
 	customerTexts(t, s, "351910000002", "Bruno Costa", "What time do you open?")
 	waitConversations(t, agent, s, 2)
 
-	openConversationOf(t, agent, s, "Rita Rossi")
+	openConversation(t, agent, s, "Rita Rossi")
 	run(t, agent, "open snooze and transfer", chromedp.Click(byTestID("conversation-flow-open"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("snooze-form"), chromedp.ByQuery))
 	for _, vp := range []viewport{desktopWidth, phoneWidth} {
@@ -52,7 +52,7 @@ func TestSnoozeUntilTheCustomerWritesAndTransfer(t *testing.T) {
 	}
 
 	// Transfer Bruno to Sales.
-	openConversationOf(t, agent, s, "Bruno Costa")
+	openConversation(t, agent, s, "Bruno Costa")
 	dept := labelValue(t, agent, "Sales")
 	run(t, agent, "transfer to Sales", chromedp.Click(byTestID("conversation-flow-open"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("transfer-form"), chromedp.ByQuery),

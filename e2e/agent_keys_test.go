@@ -46,8 +46,8 @@ func TestKeyboardEmojiAndTyping(t *testing.T) {
 	pollAcrossLoads(t, agent, "previous conversation open", `document.readyState === "complete" && !!document.querySelector('[data-testid="thread-name"]') && document.querySelector('[data-testid="thread-name"]').textContent === `+jsString(first))
 
 	// Typing a letter in the reply box does not trigger a shortcut.
-	openConversationOf(t, agent, s, "Bruno Costa")
-	openConversationOf(t, agent, s, firstName(t, agent, s))
+	openConversation(t, agent, s, "Bruno Costa")
+	openConversation(t, agent, s, firstName(t, agent, s))
 	run(t, agent, "r focuses the reply box", chromedp.Click(byTestID("thread-name"), chromedp.ByQuery), chromedp.KeyEvent("r"))
 	poll(t, agent, "reply box focused", `document.activeElement === document.querySelector('[data-testid="composer-input"]')`)
 	run(t, agent, "type e and a", chromedp.KeyEvent("ea"))

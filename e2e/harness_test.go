@@ -79,13 +79,25 @@ func startServer(t *testing.T, setup ...[]string) *server {
 // simulator, both on free loopback ports, with the demo users.
 func startDemo(t *testing.T) *server {
 	t.Helper()
-	return startProgram(t, []string{"demo", "--addr", "127.0.0.1:0", "--sim-addr", "127.0.0.1:0",
+	return startDemoEnv(t, nil)
+}
+
+// startDemoEnv starts the demo with env (NAME=value) added to the test's
+// own environment.
+func startDemoEnv(t *testing.T, env []string) *server {
+	t.Helper()
+	return startProgramEnv(t, env, []string{"demo", "--addr", "127.0.0.1:0", "--sim-addr", "127.0.0.1:0",
 		"--360dialog-sim-addr", "127.0.0.1:0", "--partner-sim-addr", "127.0.0.1:0", "--twilio-sim-addr", "127.0.0.1:0",
 		"--messagebird-sim-addr", "127.0.0.1:0", "--maytapi-sim-addr", "127.0.0.1:0",
 		"--vonage-sim-addr", "127.0.0.1:0"})
 }
 
 func startProgram(t *testing.T, command []string, setup ...[]string) *server {
+	t.Helper()
+	return startProgramEnv(t, nil, command, setup...)
+}
+
+func startProgramEnv(t *testing.T, env []string, command []string, setup ...[]string) *server {
 	t.Helper()
 	data := t.TempDir()
 	for _, args := range setup {
@@ -96,6 +108,9 @@ func startProgram(t *testing.T, command []string, setup ...[]string) *server {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, binary, append(command, "--data", data)...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 20 * time.Second
 	stdout, err := cmd.StdoutPipe()

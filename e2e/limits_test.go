@@ -15,33 +15,6 @@ const (
 	joao   = "5511987654321"
 )
 
-// openConversationFor opens, from the inbox, the conversation with the
-// customer whose name contains name.
-func openConversationFor(t *testing.T, ctx context.Context, s *server, name string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		var found bool
-		run(t, ctx, "open the inbox",
-			chromedp.Navigate(s.URL+"/inbox"),
-			chromedp.WaitReady("body", chromedp.ByQuery),
-			chromedp.Evaluate(`(() => { const c = Array.from(document.querySelectorAll('[data-testid="conversation"]')).find(e => e.textContent.includes(`+jsString(name)+`));
-				if (!c) return false; (c.querySelector('a') || c).click(); return true; })()`, &found),
-		)
-		if found {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no conversation with %s in the inbox", name)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	run(t, ctx, "the conversation with "+name,
-		chromedp.WaitVisible(byTestID("thread"), chromedp.ByQuery),
-		chromedp.Poll(`document.querySelector('[data-testid="thread"]').textContent.includes(`+jsString(name)+`)`, nil, chromedp.WithPollingTimeout(20*time.Second)),
-	)
-}
-
 // closeWindowAtWhatsApp replies free-form in the open conversation after
 // WhatsApp's clock passed 24 hours: WhatsApp fails it with 131047 and the
 // composer closes, as it would for a person.
@@ -127,13 +100,13 @@ func TestMessagingLimitRefusesNewCustomersButNotReplies(t *testing.T) {
 
 	// A day passes at WhatsApp; both windows close as the agent replies.
 	simAdvance(t, s, "25h")
-	openConversationFor(t, agent, s, "Sheena")
+	openConversation(t, agent, s, "Sheena")
 	closeWindowAtWhatsApp(t, agent)
-	openConversationFor(t, agent, s, "João")
+	openConversation(t, agent, s, "João")
 	closeWindowAtWhatsApp(t, agent)
 
 	// Sheena takes the one place.
-	openConversationFor(t, agent, s, "Sheena")
+	openConversation(t, agent, s, "Sheena")
 	sendOrderReady(t, agent, "#2044")
 	run(t, agent, "the template to Sheena is sent",
 		chromedp.WaitNotPresent(byTestID("template-send"), chromedp.ByQuery),
@@ -145,7 +118,7 @@ func TestMessagingLimitRefusesNewCustomersButNotReplies(t *testing.T) {
 	// João would be a new customer: refused, in plain words, at both widths.
 	for _, vp := range []viewport{desktopWidth, phoneWidth} {
 		run(t, agent, "at "+vp.name, vp.at())
-		openConversationFor(t, agent, s, "João")
+		openConversation(t, agent, s, "João")
 		var notice string
 		run(t, agent, "the composer warns before sending",
 			chromedp.WaitVisible(byTestID("composer-limit-notice"), chromedp.ByQuery),
@@ -174,7 +147,7 @@ func TestMessagingLimitRefusesNewCustomersButNotReplies(t *testing.T) {
 	run(t, phone, "Sheena writes again", chromedp.Navigate(s.SimURL+"/?c="+sheena+"&n="+simUsable))
 	customerWrites(t, phone, "Great, thanks!")
 	run(t, agent, "at desktop", desktopWidth.at())
-	openConversationFor(t, agent, s, "Sheena")
+	openConversation(t, agent, s, "Sheena")
 	run(t, agent, "the window is open again and the reply goes out",
 		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
 		chromedp.SendKeys(byTestID("composer-input"), "See you at the shop!"+kb.Enter, chromedp.ByQuery),

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,29 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 )
-
-// openConversationNamed opens, from the inbox, the conversation with the
-// customer named name (waiting until it is listed).
-func openConversationNamed(t *testing.T, ctx context.Context, s *server, name string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		var href string
-		run(t, ctx, "find "+name+" in the inbox",
-			chromedp.Navigate(s.URL+"/inbox"),
-			chromedp.WaitReady("body", chromedp.ByQuery),
-			chromedp.Evaluate(`(Array.from(document.querySelectorAll('[data-testid="conversation"]')).find(a => a.textContent.includes(`+jsString(name)+`)) || {}).href || ""`, &href),
-		)
-		if href != "" {
-			run(t, ctx, "open "+name, chromedp.Navigate(href), chromedp.WaitVisible(byTestID("composer-area"), chromedp.ByQuery))
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no conversation with %s appeared in the inbox", name)
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
-}
 
 // TestPricingBeforeSending: before an agent sends, the composer says what
 // the message costs this customer now. João (Brazil) wrote a minute ago:
@@ -53,7 +29,7 @@ func TestPricingBeforeSending(t *testing.T) {
 
 	for _, v := range []viewport{desktopWidth, phoneWidth} {
 		run(t, ctx, v.name, v.at())
-		openConversationNamed(t, ctx, s, "João Araújo")
+		openConversation(t, ctx, s, "João Araújo")
 		run(t, ctx, "the reply's price at "+v.name, chromedp.WaitVisible(byTestID("reply-cost-text"), chromedp.ByQuery))
 		if got := textOf(t, ctx, byTestID("reply-cost-text")); got != "≈ $0.0034 service reply, Brazil" {
 			t.Errorf("reply cost = %q", got)
@@ -73,7 +49,7 @@ func TestPricingBeforeSending(t *testing.T) {
 		checkAccessible(t, ctx, "conversation with its reply price at "+v.name)
 		checkNoSideScroll(t, ctx, "conversation with its reply price at "+v.name)
 
-		openConversationNamed(t, ctx, s, "Marina Lopes")
+		openConversation(t, ctx, s, "Marina Lopes")
 		run(t, ctx, "the ad customer's reply price", chromedp.WaitVisible(byTestID("reply-cost-text"), chromedp.ByQuery))
 		if got := textOf(t, ctx, byTestID("reply-cost-text")); !regexp.MustCompile(`^free — ad entry window, 7[12] h left$`).MatchString(got) {
 			t.Errorf("ad entry window reply cost = %q", got)
@@ -83,7 +59,7 @@ func TestPricingBeforeSending(t *testing.T) {
 
 	// A marketing template to João: priced in the picker, confirmed before it goes.
 	run(t, ctx, "desktop again", desktopWidth.at())
-	openConversationNamed(t, ctx, s, "João Araújo")
+	openConversation(t, ctx, s, "João Araújo")
 	run(t, ctx, "open the templates",
 		chromedp.Click(byTestID("composer-template-open"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("template-choice-weekend_offer-en_US"), chromedp.ByQuery))
@@ -132,7 +108,7 @@ func TestPricingBeforeSending(t *testing.T) {
 	}
 
 	// A reply counts in the month's reply spend at once (its estimate).
-	openConversationNamed(t, ctx, s, "João Araújo")
+	openConversation(t, ctx, s, "João Araújo")
 	run(t, ctx, "reply",
 		chromedp.WaitVisible(byTestID("composer-input"), chromedp.ByQuery),
 		chromedp.SendKeys(byTestID("composer-input"), "Temos sim, acabou de sair!", chromedp.ByQuery),
@@ -148,7 +124,7 @@ func TestPricingBeforeSending(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	for {
-		openConversationNamed(t, ctx, s, "João Araújo")
+		openConversation(t, ctx, s, "João Araújo")
 		got := textOf(t, ctx, byTestID("reply-cost-month"))
 		if strings.HasSuffix(got, "this month: $0.0034 (1 billed reply)") {
 			break

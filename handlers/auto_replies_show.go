@@ -40,7 +40,7 @@ func (s *Server) renderAutoReplies(w http.ResponseWriter, r *http.Request, ch st
 	v.Days = dayRows(ctx, week)
 	if set.Timezone != "" {
 		if sched, err := hours.New(set.Timezone, set.Week, set.Holidays); err == nil {
-			if sched.OpenAt(time.Now()) {
+			if sched.OpenAt(s.businessNow(time.Now())) {
 				v.OpenNow = i18n.T(ctx, "agent.hours.open_now")
 			} else {
 				v.OpenNow = i18n.T(ctx, "agent.hours.closed_now")

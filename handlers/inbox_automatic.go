@@ -28,8 +28,17 @@ func (s *Server) markAutomatic(ctx context.Context, c store.Conversation, t *vie
 	if err != nil {
 		return nil // unreadable hours: say nothing rather than fail the page
 	}
-	if !sched.OpenAt(now) {
+	if !sched.OpenAt(s.businessNow(now)) {
 		t.OutsideHours = i18n.T(ctx, "agent.hours.outside_note", "Zone", views.ZoneLabel(set.Timezone))
 	}
 	return nil
+}
+
+// businessNow is the time business hours are judged at: now, unless a
+// test pinned the clock (Config.HoursNow).
+func (s *Server) businessNow(now time.Time) time.Time {
+	if s.hoursNow != nil {
+		return s.hoursNow()
+	}
+	return now
 }

@@ -69,7 +69,7 @@ func (q *recordingQueue) count() int {
 	return q.n
 }
 
-func startComposeSite(t *testing.T) *composeSite {
+func startComposeSite(t *testing.T, configure ...func(*handlers.Config)) *composeSite {
 	t.Helper()
 	ctx := context.Background()
 	db, box := storetest.OpenWithBox(t, t.TempDir())
@@ -163,8 +163,12 @@ func startComposeSite(t *testing.T) *composeSite {
 	}
 
 	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
-	srv, err := handlers.New(handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1"},
-		Providers: testRegistry(graph.URL), Outbox: s.queue})
+	hcfg := handlers.Config{DB: db, Box: box, Logger: logger, BaseURL: &url.URL{Scheme: "http", Host: "127.0.0.1"},
+		Providers: testRegistry(graph.URL), Outbox: s.queue}
+	for _, f := range configure {
+		f(&hcfg)
+	}
+	srv, err := handlers.New(hcfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,8 +28,10 @@ import (
 // composeState is a composer to show again: the mode whose panel is open,
 // what was typed in it and what is wrong with it.
 type composeState struct {
-	// draft and problem: a refused free-form text reply.
+	// draft and problem: a refused free-form text reply; quickReply the
+	// id of the quick reply whose file and options went with it.
 	draft, problem string
+	quickReply     string
 	open           string
 	replyTo        string
 	// The template being filled in and its values (by field name).
@@ -178,11 +180,6 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 			v.Template.Chosen = &fill
 		}
 	}
-	if v.WindowOpen {
-		if v.QuickReplies, err = s.quickReplyOptions(ctx, c); err != nil {
-			return v, err
-		}
-	}
 	if st.interactive != nil {
 		v.Interactive = *st.interactive
 	}
@@ -205,6 +202,11 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 		v.NoInteractive = !caps.Has(providers.CapSendInteractive)
 		if !caps.Has(providers.CapSendTemplate) {
 			v.NoTemplatesFrom = prov.Name
+		}
+	}
+	if v.WindowOpen {
+		if v.QuickReplies, v.QuickReply, err = s.quickReplyOptions(ctx, c, v, st.quickReply); err != nil {
+			return v, err
 		}
 	}
 	return v, nil

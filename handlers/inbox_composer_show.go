@@ -18,7 +18,8 @@ const maxDraftRunes = 4096
 // the window closes (the provider refused a message with 131047, or the
 // countdown ran out) or opens again (the customer wrote). The page sends
 // what was typed in the reply box (text), the message being quoted
-// (reply_to), the template being filled in (template and its values) and
+// (reply_to), the quick reply whose file and options go with the text
+// (quick_reply), the template being filled in (template and its values) and
 // the mode whose panel is open (mode, when app.js runs): all of them come
 // back as they were, except that a closed composer shows the text
 // read-only, so that nothing typed is lost.
@@ -50,7 +51,7 @@ func (s *Server) inboxComposerShow(w http.ResponseWriter, r *http.Request) {
 	}
 	t := views.ThreadView{ID: c.ID, Draft: draft}
 	setWindow(&t, ws)
-	st := composeState{replyTo: q.Get("reply_to")}
+	st := composeState{replyTo: q.Get("reply_to"), quickReply: q.Get("quick_reply")}
 	if id, err := strconv.ParseInt(q.Get("template"), 10, 64); err == nil && id > 0 {
 		st.templateID, st.templateValues = id, templateValues(q)
 	}

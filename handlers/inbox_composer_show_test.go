@@ -26,7 +26,7 @@ func TestComposerFragmentFollowsTheWindow(t *testing.T) {
 	}
 	mustContain(t, p, `data-testid="composer-area"`, `data-window="open"`, `data-testid="composer-input"`,
 		`hx-post="`+s.path(s.open, "/composer")+`"`, `hx-trigger="sse:window, countdown:expired from:body delay:1s"`,
-		`hx-include="#composer-text, #composer-reply-to, #composer-template"`, "Your cake is &lt;b&gt;ready&lt;/b&gt; &amp; waiting</textarea>",
+		`hx-include="#composer-text, #composer-reply-to, #composer-quick-reply, #composer-template"`, "Your cake is &lt;b&gt;ready&lt;/b&gt; &amp; waiting</textarea>",
 		`data-testid="composer-interactive-open"`,
 		// The header's countdown starts again (the window may have opened).
 		`id="window-countdown" hx-swap-oob="true" class="countdown"`, `data-testid="window-countdown"`)

@@ -178,7 +178,7 @@ func (s *Server) keepUpload(ctx context.Context, channelID int64, mediaID string
 
 // uploadMedia puts the file in the channel's provider media store and
 // returns its media ID, or the provider's refusal in plain words.
-func (s *Server) uploadMedia(ctx context.Context, channelID int64, f attach.File, file multipart.File) (id, problem string, err error) {
+func (s *Server) uploadMedia(ctx context.Context, channelID int64, f attach.File, file io.ReadSeeker) (id, problem string, err error) {
 	ch, err := s.db.ChannelByID(ctx, channelID)
 	if err != nil {
 		return "", "", err

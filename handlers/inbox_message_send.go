@@ -12,8 +12,10 @@ import (
 const maxReplyRunes = 4096
 
 // inboxMessageSend queues a free-form text reply, quoting the message
-// reply_to names when it is set. It is refused, with the typed text kept,
-// when the text is empty or too long, when the quoted message is not this
+// reply_to names when it is set; when quick_reply names the quick reply
+// the agent inserted, its file and options go with the text
+// (sendQuickReply). It is refused, with the typed text kept, when the
+// text is empty or too long, when the quoted message is not this
 // conversation's, or when the customer service window is closed (by the
 // clock or because WhatsApp said so): WhatsApp would refuse it anyway.
 func (s *Server) inboxMessageSend(w http.ResponseWriter, r *http.Request) {
@@ -25,9 +27,9 @@ func (s *Server) inboxMessageSend(w http.ResponseWriter, r *http.Request) {
 		s.renderConversation(w, r, c.ID, http.StatusRequestEntityTooLarge, "", "This message is too long to send.")
 		return
 	}
-	text, replyTo := r.PostFormValue("text"), r.PostFormValue("reply_to")
+	text, replyTo, quick := r.PostFormValue("text"), r.PostFormValue("reply_to"), r.PostFormValue("quick_reply")
 	refuse := func(problem string) {
-		s.renderThread(w, r, c.ID, http.StatusUnprocessableEntity, composeState{draft: text, problem: problem, replyTo: replyTo})
+		s.renderThread(w, r, c.ID, http.StatusUnprocessableEntity, composeState{draft: text, problem: problem, replyTo: replyTo, quickReply: quick})
 	}
 	switch {
 	case strings.TrimSpace(text) == "":
@@ -54,7 +56,22 @@ func (s *Server) inboxMessageSend(w http.ResponseWriter, r *http.Request) {
 		refuse(problem)
 		return
 	}
-	problem, err = s.enqueue(ctx, c, providers.OutboundMessage{ReplyTo: wamid, Text: &providers.Text{Body: text}})
+	q, withQuick, problem, err := s.chosenQuickReply(ctx, quick)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if problem != "" {
+		quick = ""
+		refuse(problem)
+		return
+	}
+	if withQuick {
+		// The quick reply's file and options go with the text.
+		problem, err = s.sendQuickReply(ctx, c, q, text, wamid)
+	} else {
+		problem, err = s.enqueue(ctx, c, providers.OutboundMessage{ReplyTo: wamid, Text: &providers.Text{Body: text}})
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

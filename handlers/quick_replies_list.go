@@ -29,6 +29,7 @@ func (s *Server) renderQuickReplies(w http.ResponseWriter, r *http.Request, stat
 	}
 	for _, q := range qs {
 		row := quickReplyRow(q, v.IsAdmin)
+		row.Extras = quickReplyExtras(ctx, q)
 		if q.Shared() {
 			v.Shared = append(v.Shared, row)
 		} else {
@@ -40,7 +41,12 @@ func (s *Server) renderQuickReplies(w http.ResponseWriter, r *http.Request, stat
 }
 
 func quickReplyRow(q store.QuickReply, admin bool) views.QuickReplyRow {
-	return views.QuickReplyRow{ID: q.ID, Shortcut: q.Shortcut, Body: q.Body, Shared: q.Shared(), Editable: !q.Shared() || admin}
+	row := views.QuickReplyRow{ID: q.ID, Shortcut: q.Shortcut, Body: q.Body, Shared: q.Shared(), Editable: !q.Shared() || admin,
+		Options: strings.Join(q.Options, "\n"), ListButton: q.ListButton}
+	if q.HasFile() {
+		row.File = quickReplyFileWords(q.File)
+	}
+	return row
 }
 
 // quickReplyVariables are the {variables} a quick reply may hold.

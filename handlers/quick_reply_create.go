@@ -12,13 +12,14 @@ import (
 // quickReplyCreate saves a quick reply: the user's own, or (admins, with
 // shared=1) one for everyone.
 func (s *Server) quickReplyCreate(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(w, r); err != nil {
+	in, err := s.readQuickReplyForm(w, r, store.QuickReply{})
+	if err != nil {
 		s.badRequest(w, r, err)
 		return
 	}
 	ctx := r.Context()
 	u := currentUser(ctx)
-	f, errs := quickReplyFromForm(ctx, r)
+	f, errs := in.row, in.errs
 	if u.Role != store.RoleAdmin {
 		f.Shared = false
 	}
@@ -27,10 +28,13 @@ func (s *Server) quickReplyCreate(w http.ResponseWriter, r *http.Request) {
 		if f.Shared {
 			owner = 0
 		}
-		q, err := s.db.CreateQuickReply(ctx, store.QuickReply{OwnerID: owner, Shortcut: f.Shortcut, Body: f.Body})
+		in.reply.OwnerID = owner
+		q, err := s.db.CreateQuickReply(ctx, in.reply)
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			errs["shortcut"] = i18n.T(ctx, "agent.qr.error_shortcut_taken", "Shortcut", f.Shortcut)
+			in.refused(ctx, store.QuickReply{})
+			f.File, f.FileNote = in.row.File, in.row.FileNote
 		case err != nil:
 			s.serverError(w, r, err)
 			return

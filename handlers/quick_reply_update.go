@@ -15,18 +15,22 @@ func (s *Server) quickReplyUpdate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := parseForm(w, r); err != nil {
+	in, err := s.readQuickReplyForm(w, r, q)
+	if err != nil {
 		s.badRequest(w, r, err)
 		return
 	}
 	ctx := r.Context()
-	f, errs := quickReplyFromForm(ctx, r)
+	f, errs := in.row, in.errs
 	f.ID, f.Shared, f.Editable = q.ID, q.Shared(), true
 	if len(errs) == 0 {
-		err := s.db.UpdateQuickReply(ctx, store.QuickReply{ID: q.ID, OwnerID: q.OwnerID, Shortcut: f.Shortcut, Body: f.Body})
+		in.reply.ID, in.reply.OwnerID = q.ID, q.OwnerID
+		err := s.db.UpdateQuickReply(ctx, in.reply)
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			errs["shortcut"] = i18n.T(ctx, "agent.qr.error_shortcut_taken", "Shortcut", f.Shortcut)
+			in.refused(ctx, q)
+			f.File, f.FileNote = in.row.File, in.row.FileNote
 		case errors.Is(err, store.ErrNotFound):
 			s.notFound(w, r)
 			return

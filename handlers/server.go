@@ -82,6 +82,10 @@ type Config struct {
 	// Typing shows a conversation's customer that an agent is typing
 	// (outbox.ReadReceipts.Typing). nil: nothing is shown.
 	Typing func(ctx context.Context, conversationID int64) error
+	// HoursNow, when set, is the clock business hours are judged by (the
+	// inbox's "outside business hours" and the hours page); only
+	// end-to-end tests set it (hours.TestClockEnv). Nil: the wall clock.
+	HoursNow func() time.Time
 	// Webhooks hears of every answered webhook (monitoring). nil: none.
 	Webhooks WebhookObserver
 	// AuditKeepDays is how long the audit trail is kept, shown on its
@@ -176,6 +180,9 @@ type Server struct {
 	fetcher   *media.Fetcher
 	receipts  Notifier
 	typing    func(ctx context.Context, conversationID int64) error
+	// hoursNow is the clock business hours are judged by; nil: the wall
+	// clock (Config.HoursNow).
+	hoursNow  func() time.Time
 	observer  WebhookObserver
 	metrics   http.Handler
 	campaigns CampaignDeps
@@ -230,6 +237,7 @@ func New(cfg Config) (*Server, error) {
 		fetcher:   cfg.Fetcher,
 		receipts:  cfg.ReadReceipts,
 		typing:    cfg.Typing,
+		hoursNow:  cfg.HoursNow,
 		observer:  cfg.Webhooks,
 		metrics:   cfg.Metrics,
 		campaigns: cfg.Campaigns.withDefaults(cfg.DB),

@@ -6,7 +6,12 @@
 // ArrowDown/ArrowUp move the choice (the reply box points at it with
 // aria-activedescendant, so screen readers read it), Enter or Tab inserts
 // it in place of "/letters", Escape closes the list. A click on an option
-// inserts it too. Loaded with <script defer>; no inline script.
+// inserts it too. A reply that carries a file or options (data-quick-id,
+// data-extras) puts its id in the form's quick_reply field and shows what
+// goes with the text in #composer-quick-extras, whose
+// [data-quick-extras-drop] button sends the text alone (as does clearing
+// the reply box). Loaded with
+// <script defer>; no inline script.
 (function () {
   "use strict";
 
@@ -107,7 +112,22 @@
     }
   }
 
+  // chooseExtras sets what goes with the text: li's file and options, or
+  // nothing (li null or a reply of text alone).
+  function chooseExtras(form, li) {
+    var input = form ? form.querySelector("#composer-quick-reply") : null;
+    var bar = form ? form.querySelector("#composer-quick-extras") : null;
+    if (!input || !bar) {
+      return;
+    }
+    var id = li ? li.getAttribute("data-quick-id") || "" : "";
+    input.value = id;
+    bar.querySelector("[data-quick-extras-text]").textContent = id ? li.getAttribute("data-extras") : "";
+    bar.hidden = !id;
+  }
+
   function insert(field, li) {
+    chooseExtras(field.closest("form"), li);
     var start = current ? current.start : field.selectionStart;
     var text = li.getAttribute("data-text");
     var end = field.selectionStart;
@@ -122,6 +142,10 @@
   document.addEventListener("input", function (event) {
     var field = event.target;
     if (field.matches && field.matches("textarea[data-quick-replies]")) {
+      if (!field.value.trim()) {
+        // The text was cleared: its quick reply's file and options go too.
+        chooseExtras(field.closest("form"), null);
+      }
       update(field);
     }
   });
@@ -183,6 +207,18 @@
       swallow = null;
     }
   }, true);
+
+  document.addEventListener("click", function (event) {
+    var drop = event.target.closest && event.target.closest("[data-quick-extras-drop]");
+    if (drop) {
+      var form = drop.closest("form");
+      chooseExtras(form, null);
+      var field = form.querySelector("textarea[data-quick-replies]");
+      if (field) {
+        field.focus();
+      }
+    }
+  });
 
   document.addEventListener("mousedown", function (event) {
     var li = event.target.closest && event.target.closest("#quick-picker [role=option]");

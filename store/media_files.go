@@ -250,15 +250,16 @@ func (db *DB) MediaUpload(ctx context.Context, channelID int64, mediaID string) 
 // sends it (once the message is kept, the upload row is removed).
 const uploadKeep = 24 * time.Hour
 
-// MediaBlobReferenced reports whether any message, or an upload of the
+// MediaBlobReferenced reports whether any message, a quick reply's file, or an upload of the
 // last day, still refers to a blob.
 func (db *DB) MediaBlobReferenced(ctx context.Context, sha string) (bool, error) {
 	var n int
 	err := db.R.QueryRowContext(ctx, `
 		SELECT (SELECT COUNT(*) FROM media_files WHERE sha256 = ?)
 			+ (SELECT COUNT(*) FROM media_files WHERE thumb_sha256 = ?)
-			+ (SELECT COUNT(*) FROM media_uploads WHERE sha256 = ? AND created_at > ?)`,
-		sha, sha, sha, formatTime(time.Now().Add(-uploadKeep))).Scan(&n)
+			+ (SELECT COUNT(*) FROM media_uploads WHERE sha256 = ? AND created_at > ?)
+			+ (SELECT COUNT(*) FROM quick_replies WHERE file_sha256 = ?)`,
+		sha, sha, sha, formatTime(time.Now().Add(-uploadKeep)), sha).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: is blob %s referenced: %w", sha, err)
 	}

@@ -13,13 +13,35 @@ import (
 // shortcut. OwnerID 0 means shared with everyone (kept by admins);
 // otherwise it is that user's own.
 type QuickReply struct {
-	ID        int64
-	OwnerID   int64
-	Shortcut  string
-	Body      string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID       int64
+	OwnerID  int64
+	Shortcut string
+	Body     string
+	// File is sent with the reply; zero: none.
+	File QuickReplyFile
+	// Options are offered to the customer with the reply's text: up to
+	// three as reply buttons, four to ten as a list opened by a button
+	// labelled ListButton.
+	Options    []string
+	ListButton string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
+
+// QuickReplyFile is a file a quick reply carries, kept in the media store
+// under its SHA-256.
+type QuickReplyFile struct {
+	SHA256 string
+	Name   string
+	// Type is the MIME type; Kind what WhatsApp sends it as (image,
+	// audio, video, document).
+	Type string
+	Kind string
+	Size int64
+}
+
+// HasFile reports whether the reply carries a file.
+func (q QuickReply) HasFile() bool { return q.File.SHA256 != "" }
 
 // Shared reports whether everyone sees the reply.
 func (q QuickReply) Shared() bool { return q.OwnerID == 0 }
@@ -37,8 +59,10 @@ func (db *DB) CreateQuickReply(ctx context.Context, q QuickReply) (QuickReply, e
 	q.Shortcut = strings.TrimSpace(q.Shortcut)
 	q.CreatedAt = time.Now().UTC()
 	q.UpdatedAt = q.CreatedAt
-	err := db.W.QueryRowContext(ctx, `INSERT INTO quick_replies (owner_id, shortcut, body, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`, nullOwner(q.OwnerID), q.Shortcut, q.Body,
+	err := db.W.QueryRowContext(ctx, `INSERT INTO quick_replies (owner_id, shortcut, body,
+			file_sha256, file_name, file_type, file_kind, file_size, options, list_button, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, nullOwner(q.OwnerID), q.Shortcut, q.Body,
+		q.File.SHA256, q.File.Name, q.File.Type, q.File.Kind, q.File.Size, strings.Join(q.Options, "\n"), q.ListButton,
 		formatTime(q.CreatedAt), formatTime(q.UpdatedAt)).Scan(&q.ID)
 	if err != nil {
 		return QuickReply{}, fmt.Errorf("store: create quick reply: %w", translate(err))
@@ -46,12 +70,14 @@ func (db *DB) CreateQuickReply(ctx context.Context, q QuickReply) (QuickReply, e
 	return q, nil
 }
 
-// UpdateQuickReply changes a reply's shortcut and text. ownerID must be the
+// UpdateQuickReply changes a reply's shortcut, text, file and options. q.OwnerID must be the
 // reply's owner (0 for a shared one): a reply of someone else is
 // ErrNotFound.
 func (db *DB) UpdateQuickReply(ctx context.Context, q QuickReply) error {
-	res, err := db.W.ExecContext(ctx, `UPDATE quick_replies SET shortcut = ?, body = ?, updated_at = ?
+	res, err := db.W.ExecContext(ctx, `UPDATE quick_replies SET shortcut = ?, body = ?,
+			file_sha256 = ?, file_name = ?, file_type = ?, file_kind = ?, file_size = ?, options = ?, list_button = ?, updated_at = ?
 		WHERE id = ? AND owner_id IS NOT DISTINCT FROM ?`, strings.TrimSpace(q.Shortcut), q.Body,
+		q.File.SHA256, q.File.Name, q.File.Type, q.File.Kind, q.File.Size, strings.Join(q.Options, "\n"), q.ListButton,
 		formatTime(time.Now().UTC()), q.ID, nullOwner(q.OwnerID))
 	if err == nil {
 		err = mustAffect(res)
@@ -75,13 +101,20 @@ func (db *DB) DeleteQuickReply(ctx context.Context, id, ownerID int64) error {
 	return nil
 }
 
-const quickReplyColumns = "id, COALESCE(owner_id, 0), shortcut, body, created_at, updated_at"
+const quickReplyColumns = `id, COALESCE(owner_id, 0), shortcut, body,
+	file_sha256, file_name, file_type, file_kind, file_size, options, list_button, created_at, updated_at`
 
 func scanQuickReply(s scanner) (QuickReply, error) {
 	var q QuickReply
-	var created, updated string
-	if err := s.Scan(&q.ID, &q.OwnerID, &q.Shortcut, &q.Body, &created, &updated); err != nil {
+	var options, created, updated string
+	if err := s.Scan(&q.ID, &q.OwnerID, &q.Shortcut, &q.Body, &q.File.SHA256, &q.File.Name, &q.File.Type, &q.File.Kind,
+		&q.File.Size, &options, &q.ListButton, &created, &updated); err != nil {
 		return QuickReply{}, err
+	}
+	for _, o := range strings.Split(options, "\n") {
+		if o != "" {
+			q.Options = append(q.Options, o)
+		}
 	}
 	var err error
 	if q.CreatedAt, err = parseTime(created); err == nil {

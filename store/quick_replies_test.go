@@ -107,3 +107,41 @@ func TestConversationListByLabel(t *testing.T) {
 		}
 	}
 }
+
+// A quick reply keeps its file and options, and its file's blob counts as
+// referenced (the blob collector keeps it) until no reply names it.
+func TestQuickReplyFileAndOptions(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	const sha = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
+	file := store.QuickReplyFile{SHA256: sha, Name: "menu.pdf", Type: "application/pdf", Kind: "document", Size: 1234}
+	q, err := db.CreateQuickReply(ctx, store.QuickReply{Shortcut: "menu", Body: "Our menu", File: file,
+		Options: []string{"Breads", "Cakes", "Coffee", "Catering"}, ListButton: "See the menu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.QuickReplyByID(ctx, q.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.File != file || !got.HasFile() || len(got.Options) != 4 || got.Options[3] != "Catering" || got.ListButton != "See the menu" {
+		t.Errorf("read back %+v", got)
+	}
+	if ref, err := db.MediaBlobReferenced(ctx, sha); err != nil || !ref {
+		t.Errorf("the reply's file: referenced = %v, %v", ref, err)
+	}
+	// The file removed and the options changed.
+	if err := db.UpdateQuickReply(ctx, store.QuickReply{ID: q.ID, Shortcut: "menu", Body: "Our menu", Options: []string{"Yes", "No"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = db.QuickReplyByID(ctx, q.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.HasFile() || len(got.Options) != 2 || got.ListButton != "" {
+		t.Errorf("after the update %+v", got)
+	}
+	if ref, err := db.MediaBlobReferenced(ctx, sha); err != nil || ref {
+		t.Errorf("a file no reply names: referenced = %v, %v", ref, err)
+	}
+}
