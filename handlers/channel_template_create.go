@@ -78,7 +78,7 @@ func (s *Server) channelTemplateCreate(w http.ResponseWriter, r *http.Request) {
 	if saved.Status == templates.StatusPending {
 		msg += "It shows as pending review until Meta decides; most reviews take a few minutes."
 	} else {
-		msg += "Meta answered: " + views.TemplateStatusLabel(saved.Status) + "."
+		msg += "Meta answered: " + views.TemplateStatusLabel(r.Context(), saved.Status) + "."
 	}
 	s.flashSuccess(w, r, msg)
 	redirect(w, r, "/channels/"+itoa(ch.ID)+"/templates")

@@ -38,7 +38,7 @@ func (s *Server) templateEditable(w http.ResponseWriter, r *http.Request, ch sto
 	back := "/channels/" + itoa(ch.ID) + "/templates/" + itoa(t.ID)
 	switch {
 	case !templates.Editable(t.Status):
-		s.flashError(w, r, "Only rejected or paused templates can be edited here; "+t.Name+" is "+views.TemplateStatusLabel(t.Status)+". Duplicate it to make a variant.")
+		s.flashError(w, r, "Only rejected or paused templates can be edited here; "+t.Name+" is "+views.TemplateStatusLabel(r.Context(), t.Status)+". Duplicate it to make a variant.")
 	case !s.canEditTemplates(r.Context(), ch):
 		s.flashError(w, r, providerName(ch.Provider)+" does not let wadesk edit templates. Duplicate it, or delete it and create it again under a new name.")
 	default:

@@ -33,7 +33,7 @@ func (s *Server) channelTemplateShow(w http.ResponseWriter, r *http.Request) {
 	v := views.TemplateDetail{
 		ID: t.ID, ChannelID: ch.ID, ChannelTitle: ch.Title, Name: t.Name, Language: t.Language,
 		LanguageName: templateLanguageName(r.Context(), t.Language), Category: t.Category, PreviousCategory: t.PreviousCategory,
-		Status: t.Status, StatusLabel: views.TemplateStatusLabel(t.Status), Reason: templates.ReasonText(t.RejectedReason),
+		Status: t.Status, StatusLabel: views.TemplateStatusLabel(r.Context(), t.Status), Reason: templates.ReasonText(t.RejectedReason),
 		Quality: t.Quality, ProviderID: t.ProviderTemplateID, UpdatedAt: t.UpdatedAt,
 		Params:  describeParams(templates.CountParams(tpl.Components)),
 		Preview: s.previewView(ch, templates.FromTemplate(tpl)),

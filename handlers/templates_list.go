@@ -125,7 +125,7 @@ func templateRow(ctx context.Context, t store.Template) views.TemplateRow {
 	return views.TemplateRow{
 		ID: t.ID, ChannelID: t.ChannelID, ChannelTitle: t.ChannelTitle, Name: t.Name, Language: t.Language,
 		LanguageName: templateLanguageName(ctx, t.Language), Category: t.Category, Status: t.Status,
-		StatusLabel: views.TemplateStatusLabel(t.Status), Reason: templates.ReasonText(t.RejectedReason),
+		StatusLabel: views.TemplateStatusLabel(ctx, t.Status), Reason: templates.ReasonText(t.RejectedReason),
 		Quality: t.Quality, UpdatedAt: t.UpdatedAt,
 	}
 }
