@@ -1,9 +1,9 @@
 package handlers
 
 import (
-	"github.com/wadesk/wadesk/i18n"
 	"errors"
 	"fmt"
+	"github.com/wadesk/wadesk/i18n"
 	"mime"
 	"net/http"
 	"path"

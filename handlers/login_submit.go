@@ -47,10 +47,10 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		s.renderError(w, r, views.ErrorInfo{
-			Status: http.StatusTooManyRequests,
-			Title:  i18n.T(r.Context(), "errors.signin_throttled.title"),
+			Status:  http.StatusTooManyRequests,
+			Title:   i18n.T(r.Context(), "errors.signin_throttled.title"),
 			Message: i18n.T(r.Context(), "errors.signin_throttled.message", "Wait", humanWait(r.Context(), wait)),
-			Back: "/login", BackLabel: i18n.T(r.Context(), "errors.back_to_sign_in"),
+			Back:    "/login", BackLabel: i18n.T(r.Context(), "errors.back_to_sign_in"),
 		})
 		return
 	}

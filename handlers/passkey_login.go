@@ -1,9 +1,9 @@
 package handlers
 
 import (
-	"github.com/wadesk/wadesk/i18n"
 	"bytes"
 	"encoding/json"
+	"github.com/wadesk/wadesk/i18n"
 	"io"
 	"net/http"
 	"strconv"

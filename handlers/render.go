@@ -1,10 +1,10 @@
 package handlers
 
 import (
-	"github.com/wadesk/wadesk/i18n"
-	"context"
 	"bytes"
+	"context"
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"net/url"
 	"strconv"

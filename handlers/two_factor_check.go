@@ -1,10 +1,10 @@
 package handlers
 
 import (
-	"github.com/wadesk/wadesk/i18n"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strconv"
 	"time"
