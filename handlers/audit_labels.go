@@ -58,8 +58,8 @@ func auditActionLabel(ctx context.Context, action string) string {
 	if id, ok := auditActionMessages[action]; ok {
 		return i18n.T(ctx, id)
 	}
-	if l, ok := auditLabels[action]; ok {
-		return l
+	if id, ok := auditLabels[action]; ok {
+		return i18n.T(ctx, id)
 	}
 	return action
 }

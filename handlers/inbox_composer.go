@@ -155,7 +155,7 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 		OptOutSource: cs.OptOutSource, Blocked: cs.Blocked}
 	for _, t := range tpls {
 		choice := views.TemplateChoice{ID: t.ID, Name: t.Name, Language: t.Language,
-			LanguageName: templates.LanguageName(t.Language), Category: strings.ToUpper(t.Category), Selected: t.ID == st.templateID,
+			LanguageName: templateLanguageName(ctx, t.Language), Category: strings.ToUpper(t.Category), Selected: t.ID == st.templateID,
 			Cost: costLine(ctx, ests[pricing.NormalizeCategory(t.Category)])}
 		var refused *consent.RefusedError
 		if errors.As(consent.Check(ctx, state, t.Category), &refused) {
@@ -249,7 +249,7 @@ func (s *Server) templateFill(ctx context.Context, c store.Conversation, windowO
 	if err != nil {
 		return views.TemplateFill{}, err
 	}
-	f := views.TemplateFill{ConversationID: c.ID, ID: t.ID, Name: t.Name, LanguageName: templates.LanguageName(t.Language),
+	f := views.TemplateFill{ConversationID: c.ID, ID: t.ID, Name: t.Name, LanguageName: templateLanguageName(ctx, t.Language),
 		Category: strings.ToUpper(t.Category), Unsupported: form.Unsupported, Problem: errs[templates.FieldTemplate]}
 	_, f.Charge = window.Charge(t.Category, windowOpen)
 	if f.Cost, err = s.templateCost(ctx, c, t.Category, time.Now()); err != nil {
@@ -368,7 +368,7 @@ func (s *Server) replyContext(ctx context.Context, c store.Conversation, raw str
 
 // queueProblem turns an outbox refusal into plain words; "" for errors
 // that are wadesk's own (a server error).
-func queueProblem(err error) string {
+func queueProblem(ctx context.Context, err error) string {
 	var wc *outbox.WindowClosedError
 	var ve *providers.ValidationError
 	var capped *dailycap.ReachedError
@@ -381,7 +381,7 @@ func queueProblem(err error) string {
 	case errors.As(err, &capped):
 		return capped.Error()
 	case errors.As(err, &ve):
-		return providers.Plain(err)
+		return plainError(ctx, err)
 	case errors.Is(err, store.ErrNotFound):
 		return "This conversation's WhatsApp number is no longer connected, so the message was not sent."
 	}
@@ -399,7 +399,7 @@ func (s *Server) enqueue(ctx context.Context, c store.Conversation, msg provider
 		if p := limitProblem(ctx, err); p != "" {
 			return p, nil
 		}
-		if p := queueProblem(err); p != "" {
+		if p := queueProblem(ctx, err); p != "" {
 			return p, nil
 		}
 		return "", err

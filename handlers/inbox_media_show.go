@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"github.com/wadesk/wadesk/i18n"
 	"mime"
 	"net/http"
 	"path"
@@ -129,7 +130,7 @@ func (s *Server) resolveMedia(w http.ResponseWriter, r *http.Request) (res resol
 		if pe, ok := providers.AsError(err); ok && pe.Kind == providers.ErrorKindNotFound {
 			return fail(http.StatusNotFound, goneText)
 		}
-		return fail(http.StatusBadGateway, "WhatsApp did not hand over this file. "+providers.Plain(err))
+		return fail(http.StatusBadGateway, "WhatsApp did not hand over this file. "+plainError(ctx, err))
 	}
 	if size := res.info.FileSize; size > 0 && size != res.msg.MediaSize {
 		if err := s.db.SetMessageMediaSize(ctx, res.msg.ID, size); err != nil {
@@ -237,7 +238,7 @@ func (s *Server) inboxMediaShow(w http.ResponseWriter, r *http.Request) {
 				kindNoun(ref.Kind), humanLimit(limit), aKind(ref.Kind))})
 		case r.Context().Err() != nil:
 		default:
-			s.mediaError(w, r, c.ID, mediaProblem{http.StatusBadGateway, "WhatsApp did not hand over this file. " + providers.Plain(err)})
+			s.mediaError(w, r, c.ID, mediaProblem{http.StatusBadGateway, "WhatsApp did not hand over this file. " + plainError(r.Context(), err)})
 		}
 		return
 	}
@@ -286,12 +287,12 @@ func setMediaHeaders(h http.Header, ref mediaRef, messageID int64, contentType s
 }
 
 func (s *Server) mediaError(w http.ResponseWriter, r *http.Request, conversationID int64, p mediaProblem) {
-	title := "The file cannot be shown"
+	title := i18n.T(r.Context(), "errors.media.cannot_show")
 	if p.status == http.StatusRequestEntityTooLarge {
-		title = "The file is too large"
+		title = i18n.T(r.Context(), "errors.media.too_large")
 	}
 	s.renderError(w, r, views.ErrorInfo{Status: p.status, Title: title, Message: p.message,
-		Back: conversationPath(conversationID), BackLabel: "Back to the conversation"})
+		Back: conversationPath(conversationID), BackLabel: i18n.T(r.Context(), "errors.back_to_conversation")})
 }
 
 // servedType is the Content-Type a file is served with and whether it
