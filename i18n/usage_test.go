@@ -173,3 +173,44 @@ func formPlaceholders(form string) string {
 	sort.Strings(names)
 	return "[" + strings.Join(names, " ") + "]"
 }
+
+// TestWhatsAppVariablesShowLiterally fails on a message that writes a
+// WhatsApp template variable ({{1}}) bare: messages are Go templates, so
+// a bare {{1}} shows as "1". It must be written {{`{{1}}`}}. It also fails
+// when a translation shows other such variables than English does.
+func TestWhatsAppVariablesShowLiterally(t *testing.T) {
+	c := i18n.Default()
+	bare := regexp.MustCompile(`\{\{\s*\d+\s*\}\}`)
+	literal := regexp.MustCompile(`\{\{\d+\}\}`)
+	for _, lang := range c.Languages() {
+		for _, id := range c.IDs(i18n.Source) {
+			m := c.Message(lang, id)
+			if m == nil {
+				continue
+			}
+			for _, form := range []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other} {
+				if b := bare.FindString(strings.ReplaceAll(form, "`{{", "`")); b != "" {
+					t.Errorf("%s: message %q writes %s bare, which shows as a number: write {{`%s`}}", lang, id, b, b)
+					break
+				}
+			}
+			if lang == i18n.Source {
+				continue
+			}
+			var kv []any
+			if en := c.Message(i18n.Source, id); en != nil {
+				for _, name := range strings.Fields(strings.Trim(formPlaceholders(en.Other+en.One), "[]")) {
+					if name != "Count" {
+						kv = append(kv, name, "X")
+					}
+				}
+			}
+			kv = append(kv, "Count", 2)
+			want := strings.Join(literal.FindAllString(c.Localize(i18n.English, id, kv...), -1), " ")
+			got := strings.Join(literal.FindAllString(c.Localize(i18n.Locale{Tag: lang}, id, kv...), -1), " ")
+			if got != want {
+				t.Errorf("%s: message %q shows the WhatsApp variables [%s], English shows [%s]", lang, id, got, want)
+			}
+		}
+	}
+}
