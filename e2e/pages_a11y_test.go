@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"golang.org/x/text/language"
+
+	"github.com/wadesk/wadesk/i18n"
 )
 
 // TestEveryPageIsAccessible opens every page a person can reach, with
@@ -15,14 +19,34 @@ import (
 // phone's width, and checks each with axe-core's WCAG A/AA rules and for
 // sideways scrolling.
 func TestEveryPageIsAccessible(t *testing.T) {
+	everyPageIsAccessible(t, "", []viewport{desktopWidth, phoneWidth})
+}
+
+// TestEveryPageIsAccessibleTranslated is the same sweep in Portuguese
+// (Brazil) and Spanish, at a phone's width, where their longer words are
+// likeliest to push a page sideways: the language is picked on the
+// sign-in page's menu, as a person does, and every page is read in it.
+func TestEveryPageIsAccessibleTranslated(t *testing.T) {
+	for _, lang := range []string{"pt-BR", "es"} {
+		t.Run(lang, func(t *testing.T) {
+			everyPageIsAccessible(t, lang, []viewport{phoneWidth})
+		})
+	}
+}
+
+// everyPageIsAccessible sweeps every page at the given widths, in lang
+// ("" for the browser's language, English) when lang is set.
+func everyPageIsAccessible(t *testing.T, lang string, widths []viewport) {
 	s := startDemo(t)
 	ctx := newBrowser(t)
 
-	for _, v := range []viewport{desktopWidth, phoneWidth} {
-		run(t, ctx, "sign-in page at "+v.name, v.at(), chromedp.Navigate(s.URL+"/login"),
-			chromedp.WaitVisible(byTestID("login"), chromedp.ByQuery))
-		checkAccessible(t, ctx, "/login at "+v.name)
-		checkNoSideScroll(t, ctx, "/login at "+v.name)
+	if lang == "" {
+		for _, v := range widths {
+			run(t, ctx, "sign-in page at "+v.name, v.at(), chromedp.Navigate(s.URL+"/login"),
+				chromedp.WaitVisible(byTestID("login"), chromedp.ByQuery))
+			checkAccessible(t, ctx, "/login at "+v.name)
+			checkNoSideScroll(t, ctx, "/login at "+v.name)
+		}
 	}
 	run(t, ctx, "desktop", desktopWidth.at())
 	inboxConnect(t, ctx, s)
@@ -86,24 +110,56 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		"/insights",
 		"/account",
 	}
-	for _, v := range []viewport{desktopWidth, phoneWidth} {
-		if v == phoneWidth {
+	tag := i18n.Source
+	if lang != "" {
+		tag = language.MustParse(lang)
+	}
+	notFound, failed := i18n.In(tag, "errors.not_found.title"), i18n.In(tag, "errors.internal.title")
+	for _, v := range widths {
+		if v == phoneWidth || lang != "" {
 			// A browser of its own: each has a time budget (newBrowser).
 			ctx = newBrowser(t)
+			if lang != "" {
+				pickSignInLanguage(t, ctx, s, v, lang)
+			}
 			signIn(t, ctx, s, demoAdmin, demoPassword)
 			run(t, ctx, "signed in", chromedp.WaitVisible(byTestID("nav-channels"), chromedp.ByQuery))
 		}
 		run(t, ctx, v.name, v.at())
 		for _, p := range pages {
-			var title string
+			var title, htmlLang string
 			run(t, ctx, "open "+p, chromedp.Navigate(s.URL+p), chromedp.WaitReady("body", chromedp.ByQuery),
-				chromedp.Sleep(150*time.Millisecond), chromedp.Title(&title))
-			if strings.HasPrefix(title, "Page not found") || strings.HasPrefix(title, "Something went wrong") {
+				chromedp.Sleep(150*time.Millisecond), chromedp.Title(&title),
+				chromedp.Evaluate(`document.documentElement.lang`, &htmlLang))
+			if strings.HasPrefix(title, notFound) || strings.HasPrefix(title, failed) {
 				t.Errorf("%s: %q, not the page", p, title)
 				continue
+			}
+			if lang != "" && htmlLang != lang {
+				t.Errorf("%s: the page is in %q, not in the language picked (%s)", p, htmlLang, lang)
 			}
 			checkAccessible(t, ctx, p+" at "+v.name)
 			checkNoSideScroll(t, ctx, p+" at "+v.name)
 		}
 	}
+}
+
+// pickSignInLanguage opens the sign-in page, picks lang in its language
+// menu as a person does, and checks the page that comes back: in that
+// language, accessible, not scrolling sideways at v.
+func pickSignInLanguage(t *testing.T, ctx context.Context, s *server, v viewport, lang string) {
+	t.Helper()
+	var htmlLang string
+	run(t, ctx, "pick "+lang+" on the sign-in page", v.at(),
+		chromedp.Navigate(s.URL+"/login"),
+		chromedp.WaitVisible(byTestID("signin-language-form-select"), chromedp.ByQuery),
+		chromedp.SetValue(byTestID("signin-language-form-select"), lang, chromedp.ByQuery),
+		chromedp.Click(byTestID("signin-language-form-save"), chromedp.ByQuery),
+		chromedp.WaitVisible(`html[lang="`+lang+`"] [data-testid="login"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.documentElement.lang`, &htmlLang))
+	if htmlLang != lang {
+		t.Fatalf("after picking %s the sign-in page is in %q", lang, htmlLang)
+	}
+	checkAccessible(t, ctx, "/login in "+lang+" at "+v.name)
+	checkNoSideScroll(t, ctx, "/login in "+lang+" at "+v.name)
 }

@@ -61,6 +61,9 @@ type Catalog struct {
 	// rendered a thousand times logs each once.
 	missing sync.Map
 	fsys    fs.FS
+	// raw caches each language's parsed messages for Message.
+	rawMu sync.Mutex
+	raw   map[language.Tag][]*goi18n.Message
 }
 
 // Load reads every locales/*.json file of fsys. English must be among
@@ -163,6 +166,14 @@ func (c *Catalog) Message(t language.Tag, id string) *goi18n.Message {
 }
 
 func (c *Catalog) messages(t language.Tag) []*goi18n.Message {
+	c.rawMu.Lock()
+	defer c.rawMu.Unlock()
+	if c.raw == nil {
+		c.raw = make(map[language.Tag][]*goi18n.Message)
+	}
+	if msgs, ok := c.raw[t]; ok {
+		return msgs
+	}
 	var out []*goi18n.Message
 	names, _ := fs.Glob(c.fsys, "locales/*."+t.String()+".json")
 	for _, name := range names {
@@ -176,11 +187,18 @@ func (c *Catalog) messages(t language.Tag) []*goi18n.Message {
 		}
 		out = append(out, mf.Messages...)
 	}
+	c.raw[t] = out
 	return out
 }
 
 // localize renders id in language t with name/value pairs.
 func (c *Catalog) localize(t language.Tag, arabicDigits bool, id string, kv []any) string {
+	return c.localizeCheck(t, arabicDigits, id, kv, nil)
+}
+
+// localizeCheck is localize that also hands back the library's complaint
+// (a missing plural form, a message missing in t) in check when not nil.
+func (c *Catalog) localizeCheck(t language.Tag, arabicDigits bool, id string, kv []any, check *error) string {
 	l := c.localizers[t]
 	if l == nil {
 		l = c.localizers[Source]
@@ -206,6 +224,9 @@ func (c *Catalog) localize(t language.Tag, arabicDigits bool, id string, kv []an
 		cfg.TemplateData = data
 	}
 	s, err := l.Localize(cfg)
+	if check != nil {
+		*check = err
+	}
 	if err != nil {
 		var nf *goi18n.MessageNotFoundErr
 		if s == "" || !errorsAs(err, &nf) {
@@ -271,4 +292,14 @@ func errorsAs(err error, target **goi18n.MessageNotFoundErr) bool {
 // Localize is T with an explicit catalog and locale (tests, tools).
 func (c *Catalog) Localize(l Locale, id string, kv ...any) string {
 	return c.localize(l.Tag, l.ArabicDigits, id, kv)
+}
+
+// Check is Localize that also returns what went wrong: a message missing
+// in l's language (the text is then English), or a plural form the
+// language needs that the message lacks (the text is then its "other"
+// form). For the catalog's tests.
+func (c *Catalog) Check(l Locale, id string, kv ...any) (string, error) {
+	var err error
+	s := c.localizeCheck(l.Tag, l.ArabicDigits, id, kv, &err)
+	return s, err
 }
