@@ -18,7 +18,7 @@ func (s *Server) accountTimezoneSave(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r.Context())
 	tz := strings.TrimSpace(r.PostFormValue("timezone"))
 	if _, ok := views.LoadZone(tz); !ok {
-		zf, err := s.accountZoneForm(r.Context(), u, views.Errors{"timezone": "Choose a time zone from the list."})
+		zf, err := s.accountZoneForm(r.Context(), u, views.Errors{"timezone": i18n.T(r.Context(), "states.zone.choose")})
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -32,9 +32,9 @@ func (s *Server) accountTimezoneSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if tz == "" {
-		s.flashSuccess(w, r, "Times are shown in the console's time zone again.")
+		s.flashSuccess(w, r, i18n.T(r.Context(), "states.zone.user_cleared"))
 	} else {
-		s.flashSuccess(w, r, "Times are now shown in "+views.ZoneLabel(tz)+" for you.")
+		s.flashSuccess(w, r, i18n.T(r.Context(), "states.zone.user_set", "Zone", views.ZoneLabel(tz)))
 	}
 	redirect(w, r, "/account")
 }

@@ -25,8 +25,8 @@ func (s *Server) channelShow(w http.ResponseWriter, r *http.Request) {
 		ID: ch.ID, Title: ch.Title, Provider: providerName(ch.Provider), Number: ch.DisplayPhoneNumber,
 		VerifiedName: ch.VerifiedName, WABAID: ch.WABAID, WABAName: ch.WABAName, BusinessID: ch.BusinessID, AppID: ch.AppID,
 		PhoneNumberID: ch.PhoneNumberID, Department: ch.DepartmentName, State: ch.State,
-		StateLabel: stateLabel(ch.State), StateReason: ch.StateReason, Quality: ch.QualityRating,
-		Tier: tierLabel(ch.MessagingLimitTier), NumberStatus: ch.NumberStatus, CodeVerification: ch.CodeVerificationStatus,
+		StateLabel: stateLabel(r.Context(), ch.State), StateReason: ch.StateReason, Quality: ch.QualityRating,
+		Tier: tierLabel(r.Context(), ch.MessagingLimitTier), NumberStatus: ch.NumberStatus, CodeVerification: ch.CodeVerificationStatus,
 		IsDefault: ch.IsDefault, InboxVisible: ch.InboxVisible, WebhookURL: wizard.WebhookURL(s.baseURL, ch.ID),
 		VerifyToken: sec.VerifyToken, ForwardURL: ch.ForwardURL, AlertEmails: ch.AlertEmails,
 	}

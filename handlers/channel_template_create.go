@@ -32,11 +32,11 @@ func (s *Server) channelTemplateCreate(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, views.TemplateFormPage(s.page(w, r, i18n.T(r.Context(), "titles.new_template"), views.NavChannels), f))
 	}
 	if r.PostFormValue("action") == "add_button" {
-		show(http.StatusOK, s.templateForm(ch, mode, d, views.Errors{}, 1))
+		show(http.StatusOK, s.templateForm(r.Context(), ch, mode, d, views.Errors{}, 1))
 		return
 	}
 	if errs := d.Check(); len(errs) > 0 {
-		show(http.StatusUnprocessableEntity, s.templateForm(ch, mode, d, views.Errors(errs), 0))
+		show(http.StatusUnprocessableEntity, s.templateForm(r.Context(), ch, mode, d, views.Errors(errs), 0))
 		return
 	}
 
@@ -55,7 +55,7 @@ func (s *Server) channelTemplateCreate(w http.ResponseWriter, r *http.Request) {
 	ref, err := client.CreateTemplate(ctx, ch.WABAID, tpl)
 	if err != nil {
 		s.log.Warn("template submission refused", "channel_id", ch.ID, "name", d.Name, "language", d.Language, "err", err)
-		f := s.templateForm(ch, mode, d, views.Errors{}, 0)
+		f := s.templateForm(r.Context(), ch, mode, d, views.Errors{}, 0)
 		templateProblem(&f, err)
 		show(http.StatusUnprocessableEntity, f)
 		return
@@ -78,7 +78,7 @@ func (s *Server) channelTemplateCreate(w http.ResponseWriter, r *http.Request) {
 	if saved.Status == templates.StatusPending {
 		msg += "It shows as pending review until Meta decides; most reviews take a few minutes."
 	} else {
-		msg += "Meta answered: " + views.TemplateStatusLabel(saved.Status) + "."
+		msg += "Meta answered: " + views.TemplateStatusLabel(r.Context(), saved.Status) + "."
 	}
 	s.flashSuccess(w, r, msg)
 	redirect(w, r, "/channels/"+itoa(ch.ID)+"/templates")

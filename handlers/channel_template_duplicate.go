@@ -30,6 +30,6 @@ func (s *Server) channelTemplateDuplicate(w http.ResponseWriter, r *http.Request
 	if d.OTPType == "" {
 		d.OTPType = templates.OTPCopyCode
 	}
-	f := s.templateForm(ch, "duplicate", d, views.Errors{}, 0)
+	f := s.templateForm(r.Context(), ch, "duplicate", d, views.Errors{}, 0)
 	s.render(w, r, http.StatusOK, views.TemplateFormPage(s.page(w, r, i18n.T(r.Context(), "titles.duplicate", "Name", t.Name), views.NavChannels), f))
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
@@ -27,7 +28,7 @@ func (s *Server) channelTemplateEdit(w http.ResponseWriter, r *http.Request) {
 	if d.OTPType == "" {
 		d.OTPType = templates.OTPCopyCode
 	}
-	f := s.templateEditForm(ch, t, d, views.Errors{}, 0)
+	f := s.templateEditForm(r.Context(), ch, t, d, views.Errors{}, 0)
 	s.render(w, r, http.StatusOK, views.TemplateFormPage(s.page(w, r, i18n.T(r.Context(), "titles.edit", "Name", t.Name), views.NavChannels), f))
 }
 
@@ -37,7 +38,7 @@ func (s *Server) templateEditable(w http.ResponseWriter, r *http.Request, ch sto
 	back := "/channels/" + itoa(ch.ID) + "/templates/" + itoa(t.ID)
 	switch {
 	case !templates.Editable(t.Status):
-		s.flashError(w, r, "Only rejected or paused templates can be edited here; "+t.Name+" is "+views.TemplateStatusLabel(t.Status)+". Duplicate it to make a variant.")
+		s.flashError(w, r, "Only rejected or paused templates can be edited here; "+t.Name+" is "+views.TemplateStatusLabel(r.Context(), t.Status)+". Duplicate it to make a variant.")
 	case !s.canEditTemplates(r.Context(), ch):
 		s.flashError(w, r, providerName(ch.Provider)+" does not let wadesk edit templates. Duplicate it, or delete it and create it again under a new name.")
 	default:
@@ -47,9 +48,9 @@ func (s *Server) templateEditable(w http.ResponseWriter, r *http.Request, ch sto
 	return false
 }
 
-func (s *Server) templateEditForm(ch store.Channel, t store.Template, d templates.Draft, errs views.Errors, extra int) views.TemplateForm {
+func (s *Server) templateEditForm(ctx context.Context, ch store.Channel, t store.Template, d templates.Draft, errs views.Errors, extra int) views.TemplateForm {
 	d.Name, d.Language = t.Name, t.Language
-	f := s.templateForm(ch, "edit", d, errs, extra)
+	f := s.templateForm(ctx, ch, "edit", d, errs, extra)
 	f.TemplateID = t.ID
 	f.Action = "/channels/" + itoa(ch.ID) + "/templates/" + itoa(t.ID)
 	if t.Status == templates.StatusRejected {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"net/url"
@@ -30,7 +31,7 @@ func (s *Server) channelTemplateNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := templates.Draft{Language: "en_US", Category: templates.CategoryUtility, OTPType: templates.OTPCopyCode}
-	f := s.templateForm(ch, "new", d, views.Errors{}, 0)
+	f := s.templateForm(r.Context(), ch, "new", d, views.Errors{}, 0)
 	s.render(w, r, http.StatusOK, views.TemplateFormPage(s.page(w, r, i18n.T(r.Context(), "titles.new_template"), views.NavChannels), f))
 }
 
@@ -78,7 +79,7 @@ func draftFromForm(form url.Values) templates.Draft {
 
 // templateForm builds the form's view. extraButtons adds blank button rows
 // beyond the one a form always offers.
-func (s *Server) templateForm(ch store.Channel, mode string, d templates.Draft, errs views.Errors, extraButtons int) views.TemplateForm {
+func (s *Server) templateForm(ctx context.Context, ch store.Channel, mode string, d templates.Draft, errs views.Errors, extraButtons int) views.TemplateForm {
 	f := views.TemplateForm{
 		Mode: mode, ChannelID: ch.ID, ChannelTitle: ch.Title,
 		Action:     "/channels/" + itoa(ch.ID) + "/templates",
@@ -88,7 +89,7 @@ func (s *Server) templateForm(ch store.Channel, mode string, d templates.Draft, 
 		Body: d.Body, BodyExamples: exampleFields(d), Footer: d.Footer,
 		SecurityRecommendation: d.SecurityRecommendation, OTPType: d.OTPType, OTPText: d.OTPText,
 		AutofillText: d.AutofillText, PackageName: d.PackageName, SignatureHash: d.SignatureHash,
-		Languages: languageOptions(d.Language), Preview: s.previewView(ch, d), Errors: errs,
+		Languages: languageOptions(ctx, d.Language), Preview: s.previewView(ch, d), Errors: errs,
 	}
 	if c := s.templateChannel(ch); c.Declared {
 		f.Declared, f.Provider = true, c.Provider
@@ -124,12 +125,8 @@ func exampleFields(d templates.Draft) []views.BodyExampleField {
 	return out
 }
 
-func languageOptions(selected string) []views.LanguageOption {
-	var out []views.LanguageOption
-	for _, l := range templates.Languages() {
-		out = append(out, views.LanguageOption{Code: l.Code, Name: l.Name, Selected: l.Code == selected})
-	}
-	return out
+func languageOptions(ctx context.Context, selected string) []views.LanguageOption {
+	return templateLanguages(ctx, selected, nil)
 }
 
 // previewView renders a draft for the phone preview of the channel's number.

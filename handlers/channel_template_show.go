@@ -32,8 +32,8 @@ func (s *Server) channelTemplateShow(w http.ResponseWriter, r *http.Request) {
 	}
 	v := views.TemplateDetail{
 		ID: t.ID, ChannelID: ch.ID, ChannelTitle: ch.Title, Name: t.Name, Language: t.Language,
-		LanguageName: templates.LanguageName(t.Language), Category: t.Category, PreviousCategory: t.PreviousCategory,
-		Status: t.Status, StatusLabel: views.TemplateStatusLabel(t.Status), Reason: templates.ReasonText(t.RejectedReason),
+		LanguageName: templateLanguageName(r.Context(), t.Language), Category: t.Category, PreviousCategory: t.PreviousCategory,
+		Status: t.Status, StatusLabel: views.TemplateStatusLabel(r.Context(), t.Status), Reason: templates.ReasonText(t.RejectedReason),
 		Quality: t.Quality, ProviderID: t.ProviderTemplateID, UpdatedAt: t.UpdatedAt,
 		Params:  describeParams(templates.CountParams(tpl.Components)),
 		Preview: s.previewView(ch, templates.FromTemplate(tpl)),
@@ -47,11 +47,7 @@ func (s *Server) channelTemplateShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	for _, l := range templates.Languages() {
-		if !langs[l.Code] {
-			v.Languages = append(v.Languages, views.LanguageOption{Code: l.Code, Name: l.Name})
-		}
-	}
+	v.Languages = templateLanguages(r.Context(), "", func(code string) bool { return langs[code] })
 	s.render(w, r, http.StatusOK, views.TemplatePage(s.page(w, r, t.Name, views.NavChannels), v))
 }
 

@@ -32,11 +32,11 @@ func (s *Server) channelTemplateUpdate(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, views.TemplateFormPage(s.page(w, r, i18n.T(r.Context(), "titles.edit", "Name", t.Name), views.NavChannels), f))
 	}
 	if r.PostFormValue("action") == "add_button" {
-		show(http.StatusOK, s.templateEditForm(ch, t, d, views.Errors{}, 1))
+		show(http.StatusOK, s.templateEditForm(r.Context(), ch, t, d, views.Errors{}, 1))
 		return
 	}
 	if errs := d.Check(); len(errs) > 0 {
-		show(http.StatusUnprocessableEntity, s.templateEditForm(ch, t, d, views.Errors(errs), 0))
+		show(http.StatusUnprocessableEntity, s.templateEditForm(r.Context(), ch, t, d, views.Errors(errs), 0))
 		return
 	}
 	tpl := d.Template()
@@ -54,7 +54,7 @@ func (s *Server) channelTemplateUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := editor.EditTemplate(ctx, t.ProviderTemplateID, tpl); err != nil {
 		s.log.Warn("template edit refused", "channel_id", ch.ID, "template_id", t.ProviderTemplateID, "name", t.Name, "err", err)
-		f := s.templateEditForm(ch, t, d, views.Errors{}, 0)
+		f := s.templateEditForm(r.Context(), ch, t, d, views.Errors{}, 0)
 		templateProblem(&f, err)
 		show(http.StatusUnprocessableEntity, f)
 		return

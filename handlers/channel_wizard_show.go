@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"github.com/wadesk/wadesk/i18n"
 	"net/http"
@@ -90,12 +91,12 @@ func (s *Server) wizardView(r *http.Request, d store.ChannelDraft) (views.Wizard
 		if err != nil {
 			return v, err
 		}
-		v.Accounts = wizardAccounts(accts, d.PhoneNumberID)
+		v.Accounts = wizardAccounts(r.Context(), accts, d.PhoneNumberID)
 	}
 	return v, nil
 }
 
-func wizardAccounts(accts wizard.Accounts, chosen string) []views.WizardAccount {
+func wizardAccounts(ctx context.Context, accts wizard.Accounts, chosen string) []views.WizardAccount {
 	out := make([]views.WizardAccount, 0, len(accts))
 	for _, a := range accts {
 		va := views.WizardAccount{ID: a.ID, Name: a.Name, Ownership: string(a.Ownership)}
@@ -103,7 +104,7 @@ func wizardAccounts(accts wizard.Accounts, chosen string) []views.WizardAccount 
 			ok, note := n.Usable()
 			va.Numbers = append(va.Numbers, views.WizardNumber{
 				ID: n.ID, WABAID: a.ID, Display: numberLabel(n), VerifiedName: n.VerifiedName,
-				Quality: n.QualityRating, Tier: tierLabel(n.MessagingLimitTier), Status: n.Status,
+				Quality: n.QualityRating, Tier: tierLabel(ctx, n.MessagingLimitTier), Status: n.Status,
 				CodeVerification: n.CodeVerificationStatus, Usable: ok, Note: note, Checked: ok && n.ID == chosen,
 			})
 		}
@@ -113,20 +114,20 @@ func wizardAccounts(accts wizard.Accounts, chosen string) []views.WizardAccount 
 }
 
 // tierLabel is the short form of a messaging limit tier.
-func tierLabel(tier string) string {
+func tierLabel(ctx context.Context, tier string) string {
 	switch tier {
 	case "TIER_50":
-		return "50 / 24 h"
+		return i18n.T(ctx, "states.tier.per_day", "Count", 50)
 	case "TIER_250":
-		return "250 / 24 h"
+		return i18n.T(ctx, "states.tier.per_day", "Count", 250)
 	case "TIER_1K", "TIER_2K":
-		return "2,000 / 24 h"
+		return i18n.T(ctx, "states.tier.per_day", "Count", 2000)
 	case "TIER_10K":
-		return "10,000 / 24 h"
+		return i18n.T(ctx, "states.tier.per_day", "Count", 10000)
 	case "TIER_100K":
-		return "100,000 / 24 h"
+		return i18n.T(ctx, "states.tier.per_day", "Count", 100000)
 	case "TIER_UNLIMITED":
-		return "Unlimited"
+		return i18n.T(ctx, "states.tier.unlimited")
 	case "", "TIER_NOT_SET":
 		return ""
 	}

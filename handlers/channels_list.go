@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"github.com/wadesk/wadesk/i18n"
 	"net/http"
@@ -27,8 +28,8 @@ func (s *Server) channelsList(w http.ResponseWriter, r *http.Request) {
 	for _, c := range chs {
 		rows = append(rows, views.ChannelRow{
 			ID: c.ID, Title: c.Title, Provider: providerName(c.Provider), Number: c.DisplayPhoneNumber,
-			VerifiedName: c.VerifiedName, State: c.State, StateLabel: stateLabel(c.State),
-			Quality: c.QualityRating, Tier: tierLabel(c.MessagingLimitTier), IsDefault: c.IsDefault,
+			VerifiedName: c.VerifiedName, State: c.State, StateLabel: stateLabel(r.Context(), c.State),
+			Quality: c.QualityRating, Tier: tierLabel(r.Context(), c.MessagingLimitTier), IsDefault: c.IsDefault,
 			Department: c.DepartmentName, InboxVisible: c.InboxVisible,
 		})
 	}
@@ -42,16 +43,16 @@ func providerName(id string) string {
 	return id
 }
 
-func stateLabel(state string) string {
+func stateLabel(ctx context.Context, state string) string {
 	switch state {
 	case store.ChannelConnected:
-		return "Connected"
+		return i18n.T(ctx, "states.channel.connected")
 	case store.ChannelNeedsAttention:
-		return "Needs attention"
+		return i18n.T(ctx, "states.channel.needs_attention")
 	case store.ChannelDisconnected:
-		return "Disconnected"
+		return i18n.T(ctx, "states.channel.disconnected")
 	case store.ChannelPending:
-		return "Not connected yet"
+		return i18n.T(ctx, "states.channel.pending")
 	}
 	return state
 }

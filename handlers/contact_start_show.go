@@ -60,7 +60,7 @@ func (s *Server) startView(ctx context.Context, c store.ContactDetail, channelID
 		if !strings.EqualFold(t.Status, templates.StatusApproved) {
 			continue
 		}
-		v.Templates = append(v.Templates, views.Choice{ID: t.ID, Name: t.Name + " (" + templates.LanguageName(t.Language) + ")"})
+		v.Templates = append(v.Templates, views.Choice{ID: t.ID, Name: t.Name + " (" + templateLanguageName(ctx, t.Language) + ")"})
 		if t.ID == templateID {
 			v.TemplateID = t.ID
 		}
@@ -72,7 +72,7 @@ func (s *Server) startView(ctx context.Context, c store.ContactDetail, channelID
 	if err != nil {
 		return v, err
 	}
-	st := &views.StartTemplate{Name: t.Name, Language: templates.LanguageName(t.Language), Category: strings.ToUpper(t.Category)}
+	st := &views.StartTemplate{Name: t.Name, Language: templateLanguageName(ctx, t.Language), Category: strings.ToUpper(t.Category)}
 	var body strings.Builder
 	for _, seg := range form.Preview(values).Body {
 		body.WriteString(seg.Text)

@@ -144,7 +144,7 @@ func (s *Server) composerView(ctx context.Context, c store.Conversation, windowO
 	}
 	for _, t := range tpls {
 		v.Template.Choices = append(v.Template.Choices, views.TemplateChoice{ID: t.ID, Name: t.Name, Language: t.Language,
-			LanguageName: templates.LanguageName(t.Language), Category: strings.ToUpper(t.Category), Selected: t.ID == st.templateID,
+			LanguageName: templateLanguageName(ctx, t.Language), Category: strings.ToUpper(t.Category), Selected: t.ID == st.templateID,
 			Cost: costLine(ctx, ests[pricing.NormalizeCategory(t.Category)])})
 	}
 	if windowOpen {
@@ -232,7 +232,7 @@ func (s *Server) templateFill(ctx context.Context, c store.Conversation, windowO
 	if err != nil {
 		return views.TemplateFill{}, err
 	}
-	f := views.TemplateFill{ConversationID: c.ID, ID: t.ID, Name: t.Name, LanguageName: templates.LanguageName(t.Language),
+	f := views.TemplateFill{ConversationID: c.ID, ID: t.ID, Name: t.Name, LanguageName: templateLanguageName(ctx, t.Language),
 		Category: strings.ToUpper(t.Category), Unsupported: form.Unsupported, Problem: errs[templates.FieldTemplate]}
 	_, f.Charge = window.Charge(t.Category, windowOpen)
 	if f.Cost, err = s.templateCost(ctx, c, t.Category, time.Now()); err != nil {

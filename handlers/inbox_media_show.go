@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"github.com/wadesk/wadesk/i18n"
 	"mime"
 	"net/http"
 	"path"
@@ -286,12 +287,12 @@ func setMediaHeaders(h http.Header, ref mediaRef, messageID int64, contentType s
 }
 
 func (s *Server) mediaError(w http.ResponseWriter, r *http.Request, conversationID int64, p mediaProblem) {
-	title := "The file cannot be shown"
+	title := i18n.T(r.Context(), "errors.media.cannot_show")
 	if p.status == http.StatusRequestEntityTooLarge {
-		title = "The file is too large"
+		title = i18n.T(r.Context(), "errors.media.too_large")
 	}
 	s.renderError(w, r, views.ErrorInfo{Status: p.status, Title: title, Message: p.message,
-		Back: conversationPath(conversationID), BackLabel: "Back to the conversation"})
+		Back: conversationPath(conversationID), BackLabel: i18n.T(r.Context(), "errors.back_to_conversation")})
 }
 
 // servedType is the Content-Type a file is served with and whether it

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/store"
@@ -23,7 +24,7 @@ func (s *Server) setOrderStatus(w http.ResponseWriter, r *http.Request, to, done
 	err := s.db.SetOrderStatus(r.Context(), o.ID, []string{store.OrderNew, store.OrderLinkSent}, to, user.ID)
 	if errors.Is(err, store.ErrOrderState) {
 		now, _ := s.db.ConversationOrder(r.Context(), c.ID, o.ID)
-		s.orderActionRefused(w, r, c, o.ID, "This order is already "+lowerFirst(orderStatusLabel(now.Status))+".")
+		s.orderActionRefused(w, r, c, o.ID, i18n.T(r.Context(), "states.order.already", "Status", lowerFirst(orderStatusLabel(r.Context(), now.Status))))
 		return
 	}
 	if err != nil {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
 	"time"
@@ -27,7 +28,7 @@ func (s *Server) inboxOrderPaymentLink(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	refuse := func(problem string) { s.orderActionRefused(w, r, c, o.ID, problem) }
 	if !orderActive(o.Status) {
-		refuse("This order is " + lowerFirst(orderStatusLabel(o.Status)) + ", so no payment link is sent.")
+		refuse(i18n.T(ctx, "states.order.no_link", "Status", lowerFirst(orderStatusLabel(ctx, o.Status))))
 		return
 	}
 	msg, link, problem, err := s.paymentLinkMessage(ctx, c, o, time.Now())

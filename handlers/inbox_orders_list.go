@@ -50,7 +50,7 @@ func (s *Server) threadOrdersView(ctx context.Context, c store.Conversation, now
 	}
 	for _, o := range orders {
 		v.Orders = append(v.Orders, views.ThreadOrder{ID: o.ID, Items: orderItemRows(o, names[o.ChannelID]), Total: orderTotal(o),
-			Note: o.Note, Status: o.Status, StatusLabel: orderStatusLabel(o.Status), At: o.OrderedAt, PaymentLink: o.PaymentLink,
+			Note: o.Note, Status: o.Status, StatusLabel: orderStatusLabel(ctx, o.Status), At: o.OrderedAt, PaymentLink: o.PaymentLink,
 			Problem: o.Problem, Active: orderActive(o.Status), CanSendLink: o.Currency != "" && o.Total1000 > 0})
 	}
 	return v, nil

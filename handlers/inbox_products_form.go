@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"time"
 
@@ -49,11 +50,11 @@ func (s *Server) productMessageView(ctx context.Context, c store.Conversation, n
 	open, why := window.CanSendFreeForm(window.At(c.LastInboundAt, now))
 	switch {
 	case !open:
-		v.Unavailable = "Product messages can only be sent inside the 24-hour window. " + why
+		v.Unavailable = i18n.T(ctx, "states.products.window_closed", "Why", why)
 	case st.CatalogID == "":
-		v.Unavailable = "No catalog ID is set in Store settings for this number, so products cannot be sent. An admin can set it there."
+		v.Unavailable = i18n.T(ctx, "states.products.no_catalog")
 	case len(v.Products) == 0:
-		v.Unavailable = "This number has no products in stock in wadesk. An admin can add them under Store settings → Products."
+		v.Unavailable = i18n.T(ctx, "states.products.none_in_stock")
 	}
 	return v, st, nil
 }

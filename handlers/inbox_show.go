@@ -55,7 +55,7 @@ func (s *Server) inboxList(r *http.Request, current int64) (views.InboxView, err
 		v.Channels = append(v.Channels, views.FilterOption{Value: itoa(c.ID), Label: c.Name, Selected: c.ID == q.Channel})
 	}
 	if len(departments) > 0 {
-		v.Departments = append(v.Departments, views.FilterOption{Value: "none", Label: "No department",
+		v.Departments = append(v.Departments, views.FilterOption{Value: "none", Label: i18n.T(ctx, "agent.departments.none"),
 			Selected: q.Department == store.DepartmentNone})
 	}
 	for _, d := range departments {
@@ -72,10 +72,10 @@ func (s *Server) inboxList(r *http.Request, current int64) (views.InboxView, err
 		key, status, scope, label string
 		unread                    int
 	}{
-		{"open", store.ConversationOpen, store.ScopeAll, "Open", totals.All},
-		{"mine", store.ConversationOpen, store.ScopeMine, "Mine", totals.Mine},
-		{"unassigned", store.ConversationOpen, store.ScopeUnassigned, "Unassigned", totals.Unassigned},
-		{"resolved", store.ConversationResolved, store.ScopeAll, "Resolved", 0},
+		{"open", store.ConversationOpen, store.ScopeAll, i18n.T(ctx, "states.inbox_tab.open"), totals.All},
+		{"mine", store.ConversationOpen, store.ScopeMine, i18n.T(ctx, "states.inbox_tab.mine"), totals.Mine},
+		{"unassigned", store.ConversationOpen, store.ScopeUnassigned, i18n.T(ctx, "states.inbox_tab.unassigned"), totals.Unassigned},
+		{"resolved", store.ConversationResolved, store.ScopeAll, i18n.T(ctx, "states.inbox_tab.resolved"), 0},
 		{"snoozed", statusSnoozed, store.ScopeAll, i18n.T(ctx, "agent.snooze.tab"), 0},
 	} {
 		tq := q

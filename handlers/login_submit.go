@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"github.com/wadesk/wadesk/i18n"
@@ -46,11 +47,10 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		s.renderError(w, r, views.ErrorInfo{
-			Status: http.StatusTooManyRequests,
-			Title:  "Too many sign-in attempts",
-			Message: fmt.Sprintf("To protect this account, wadesk paused sign-ins for a moment. Try again in %s. "+
-				"If you have forgotten your password, ask an administrator to reset it.", humanWait(wait)),
-			Back: "/login", BackLabel: "Back to sign in",
+			Status:  http.StatusTooManyRequests,
+			Title:   i18n.T(r.Context(), "errors.signin_throttled.title"),
+			Message: i18n.T(r.Context(), "errors.signin_throttled.message", "Wait", humanWait(r.Context(), wait)),
+			Back:    "/login", BackLabel: i18n.T(r.Context(), "errors.back_to_sign_in"),
 		})
 		return
 	}
@@ -124,17 +124,10 @@ func (s *Server) startSession(r *http.Request, u *store.User) error {
 	return s.recordSession(r, u)
 }
 
-func humanWait(d time.Duration) string {
+func humanWait(ctx context.Context, d time.Duration) string {
 	secs := int(math.Ceil(d.Seconds()))
 	if secs < 60 {
-		if secs == 1 {
-			return "1 second"
-		}
-		return strconv.Itoa(secs) + " seconds"
+		return i18n.T(ctx, "errors.wait.seconds", "Count", secs)
 	}
-	mins := (secs + 59) / 60
-	if mins == 1 {
-		return "1 minute"
-	}
-	return strconv.Itoa(mins) + " minutes"
+	return i18n.T(ctx, "errors.wait.minutes", "Count", (secs+59)/60)
 }

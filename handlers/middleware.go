@@ -146,9 +146,9 @@ func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 			"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
 		s.renderError(w, r, views.ErrorInfo{
 			Status:  http.StatusForbidden,
-			Title:   "Request refused",
-			Message: "This form was sent from another website, so wadesk did not act on it. Go back to wadesk and try again from there.",
-			Back:    "/", BackLabel: "Open wadesk",
+			Title:   i18n.T(r.Context(), "errors.cross_origin.title"),
+			Message: i18n.T(r.Context(), "errors.cross_origin.message"),
+			Back:    "/", BackLabel: i18n.T(r.Context(), "errors.open_wadesk"),
 		})
 	}))
 	return cop.Handler(next)
@@ -229,7 +229,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				}
 				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				w.Header().Set("Connection", "close")
-				s.renderError(w, r, errInternal)
+				s.renderError(w, r, errInternal(r.Context()))
 			}
 		}()
 		next.ServeHTTP(w, r)

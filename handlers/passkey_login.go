@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/wadesk/wadesk/i18n"
 	"io"
 	"net/http"
 	"strconv"
@@ -20,7 +21,7 @@ func (s *Server) passkeyLogin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if ok, wait := s.codes.Allow(codeKey(u, r), clientIP(r)); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
-		jsonError(w, http.StatusTooManyRequests, "Too many tries from this address. Try again in "+humanWait(wait)+".")
+		jsonError(w, http.StatusTooManyRequests, i18n.T(r.Context(), "errors.passkey_throttled", "Wait", humanWait(r.Context(), wait)))
 		return
 	}
 	session, ok := s.popCeremony(ctx)

@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -58,11 +60,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	w.Write(buf.Bytes())
 }
 
-var errInternal = views.ErrorInfo{
-	Status:  http.StatusInternalServerError,
-	Title:   "Something went wrong",
-	Message: "wadesk could not finish this request. Nothing you entered was lost; please try again. If it keeps happening, your administrator will find the details in the server log.",
-	Back:    "/", BackLabel: "Back to wadesk",
+func errInternal(ctx context.Context) views.ErrorInfo {
+	return views.ErrorInfo{
+		Status:  http.StatusInternalServerError,
+		Title:   i18n.T(ctx, "errors.internal.title"),
+		Message: i18n.T(ctx, "errors.internal.message"),
+		Back:    "/", BackLabel: i18n.T(ctx, "errors.back_to_wadesk"),
+	}
 }
 
 // renderError shows an error page with the layout.
@@ -76,15 +80,15 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 		panic(err)
 	}
 	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	s.renderError(w, r, errInternal)
+	s.renderError(w, r, errInternal(r.Context()))
 }
 
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, views.ErrorInfo{
 		Status:  http.StatusForbidden,
-		Title:   "You don't have access to this page",
-		Message: "This page is for administrators. If you need it, ask an administrator of your wadesk.",
-		Back:    "/inbox", BackLabel: "Back to the inbox",
+		Title:   i18n.T(r.Context(), "errors.forbidden.title"),
+		Message: i18n.T(r.Context(), "errors.forbidden.message"),
+		Back:    "/inbox", BackLabel: i18n.T(r.Context(), "errors.back_to_inbox"),
 	})
 }
 
@@ -94,9 +98,9 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	}
 	s.renderError(w, r, views.ErrorInfo{
 		Status:  http.StatusNotFound,
-		Title:   "Page not found",
-		Message: "There is nothing at this address. It may have been deleted, or the link may be mistyped.",
-		Back:    "/", BackLabel: "Back to wadesk",
+		Title:   i18n.T(r.Context(), "errors.not_found.title"),
+		Message: i18n.T(r.Context(), "errors.not_found.message"),
+		Back:    "/", BackLabel: i18n.T(r.Context(), "errors.back_to_wadesk"),
 	})
 }
 

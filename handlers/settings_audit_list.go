@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"github.com/wadesk/wadesk/i18n"
 	"net/http"
@@ -19,51 +20,51 @@ const auditPageSize = 50
 
 // auditFamilies are the What filter's choices: families of actions.
 var auditFamilies = []views.Option{
-	{Value: "", Label: "Everything"},
-	{Value: "channel.", Label: "Channels"},
-	{Value: "template.", Label: "Templates"},
-	{Value: "user.", Label: "Users and roles"},
-	{Value: "department.", Label: "Departments"},
-	{Value: "settings.", Label: "Settings"},
-	{Value: "contact.", Label: "Customer data (privacy)"},
+	{Value: "", Label: "audit_log.family.everything"},
+	{Value: "channel.", Label: "audit_log.family.channels"},
+	{Value: "template.", Label: "audit_log.family.templates"},
+	{Value: "user.", Label: "audit_log.family.users_and_roles"},
+	{Value: "department.", Label: "audit_log.family.departments"},
+	{Value: "settings.", Label: "audit_log.family.settings"},
+	{Value: "contact.", Label: "audit_log.family.customer_data_privacy"},
 }
 
 // auditLabels say what an action did.
 var auditLabels = map[string]string{
-	auditChannelCreated:       "Channel connected",
-	auditChannelUpdated:       "Channel edited",
-	auditChannelDeleted:       "Channel deleted",
-	auditChannelDefault:       "Default channel set",
-	auditChannelVisibility:    "Channel shown or hidden in the inbox",
-	auditChannelSecrets:       "Channel credentials replaced",
-	auditVerifyTokenRotated:   "Webhook verify token replaced",
-	auditForwardSecretCreated: "Forward secret replaced",
-	auditStoreSettings:        "Store settings changed",
-	auditProfileChanged:       "Business profile changed",
-	auditProfilePicture:       "Business profile picture changed",
-	auditPartnerAdded:         "Payment partner added",
-	auditPartnerRemoved:       "Payment partner removed",
-	auditPartnerDefault:       "Default payment partner set",
-	auditTemplateSubmitted:    "Template submitted",
-	auditTemplateResubmitted:  "Template changed and resubmitted",
-	auditTemplateDeleted:      "Template deleted",
-	auditUserCreated:          "User added",
-	auditUserUpdated:          "User edited",
-	auditUserDisabled:         "User disabled",
-	auditUserEnabled:          "User enabled",
-	auditUserPasswordReset:    "Password reset",
-	auditDepartmentCreated:    "Department created",
-	auditDepartmentRenamed:    "Department renamed",
-	auditDepartmentDeleted:    "Department deleted",
-	auditEmailSettings:        "Email settings changed",
-	auditContactExported:      "Customer data exported",
-	auditContactErased:        "Customer erased",
-	auditUserTwoFactorReset:   "Two-step sign-in reset",
-	auditUserSignedOut:        "User signed out everywhere",
-	auditSecuritySettings:     "Security settings changed",
-	auditLabelCreated:         "Label created",
-	auditLabelChanged:         "Label changed",
-	auditLabelDeleted:         "Label deleted",
+	auditChannelCreated:       "audit_log.action.channel_connected",
+	auditChannelUpdated:       "audit_log.action.channel_edited",
+	auditChannelDeleted:       "audit_log.action.channel_deleted",
+	auditChannelDefault:       "audit_log.action.default_channel_set",
+	auditChannelVisibility:    "audit_log.action.channel_shown_or_hidden_in",
+	auditChannelSecrets:       "audit_log.action.channel_credentials_replaced",
+	auditVerifyTokenRotated:   "audit_log.action.webhook_verify_token_replaced",
+	auditForwardSecretCreated: "audit_log.action.forward_secret_replaced",
+	auditStoreSettings:        "audit_log.action.store_settings_changed",
+	auditProfileChanged:       "audit_log.action.business_profile_changed",
+	auditProfilePicture:       "audit_log.action.business_profile_picture_changed",
+	auditPartnerAdded:         "audit_log.action.payment_partner_added",
+	auditPartnerRemoved:       "audit_log.action.payment_partner_removed",
+	auditPartnerDefault:       "audit_log.action.default_payment_partner_set",
+	auditTemplateSubmitted:    "audit_log.action.template_submitted",
+	auditTemplateResubmitted:  "audit_log.action.template_changed_and_resubmitted",
+	auditTemplateDeleted:      "audit_log.action.template_deleted",
+	auditUserCreated:          "audit_log.action.user_added",
+	auditUserUpdated:          "audit_log.action.user_edited",
+	auditUserDisabled:         "audit_log.action.user_disabled",
+	auditUserEnabled:          "audit_log.action.user_enabled",
+	auditUserPasswordReset:    "audit_log.action.password_reset",
+	auditDepartmentCreated:    "audit_log.action.department_created",
+	auditDepartmentRenamed:    "audit_log.action.department_renamed",
+	auditDepartmentDeleted:    "audit_log.action.department_deleted",
+	auditEmailSettings:        "audit_log.action.email_settings_changed",
+	auditContactExported:      "audit_log.action.customer_data_exported",
+	auditContactErased:        "audit_log.action.customer_erased",
+	auditUserTwoFactorReset:   "audit_log.action.two_step_sign_in_reset",
+	auditUserSignedOut:        "audit_log.action.user_signed_out_everywhere",
+	auditSecuritySettings:     "audit_log.action.security_settings_changed",
+	auditLabelCreated:         "audit_log.action.label_created",
+	auditLabelChanged:         "audit_log.action.label_changed",
+	auditLabelDeleted:         "audit_log.action.label_deleted",
 }
 
 // settingsAuditList shows the audit trail, newest first, filtered by kind
@@ -74,6 +75,7 @@ func (s *Server) settingsAuditList(w http.ResponseWriter, r *http.Request) {
 	v := views.AuditView{KeepDays: s.auditKeepDays, From: q.Get("from"), To: q.Get("to")}
 	var problems []string
 	for _, o := range auditFamilies {
+		o.Label = i18n.T(r.Context(), o.Label)
 		o.Selected = o.Value == q.Get("what")
 		if o.Selected {
 			f.Action = o.Value
@@ -88,7 +90,7 @@ func (s *Server) settingsAuditList(w http.ResponseWriter, r *http.Request) {
 	if v.From != "" {
 		t, err := time.Parse(time.DateOnly, v.From)
 		if err != nil {
-			problems = append(problems, "The From date is not a date; it was left out.")
+			problems = append(problems, i18n.T(r.Context(), "audit_log.from_not_a_date"))
 			v.From = ""
 		} else {
 			f.Since = t
@@ -97,14 +99,14 @@ func (s *Server) settingsAuditList(w http.ResponseWriter, r *http.Request) {
 	if v.To != "" {
 		t, err := time.Parse(time.DateOnly, v.To)
 		if err != nil {
-			problems = append(problems, "The To date is not a date; it was left out.")
+			problems = append(problems, i18n.T(r.Context(), "audit_log.to_not_a_date"))
 			v.To = ""
 		} else {
 			f.Until = t.AddDate(0, 0, 1) // the whole day
 		}
 	}
 	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
-		problems = append(problems, "The From date is after the To date, so nothing can match.")
+		problems = append(problems, i18n.T(r.Context(), "audit_log.from_after_to"))
 	}
 	v.Problem = strings.Join(problems, " ")
 	v.Filtered = f.Action != "" || f.ActorID != 0 || v.From != "" || v.To != ""
@@ -119,7 +121,7 @@ func (s *Server) settingsAuditList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	v.Actors = append(v.Actors, views.Option{Value: "", Label: "Anyone", Selected: f.ActorID == 0})
+	v.Actors = append(v.Actors, views.Option{Value: "", Label: i18n.T(ctx, "audit_log.anyone"), Selected: f.ActorID == 0})
 	for _, a := range actors {
 		v.Actors = append(v.Actors, views.Option{Value: itoa(a.ActorID), Label: a.Actor, Selected: a.ActorID == f.ActorID})
 	}
@@ -140,19 +142,19 @@ func (s *Server) settingsAuditList(w http.ResponseWriter, r *http.Request) {
 		v.More = "/settings/audit?" + next.Encode()
 	}
 	for _, e := range entries {
-		v.Entries = append(v.Entries, auditRow(e))
+		v.Entries = append(v.Entries, auditRow(ctx, e))
 	}
 	s.render(w, r, http.StatusOK, views.AuditPage(s.page(w, r, i18n.T(r.Context(), "titles.audit_log"), views.NavSettings), v))
 }
 
 // auditRow puts an entry in words.
-func auditRow(e store.AuditEntry) views.AuditRow {
-	row := views.AuditRow{ID: e.ID, At: e.At, Actor: e.Actor, Source: e.Source, Action: auditLabels[e.Action]}
-	if row.Action == "" {
-		row.Action = e.Action
+func auditRow(ctx context.Context, e store.AuditEntry) views.AuditRow {
+	row := views.AuditRow{ID: e.ID, At: e.At, Actor: e.Actor, Source: e.Source, Action: e.Action}
+	if id, ok := auditLabels[e.Action]; ok {
+		row.Action = i18n.T(ctx, id)
 	}
 	if row.Actor == "" {
-		row.Actor = "unknown"
+		row.Actor = i18n.T(ctx, "audit_log.unknown_actor")
 	}
 	row.Target = e.TargetName
 	if e.TargetType != "" && e.TargetType != "settings" {

@@ -20,7 +20,7 @@ func (s *Server) settingsGeneralSave(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, ok := views.LoadZone(tz); !ok {
 		s.render(w, r, http.StatusUnprocessableEntity, views.SettingsGeneralPage(s.page(w, r, i18n.T(r.Context(), "titles.general_settings"), views.NavSettings),
-			zoneForm("/settings/general", "", "UTC", views.Errors{"timezone": "Choose a time zone from the list."}), s.consoleLanguages(r.Context())))
+			zoneForm("/settings/general", "", "UTC", views.Errors{"timezone": i18n.T(r.Context(), "states.zone.choose")}), s.consoleLanguages(r.Context())))
 		return
 	}
 	if err := s.db.SetConsoleTimezone(r.Context(), tz); err != nil {
@@ -28,6 +28,6 @@ func (s *Server) settingsGeneralSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("console time zone set", "timezone", tz, "by", currentUser(r.Context()).ID)
-	s.flashSuccess(w, r, "Times are now shown in "+views.ZoneLabel(tz)+", except for people who chose their own zone.")
+	s.flashSuccess(w, r, i18n.T(r.Context(), "states.zone.console_set", "Zone", views.ZoneLabel(tz)))
 	redirect(w, r, "/settings/general")
 }

@@ -75,8 +75,8 @@ func (s *Server) badRequest(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.Warn("bad request", "method", r.Method, "path", r.URL.Path, "err", err)
 	s.renderError(w, r, views.ErrorInfo{
 		Status:  http.StatusBadRequest,
-		Title:   "That request could not be read",
-		Message: "The form arrived incomplete or too large. Go back, check what you entered and send it again.",
-		Back:    "/", BackLabel: "Back to wadesk",
+		Title:   i18n.T(r.Context(), "errors.bad_request.title"),
+		Message: i18n.T(r.Context(), "errors.bad_request.message"),
+		Back:    "/", BackLabel: i18n.T(r.Context(), "errors.back_to_wadesk"),
 	})
 }

@@ -48,9 +48,9 @@ func (s *Server) storeOrdersList(w http.ResponseWriter, r *http.Request) {
 	for _, n := range counts {
 		all += n
 	}
-	v.Tabs = append(v.Tabs, views.OrderStatusTab{Value: "all", Label: "All", Href: "/store/orders", Active: f.Status == ""})
+	v.Tabs = append(v.Tabs, views.OrderStatusTab{Value: "all", Label: i18n.T(r.Context(), "states.order.all"), Href: "/store/orders", Active: f.Status == ""})
 	for _, st := range store.OrderStatuses {
-		tab := views.OrderStatusTab{Value: st, Label: orderStatusLabel(st), Href: "/store/orders?status=" + st, Active: f.Status == st}
+		tab := views.OrderStatusTab{Value: st, Label: orderStatusLabel(r.Context(), st), Href: "/store/orders?status=" + st, Active: f.Status == st}
 		if st == store.OrderNew || st == store.OrderLinkSent {
 			tab.Count = counts[st]
 		}
@@ -68,7 +68,7 @@ func (s *Server) storeOrdersList(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Orders = append(v.Orders, views.OrderRow{ID: o.ID, ConversationID: o.ConversationID, Customer: customer, Phone: o.ContactPhone,
 			Channel: o.ChannelTitle, Items: orderItemRows(o, names[o.ChannelID]), Total: orderTotal(o), Status: o.Status,
-			StatusLabel: orderStatusLabel(o.Status), Problem: o.Problem, At: o.OrderedAt})
+			StatusLabel: orderStatusLabel(r.Context(), o.Status), Problem: o.Problem, At: o.OrderedAt})
 	}
 	if next != nil {
 		more := url.Values{"after": {next.String()}}
@@ -80,16 +80,16 @@ func (s *Server) storeOrdersList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, views.OrdersPage(s.page(w, r, i18n.T(r.Context(), "titles.orders"), views.NavStore), v))
 }
 
-func orderStatusLabel(status string) string {
+func orderStatusLabel(ctx context.Context, status string) string {
 	switch status {
 	case store.OrderNew:
-		return "New"
+		return i18n.T(ctx, "states.order.new")
 	case store.OrderLinkSent:
-		return "Payment link sent"
+		return i18n.T(ctx, "states.order.link_sent")
 	case store.OrderPaid:
-		return "Paid"
+		return i18n.T(ctx, "states.order.paid")
 	case store.OrderCancelled:
-		return "Cancelled"
+		return i18n.T(ctx, "states.order.cancelled")
 	}
 	return status
 }

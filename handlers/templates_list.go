@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"github.com/wadesk/wadesk/i18n"
 	"net/http"
@@ -92,12 +93,12 @@ func (s *Server) templatesView(r *http.Request, f store.TemplateFilter, page str
 		langs[f.Language] = true
 	}
 	for code := range langs {
-		v.Languages = append(v.Languages, views.LanguageOption{Code: code, Name: templates.LanguageName(code), Selected: code == f.Language})
+		v.Languages = append(v.Languages, views.LanguageOption{Code: code, Name: templateLanguageName(r.Context(), code), Selected: code == f.Language})
 	}
 	sort.Slice(v.Languages, func(i, j int) bool { return v.Languages[i].Name < v.Languages[j].Name })
 	paused := map[int64]map[int64]time.Time{}
 	for _, t := range rows {
-		row := templateRow(t)
+		row := templateRow(r.Context(), t)
 		if t.Status == "PAUSED" {
 			if paused[t.ChannelID] == nil {
 				if paused[t.ChannelID], err = s.db.TemplatePausedUntil(ctx, t.ChannelID); err != nil {
@@ -120,11 +121,11 @@ func (s *Server) templatesView(r *http.Request, f store.TemplateFilter, page str
 	return v, nil
 }
 
-func templateRow(t store.Template) views.TemplateRow {
+func templateRow(ctx context.Context, t store.Template) views.TemplateRow {
 	return views.TemplateRow{
 		ID: t.ID, ChannelID: t.ChannelID, ChannelTitle: t.ChannelTitle, Name: t.Name, Language: t.Language,
-		LanguageName: templates.LanguageName(t.Language), Category: t.Category, Status: t.Status,
-		StatusLabel: views.TemplateStatusLabel(t.Status), Reason: templates.ReasonText(t.RejectedReason),
+		LanguageName: templateLanguageName(ctx, t.Language), Category: t.Category, Status: t.Status,
+		StatusLabel: views.TemplateStatusLabel(ctx, t.Status), Reason: templates.ReasonText(t.RejectedReason),
 		Quality: t.Quality, UpdatedAt: t.UpdatedAt,
 	}
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"github.com/wadesk/wadesk/i18n"
 	"time"
 
 	"github.com/wadesk/wadesk/store"
@@ -32,5 +33,5 @@ func (s *Server) accountZoneForm(ctx context.Context, u *store.User, errs views.
 	if err != nil {
 		return views.ZoneForm{}, err
 	}
-	return zoneForm("/account/timezone", z.User, "Same as the console ("+views.ZoneLabel(z.Console)+")", errs), nil
+	return zoneForm("/account/timezone", z.User, i18n.T(ctx, "states.zone.same_as_console", "Zone", views.ZoneLabel(z.Console)), errs), nil
 }

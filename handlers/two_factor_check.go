@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strconv"
 	"time"
@@ -103,9 +104,9 @@ func (s *Server) allowCode(w http.ResponseWriter, r *http.Request, u *store.User
 	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
 	s.renderError(w, r, views.ErrorInfo{
 		Status:  http.StatusTooManyRequests,
-		Title:   "Too many codes tried",
-		Message: "To protect this account, wadesk paused code checks from this address. Try again in " + humanWait(wait) + ".",
-		Back:    back, BackLabel: "Back",
+		Title:   i18n.T(r.Context(), "errors.codes_throttled.title"),
+		Message: i18n.T(r.Context(), "errors.codes_throttled.message", "Wait", humanWait(r.Context(), wait)),
+		Back:    back, BackLabel: i18n.T(r.Context(), "errors.back"),
 	})
 	return false
 }

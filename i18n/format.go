@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/text/currency"
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
 	"golang.org/x/text/number"
 )
@@ -124,6 +125,12 @@ func yearString(ctx context.Context, y int) string {
 	return FromContext(ctx).printer().Sprint(number.Decimal(y, number.NoSeparator()))
 }
 
+// Year writes a year without grouping, in the reader's digits.
+func Year(ctx context.Context, y int) string { return yearString(ctx, y) }
+
+// TwoDigits writes v with at least two digits (hours, minutes: "07").
+func TwoDigits(ctx context.Context, v int) string { return twoDigits(ctx, v) }
+
 func twoDigits(ctx context.Context, v int) string {
 	return FromContext(ctx).printer().Sprint(number.Decimal(v, number.MinIntegerDigits(2)))
 }
@@ -138,7 +145,32 @@ func LanguageName(ctx context.Context, code string) string {
 	}
 	reader := FromContext(ctx).Tag
 	if reader == Pseudo {
-		reader = Source
+		// CLDR's names are translated data: marked as such for the
+		// pseudo-locale test.
+		return PseudoOpen + displayName(Source, t, code) + PseudoClose
 	}
 	return displayName(reader, t, code)
+}
+
+// RegionName is the name of a country or region ("BR") in ctx's
+// language, from CLDR: "Brazil", "Brasil", "البرازيل". ok is false when
+// CLDR does not know the code.
+func RegionName(ctx context.Context, code string) (name string, ok bool) {
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return code, false
+	}
+	reader := FromContext(ctx).Tag
+	pseudo := reader == Pseudo
+	if pseudo {
+		reader = Source
+	}
+	n := display.Regions(reader).Name(r)
+	if n == "" {
+		return code, false
+	}
+	if pseudo {
+		n = PseudoOpen + n + PseudoClose
+	}
+	return n, true
 }

@@ -1,73 +1,78 @@
 package views
 
-import "strings"
+import (
+	"context"
+	"strings"
+
+	"github.com/wadesk/wadesk/i18n"
+)
 
 // Meta reports a number's state in codes ("CONNECTED", "NOT_VERIFIED",
 // quality "GREEN"). The console shows words a shop owner understands and
 // keeps the code in the badge's title for whoever talks to Meta support.
 
 // qualityWords names Meta's quality rating of a number.
-func qualityWords(code string) string {
+func qualityWords(ctx context.Context, code string) string {
 	switch strings.ToUpper(code) {
 	case "GREEN":
-		return "High quality"
+		return i18n.T(ctx, "words.meta.high_quality")
 	case "YELLOW":
-		return "Medium quality"
+		return i18n.T(ctx, "words.meta.medium_quality")
 	case "RED":
-		return "Low quality"
+		return i18n.T(ctx, "words.meta.low_quality")
 	case "NA", "UNKNOWN", "":
-		return "Not rated yet"
+		return i18n.T(ctx, "words.meta.not_rated_yet")
 	}
 	return humanCode(code)
 }
 
 // numberStatusWords names the status of a phone number at Meta.
-func numberStatusWords(code string) string {
+func numberStatusWords(ctx context.Context, code string) string {
 	switch strings.ToUpper(code) {
 	case "CONNECTED", "LINKED":
-		return "Connected"
+		return i18n.T(ctx, "words.meta.connected")
 	case "DISCONNECTED", "UNLINKED":
-		return "Disconnected"
+		return i18n.T(ctx, "words.meta.disconnected")
 	case "PENDING":
-		return "Waiting for Meta"
+		return i18n.T(ctx, "words.meta.waiting_for_meta")
 	case "UNVERIFIED":
-		return "Not verified"
+		return i18n.T(ctx, "words.meta.not_verified")
 	case "FLAGGED":
-		return "Flagged: quality is low"
+		return i18n.T(ctx, "words.meta.flagged_quality_is_low")
 	case "RESTRICTED":
-		return "Restricted by Meta"
+		return i18n.T(ctx, "words.meta.restricted_by_meta")
 	case "BANNED":
-		return "Banned by Meta"
+		return i18n.T(ctx, "words.meta.banned_by_meta")
 	case "DELETED":
-		return "Deleted"
+		return i18n.T(ctx, "words.meta.deleted")
 	case "MIGRATED":
-		return "Moved to another account"
+		return i18n.T(ctx, "words.meta.moved_to_another_account")
 	case "RATE_LIMITED":
-		return "Sending too fast"
+		return i18n.T(ctx, "words.meta.sending_too_fast")
 	}
 	return humanCode(code)
 }
 
 // codeVerificationWords names whether the number proved it is the
 // business's (the code sent by SMS or call).
-func codeVerificationWords(code string) string {
+func codeVerificationWords(ctx context.Context, code string) string {
 	switch strings.ToUpper(code) {
 	case "VERIFIED":
-		return "Number verified"
+		return i18n.T(ctx, "words.meta.number_verified")
 	case "NOT_VERIFIED", "UNVERIFIED":
-		return "Number not verified"
+		return i18n.T(ctx, "words.meta.number_not_verified")
 	case "EXPIRED":
-		return "Verification expired"
+		return i18n.T(ctx, "words.meta.verification_expired")
 	}
 	return humanCode(code)
 }
 
 // metaCodeTitle is the hover text that keeps Meta's code.
-func metaCodeTitle(code string) string {
+func metaCodeTitle(ctx context.Context, code string) string {
 	if code == "" {
 		return ""
 	}
-	return "Meta's code: " + code
+	return i18n.T(ctx, "words.meta.code_title", "Code", code)
 }
 
 // humanCode turns an unknown SOME_CODE into "Some code".

@@ -1,6 +1,7 @@
 package views_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -84,7 +85,7 @@ func TestTemplatesTablePollsOnlyWhilePending(t *testing.T) {
 	}
 
 	// Unknown statuses are shown as they are.
-	row.Status, row.StatusLabel = "LIMIT_EXCEEDED", views.TemplateStatusLabel("LIMIT_EXCEEDED")
+	row.Status, row.StatusLabel = "LIMIT_EXCEEDED", views.TemplateStatusLabel(context.Background(), "LIMIT_EXCEEDED")
 	v.Rows = []views.TemplateRow{row}
 	doc, _ = render(t, views.TemplatesTable(v))
 	if got := doc.Find(`[data-testid="template-status"]`).Text(); got != "LIMIT_EXCEEDED" {

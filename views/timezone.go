@@ -3,12 +3,15 @@ package views
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 	// Zone data inside the binary: a server without /usr/share/zoneinfo
 	// still shows every zone an admin can choose.
 	_ "time/tzdata"
+
+	"github.com/wadesk/wadesk/i18n"
 )
 
 // Times are stored and compared in UTC and shown in the viewer's time
@@ -96,39 +99,70 @@ const (
 	timeList    = "list"    // 17:34 today, 7 Dec this year, else 7 Dec 2025
 )
 
-// shownTime formats t in the viewer's zone in a style.
+// shownTime formats t in the viewer's zone in a style, with the words
+// and order of the reader's language (the catalog's datetime.* messages).
 func shownTime(ctx context.Context, t time.Time, style string) string {
 	loc := zoneOf(ctx)
 	t = t.In(loc)
 	switch style {
 	case timeClock:
-		return t.Format("15:04")
+		return clock(ctx, t)
 	case timeList:
 		now := time.Now().In(loc)
 		switch {
 		case t.Year() == now.Year() && t.YearDay() == now.YearDay():
-			return t.Format("15:04")
+			return clock(ctx, t)
 		case t.Year() == now.Year():
-			return t.Format("2 Jan")
+			return i18n.T(ctx, "datetime.day_month", "Day", i18n.Int(ctx, int64(t.Day())), "Month", shortMonth(ctx, t.Month()))
 		}
-		return t.Format("2 Jan 2006")
+		return dayMonthYear(ctx, t)
 	case timeSeconds:
-		return t.Format("2 Jan 2006 15:04:05 MST")
+		return i18n.T(ctx, "datetime.stamp", "Date", dayMonthYear(ctx, t), "Time", clockSeconds(ctx, t), "Zone", zoneAbbrev(t))
 	}
-	return t.Format("2 Jan 2006 15:04 MST")
+	return i18n.T(ctx, "datetime.stamp", "Date", dayMonthYear(ctx, t), "Time", clock(ctx, t), "Zone", zoneAbbrev(t))
 }
 
 // fullTime is the hover text of every time: the whole timestamp, with the
 // zone's name and offset.
 func fullTime(ctx context.Context, t time.Time) string {
 	loc := zoneOf(ctx)
-	s := t.In(loc).Format("Monday, 2 January 2006, 15:04:05 MST (UTC-07:00)")
+	t = t.In(loc)
+	s := i18n.T(ctx, "datetime.full",
+		"Weekday", i18n.T(ctx, "datetime.weekday."+strconv.Itoa(int(t.Weekday()))),
+		"Day", i18n.Int(ctx, int64(t.Day())),
+		"Month", i18n.T(ctx, "datetime.month_long."+strconv.Itoa(int(t.Month()))),
+		"Year", i18n.Year(ctx, t.Year()),
+		"Time", clockSeconds(ctx, t),
+		"Zone", zoneAbbrev(t),
+		"Offset", "UTC"+t.Format("-07:00"))
 	if loc != time.UTC {
-		s += ", " + ZoneLabel(loc.String())
+		s = i18n.T(ctx, "datetime.full_in_zone", "Time", s, "Zone", ZoneLabel(loc.String()))
 	}
 	return s
 }
 
 // nowClock is the time of day now in the viewer's zone, for previews of a
 // message about to be sent.
-func nowClock(ctx context.Context) string { return time.Now().In(zoneOf(ctx)).Format("15:04") }
+func nowClock(ctx context.Context) string { return clock(ctx, time.Now().In(zoneOf(ctx))) }
+
+func clock(ctx context.Context, t time.Time) string {
+	return i18n.T(ctx, "datetime.clock", "Hour", i18n.TwoDigits(ctx, t.Hour()), "Min", i18n.TwoDigits(ctx, t.Minute()))
+}
+
+func clockSeconds(ctx context.Context, t time.Time) string {
+	return i18n.T(ctx, "datetime.clock_seconds", "Hour", i18n.TwoDigits(ctx, t.Hour()), "Min", i18n.TwoDigits(ctx, t.Minute()),
+		"Sec", i18n.TwoDigits(ctx, t.Second()))
+}
+
+func dayMonthYear(ctx context.Context, t time.Time) string {
+	return i18n.T(ctx, "datetime.day_month_year", "Day", i18n.Int(ctx, int64(t.Day())), "Month", shortMonth(ctx, t.Month()),
+		"Year", i18n.Year(ctx, t.Year()))
+}
+
+func shortMonth(ctx context.Context, m time.Month) string {
+	return i18n.T(ctx, "format.month."+strconv.Itoa(int(m)))
+}
+
+// zoneAbbrev is the zone's abbreviation ("WET", "UTC", "-03"): a code,
+// not translated.
+func zoneAbbrev(t time.Time) string { return t.Format("MST") }
