@@ -113,8 +113,8 @@ func TestFormatsIndonesianAndArabic(t *testing.T) {
 		idr, usd, number, date, clock, stamp string
 	}{
 		{"id", id, "Rp1.234", "US$1.234,56", "1.234,5", "7 Des 2026", "15.04", "7 Des 2026, 15.04"},
-		{"ar", ar, "1,234\u00a0Rp", "1,234.56\u00a0US$", "1,234.5", "7 ديسمبر 2026", "3:04 م", "7 ديسمبر 2026، 3:04 م"},
-		{"ar, Arabic-Indic digits", arDigits, "١٬٢٣٤\u00a0Rp", "١٬٢٣٤٫٥٦\u00a0US$", "١٬٢٣٤٫٥", "٧ ديسمبر ٢٠٢٦", "٣:٠٤ م", "٧ ديسمبر ٢٠٢٦، ٣:٠٤ م"},
+		{"ar", ar, "1,234\u00a0Rp", "1,234.56\u00a0US$\u200e", "1,234.5", "7 ديسمبر 2026", "3:04 م", "7 ديسمبر 2026، 3:04 م"},
+		{"ar, Arabic-Indic digits", arDigits, "١٬٢٣٤\u00a0Rp", "١٬٢٣٤٫٥٦\u00a0US$\u200e", "١٬٢٣٤٫٥", "٧ ديسمبر ٢٠٢٦", "٣:٠٤ م", "٧ ديسمبر ٢٠٢٦، ٣:٠٤ م"},
 	} {
 		ctx := i18n.WithLocale(context.Background(), tc.locale)
 		for _, check := range []struct{ what, got, want string }{
