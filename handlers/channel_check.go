@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"time"
 
@@ -24,7 +25,7 @@ func (s *Server) channelCheck(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if err := s.health.CheckChannel(ctx, ch.ID); errors.Is(err, health.ErrUnreachable) {
 		s.log.Warn("health check on demand: provider unreachable", "channel_id", ch.ID, "err", err)
-		s.flashError(w, r, "Could not reach "+providerName(ch.Provider)+" just now, so nothing changed. Try again in a moment.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.provider.unreachable", "Provider", providerName(r.Context(), ch.Provider)))
 	} else if err != nil {
 		s.log.Error("health check on demand", "channel_id", ch.ID, "err", err)
 		s.flashError(w, r, "The check could not be completed. Try again in a moment.")

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strings"
@@ -25,17 +26,19 @@ func (s *Server) channelEdit(w http.ResponseWriter, r *http.Request) {
 		ID: ch.ID, Title: ch.Title, Departments: opts, AppID: ch.AppID, ForwardURL: ch.ForwardURL,
 		AlertEmails: strings.Join(ch.AlertEmails, ", "),
 	}
-	s.credentialLabels(ch, &f)
+	s.credentialLabels(r.Context(), ch, &f)
 	s.render(w, r, http.StatusOK, views.ChannelEditPage(s.page(w, r, i18n.T(r.Context(), "titles.edit", "Name", ch.Title), views.NavChannels), f))
 }
 
 // credentialLabels names the replaceable credentials of the channel's
 // provider on the edit form, and leaves out those it does not have.
-func (s *Server) credentialLabels(ch store.Channel, f *views.ChannelEditForm) {
-	f.TokenLabel = "access token"
+func (s *Server) credentialLabels(ctx context.Context, ch store.Channel, f *views.ChannelEditForm) {
+	f.TokenLabel = i18n.T(ctx, "words.access_token")
 	prov, _ := s.providerOf(ch)
+	prov = localProvider(ctx, prov)
+	optional := i18n.T(ctx, "words.optional_suffix")
 	for _, fl := range prov.Fields {
-		label := strings.TrimSuffix(fl.Label, " (optional)")
+		label := strings.TrimSpace(strings.TrimSuffix(fl.Label, optional))
 		switch fl.Name {
 		case providers.FieldToken:
 			f.TokenLabel = label

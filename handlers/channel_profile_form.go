@@ -212,8 +212,8 @@ func profilePreview(ch store.Channel, f profileFields, pictureURL string) views.
 
 // profileProblem shows a provider refusal: under the field Meta named, or
 // above the form.
-func profileProblem(v *views.ProfileForm, err error, fallbackField string) {
-	msg := providers.Plain(err)
+func profileProblem(ctx context.Context, v *views.ProfileForm, err error, fallbackField string) {
+	msg := plainError(ctx, err)
 	field := fallbackField
 	if pe, ok := providers.AsError(err); ok {
 		if pe.Code != 0 {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"reflect"
 	"strconv"
 	"strings"
@@ -68,7 +69,7 @@ func TestProfileProblemFindsTheField(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := profileView(store.Channel{ID: 1}, profileAPI{pictures: fakePictures{}}, profileFields{}, "")
-			profileProblem(&v, tt.err, tt.fallback)
+			profileProblem(context.Background(), &v, tt.err, tt.fallback)
 			if tt.field == "" {
 				if v.Problem == "" || len(v.Errors) != 0 {
 					t.Fatalf("problem %q, errors %v; want the problem above the form", v.Problem, v.Errors)

@@ -32,7 +32,7 @@ func (s *Server) channelProfilePictureUpload(w http.ResponseWriter, r *http.Requ
 	}
 	api, err := s.profileClient(r.Context(), ch)
 	if errors.Is(err, errNoProfile) {
-		s.flashError(w, r, providerName(ch.Provider)+" does not let wadesk manage the business profile.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.provider.no_profile", "Provider", providerName(r.Context(), ch.Provider)))
 		redirect(w, r, "/channels/"+itoa(ch.ID))
 		return
 	}
@@ -81,7 +81,7 @@ func (s *Server) channelProfilePictureUpload(w http.ResponseWriter, r *http.Requ
 	}
 	switch {
 	case api.pictures == nil:
-		refuse(providerName(ch.Provider) + " does not let wadesk change the profile picture.")
+		refuse(i18n.T(r.Context(), "flash.provider.no_picture", "Provider", providerName(r.Context(), ch.Provider)))
 		return
 	case ch.AppID == "":
 		refuse("Add this channel's Meta App ID in the channel settings first: Meta takes uploads only for an app.")
@@ -96,13 +96,13 @@ func (s *Server) channelProfilePictureUpload(w http.ResponseWriter, r *http.Requ
 	}
 	if err != nil {
 		s.log.Warn("business profile: picture refused", "channel_id", ch.ID, "bytes", len(pic.Data), "err", err)
-		s.showProfileWith(w, r, ch, api, func(v *views.ProfileForm) { profileProblem(v, err, "picture") })
+		s.showProfileWith(w, r, ch, api, func(v *views.ProfileForm) { profileProblem(r.Context(), v, err, "picture") })
 		return
 	}
 	s.audit(r, auditProfilePicture, "channel", ch.ID, ch.Title, nil)
 	s.log.Info("business profile picture changed", "channel_id", ch.ID, "bytes", len(pic.Data), "side", pic.Side,
 		"cropped", pic.Cropped, "scaled", pic.Scaled, "turned", pic.Turned, "by", currentUser(r.Context()).ID)
-	msg := providerName(ch.Provider) + " accepted the new profile picture" + pictureChanges(pic) + "."
+	msg := providerName(r.Context(), ch.Provider) + " accepted the new profile picture" + pictureChanges(pic) + "."
 	if got, err := api.GetBusinessProfile(ctx, ch.PhoneNumberID); err != nil || got.ProfilePictureURL == "" {
 		msg += " It may take a moment before it shows here."
 	}
@@ -141,7 +141,7 @@ func (s *Server) showProfileWith(w http.ResponseWriter, r *http.Request, ch stor
 	bp, err := api.GetBusinessProfile(ctx, ch.PhoneNumberID)
 	if err != nil {
 		v = profileView(ch, api, profileFields{}, "")
-		v.LoadProblem = "Could not read the business profile from " + providerName(ch.Provider) + ": " + providers.Plain(err)
+		v.LoadProblem = i18n.T(r.Context(), "flash.provider.profile_unreadable", "Provider", providerName(r.Context(), ch.Provider), "Problem", plainError(r.Context(), err))
 	} else {
 		v = profileView(ch, api, profileFieldsOf(bp), pictureProxyURL(ch.ID, bp.ProfilePictureURL))
 	}

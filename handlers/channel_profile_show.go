@@ -6,7 +6,6 @@ import (
 	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
-	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/views"
 )
 
@@ -21,7 +20,7 @@ func (s *Server) channelProfileShow(w http.ResponseWriter, r *http.Request) {
 	api, err := s.profileClient(r.Context(), ch)
 	if errors.Is(err, errNoProfile) {
 		v := profileView(ch, api, profileFields{}, "")
-		v.LoadProblem = providerName(ch.Provider) + " does not let wadesk manage the business profile."
+		v.LoadProblem = i18n.T(r.Context(), "flash.provider.no_profile", "Provider", providerName(r.Context(), ch.Provider))
 		s.render(w, r, http.StatusOK, views.ProfilePage(page, v))
 		return
 	}
@@ -35,7 +34,7 @@ func (s *Server) channelProfileShow(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.log.Warn("business profile: read failed", "channel_id", ch.ID, "err", err)
 		v := profileView(ch, api, profileFields{}, "")
-		v.LoadProblem = "Could not read the business profile from " + providerName(ch.Provider) + ": " + providers.Plain(err)
+		v.LoadProblem = i18n.T(r.Context(), "flash.provider.profile_unreadable", "Provider", providerName(r.Context(), ch.Provider), "Problem", plainError(r.Context(), err))
 		s.render(w, r, http.StatusBadGateway, views.ProfilePage(page, v))
 		return
 	}

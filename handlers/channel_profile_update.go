@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/views"
 )
 
@@ -26,7 +25,7 @@ func (s *Server) channelProfileUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	api, err := s.profileClient(r.Context(), ch)
 	if errors.Is(err, errNoProfile) {
-		s.flashError(w, r, providerName(ch.Provider)+" does not let wadesk manage the business profile.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.provider.no_profile", "Provider", providerName(r.Context(), ch.Provider)))
 		redirect(w, r, "/channels/"+itoa(ch.ID))
 		return
 	}
@@ -54,7 +53,7 @@ func (s *Server) channelProfileUpdate(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if err := api.UpdateBusinessProfile(ctx, ch.PhoneNumberID, want); err != nil {
 		s.log.Warn("business profile: update refused", "channel_id", ch.ID, "err", err)
-		profileProblem(&v, err, "")
+		profileProblem(r.Context(), &v, err, "")
 		show()
 		return
 	}
@@ -63,13 +62,13 @@ func (s *Server) channelProfileUpdate(w http.ResponseWriter, r *http.Request) {
 	got, err := api.GetBusinessProfile(ctx, ch.PhoneNumberID)
 	if err != nil {
 		s.log.Warn("business profile: read back failed", "channel_id", ch.ID, "err", err)
-		s.flashSuccess(w, r, providerName(ch.Provider)+" accepted the changes. Reading the profile back failed ("+providers.Plain(err)+"), so the form may not show them yet.")
+		s.flashSuccess(w, r, i18n.T(r.Context(), "flash.provider.profile_readback_failed", "Provider", providerName(r.Context(), ch.Provider), "Problem", plainError(r.Context(), err)))
 		redirect(w, r, "/channels/"+itoa(ch.ID)+"/profile")
 		return
 	}
-	s.flashSuccess(w, r, "Saved. "+providerName(ch.Provider)+" now has "+profileSummary(got)+".")
+	s.flashSuccess(w, r, "Saved. "+providerName(r.Context(), ch.Provider)+" now has "+profileSummary(got)+".")
 	if diff := profileDifferences(want, got); len(diff) > 0 {
-		s.flash.add(w, r, s.log, "info", providerName(ch.Provider)+" stored the "+strings.Join(diff, ", ")+
+		s.flash.add(w, r, s.log, "info", providerName(r.Context(), ch.Provider)+" stored the "+strings.Join(diff, ", ")+
 			" differently from what was sent; the form shows its version.")
 	}
 	redirect(w, r, "/channels/"+itoa(ch.ID)+"/profile")

@@ -22,7 +22,7 @@ func (s *Server) channelShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := views.ChannelView{
-		ID: ch.ID, Title: ch.Title, Provider: providerName(ch.Provider), Number: ch.DisplayPhoneNumber,
+		ID: ch.ID, Title: ch.Title, Provider: providerName(r.Context(), ch.Provider), Number: ch.DisplayPhoneNumber,
 		VerifiedName: ch.VerifiedName, WABAID: ch.WABAID, WABAName: ch.WABAName, BusinessID: ch.BusinessID, AppID: ch.AppID,
 		PhoneNumberID: ch.PhoneNumberID, Department: ch.DepartmentName, State: ch.State,
 		StateLabel: stateLabel(r.Context(), ch.State), StateReason: ch.StateReason, Quality: ch.QualityRating,
@@ -31,6 +31,7 @@ func (s *Server) channelShow(w http.ResponseWriter, r *http.Request) {
 		VerifyToken: sec.VerifyToken, ForwardURL: ch.ForwardURL, AlertEmails: ch.AlertEmails,
 	}
 	if prov, ok := s.providerOf(ch); ok {
+		prov = localProvider(r.Context(), prov)
 		caps := prov.Capabilities
 		v.WebhookHelp, v.Handshake, v.ManualWebhook = prov.WebhookHelp, prov.Handshake != nil, prov.ManualWebhook
 		v.CanProfile, v.CanCommerce = caps.Has(providers.CapBusinessProfile), caps.Has(providers.CapCommerce)

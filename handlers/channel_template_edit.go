@@ -38,9 +38,9 @@ func (s *Server) templateEditable(w http.ResponseWriter, r *http.Request, ch sto
 	back := "/channels/" + itoa(ch.ID) + "/templates/" + itoa(t.ID)
 	switch {
 	case !templates.Editable(t.Status):
-		s.flashError(w, r, "Only rejected or paused templates can be edited here; "+t.Name+" is "+views.TemplateStatusLabel(r.Context(), t.Status)+". Duplicate it to make a variant.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.template.not_editable", "Name", t.Name, "Status", views.TemplateStatusLabel(r.Context(), t.Status)))
 	case !s.canEditTemplates(r.Context(), ch):
-		s.flashError(w, r, providerName(ch.Provider)+" does not let wadesk edit templates. Duplicate it, or delete it and create it again under a new name.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.provider.no_template_edit", "Provider", providerName(r.Context(), ch.Provider)))
 	default:
 		return true
 	}

@@ -78,7 +78,7 @@ func (s *Server) channelUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.Departments = opts
-		s.credentialLabels(ch, &f)
+		s.credentialLabels(r.Context(), ch, &f)
 		s.render(w, r, http.StatusUnprocessableEntity, views.ChannelEditPage(s.page(w, r, i18n.T(r.Context(), "titles.edit", "Name", ch.Title), views.NavChannels), f))
 	}
 	if len(f.Errors) > 0 {
@@ -128,12 +128,12 @@ func (s *Server) tryToken(ctx context.Context, ch store.Channel, token string) s
 	creds.Token = token
 	client, err := s.providers.Connect(creds)
 	if err != nil {
-		return "This token cannot be used with " + providerName(ch.Provider) + "."
+		return i18n.T(ctx, "flash.provider.token_unusable", "Provider", providerName(ctx, ch.Provider))
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if _, err := client.GetPhoneNumber(ctx, ch.PhoneNumberID); err != nil {
-		msg := providers.Plain(err)
+		msg := plainError(ctx, err)
 		if pe, ok := providers.AsError(err); ok && pe.Code != 0 {
 			msg += " (error code " + itoa(int64(pe.Code)) + ")"
 		}

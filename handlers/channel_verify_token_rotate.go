@@ -55,7 +55,7 @@ func (s *Server) channelVerifyTokenRotate(w http.ResponseWriter, r *http.Request
 			s.serverError(w, r, rerr)
 			return
 		}
-		s.flashError(w, r, "The "+secretName(prov)+" was not changed: "+problemText(err))
+		s.flashError(w, r, "The "+secretName(prov)+" was not changed: "+problemText(r.Context(), err))
 		redirect(w, r, "/channels/"+itoa(ch.ID))
 		return
 	}
@@ -67,10 +67,10 @@ func (s *Server) channelVerifyTokenRotate(w http.ResponseWriter, r *http.Request
 }
 
 // problemText is a wizard or provider error in plain words, with its code.
-func problemText(err error) string {
+func problemText(ctx context.Context, err error) string {
 	var p *wizard.Problem
 	if !errors.As(err, &p) {
-		return providers.Plain(err)
+		return plainError(ctx, err)
 	}
 	if p.Code != 0 {
 		return p.Message + " (error code " + itoa(int64(p.Code)) + ")"

@@ -97,7 +97,7 @@ func (s *Server) channelWizardCredentials(w http.ResponseWriter, r *http.Request
 
 	client, err := s.providers.Connect(d.Credentials())
 	if err != nil {
-		if !wizardProblem(&v, &wizard.Problem{Message: "These credentials cannot be used: " + providers.Plain(err), Err: err}) {
+		if !wizardProblem(&v, &wizard.Problem{Message: "These credentials cannot be used: " + plainError(r.Context(), err), Err: err}) {
 			s.serverError(w, r, err)
 			return
 		}

@@ -56,7 +56,7 @@ func (s *Server) needsPairing(ctx context.Context, d store.ChannelDraft, phoneID
 	defer cancel()
 	st, err := pairer.Pairing(ctx, phoneID)
 	if err != nil {
-		return false, &wizard.Problem{Field: "phone_number_id", Message: "The phone's status could not be read: " + providers.Plain(err), Err: err}
+		return false, &wizard.Problem{Field: "phone_number_id", Message: "The phone's status could not be read: " + plainError(ctx, err), Err: err}
 	}
 	return !st.LoggedIn, nil
 }
@@ -140,7 +140,7 @@ func fillPairStatus(ctx context.Context, v *views.PairStatus, pairer providers.P
 	st, err := pairer.Pairing(ctx, phoneID)
 	if err != nil {
 		v.Words = "The phone's status could not be read. This page tries again in a few seconds."
-		v.Problem = providers.Plain(err)
+		v.Problem = plainError(ctx, err)
 		return
 	}
 	v.LoggedIn, v.Words = st.LoggedIn, st.Words

@@ -55,24 +55,26 @@ func stepIndex(step string) int {
 func (s *Server) wizardView(r *http.Request, d store.ChannelDraft) (views.WizardView, error) {
 	v := views.WizardView{Step: d.Step, Title: d.Title, Errors: views.Errors{}}
 	if prov, ok := s.providers.Lookup(providers.ProviderID(d.Provider)); ok {
+		prov = localProvider(r.Context(), prov)
 		v.SetupHelp, v.TestConnection = prov.SetupHelp, prov.Setup == providers.SetupTestConnection
 		v.ConnectLabel = prov.ConnectLabel
 		if v.ConnectLabel == "" && v.TestConnection {
-			v.ConnectLabel = "Test connection"
+			v.ConnectLabel = i18n.T(r.Context(), "words.wizard.test_connection")
 		} else if v.ConnectLabel == "" {
-			v.ConnectLabel = "Fetch numbers"
+			v.ConnectLabel = i18n.T(r.Context(), "words.wizard.fetch_numbers")
 		}
 		v.Fields = wizardFields(prov, d.Credentials())
 	}
 	cur := stepIndex(d.Step)
 	for i, st := range wizard.Steps {
-		ws := views.WizardStep{Label: st.Label, Done: i < cur, Current: i == cur}
+		ws := views.WizardStep{Label: i18n.T(r.Context(), "words.wizard.step."+st.ID), Done: i < cur, Current: i == cur}
 		if i < cur {
 			ws.Href = "/channels/new?step=" + st.ID
 		}
 		v.Steps = append(v.Steps, ws)
 	}
 	for _, p := range s.providers.Catalog() {
+		p = localDescription(r.Context(), p)
 		v.Providers = append(v.Providers, views.ProviderCard{
 			ID: string(p.ID), Name: p.Name, Official: p.Official, MonthlyFee: p.MonthlyFee,
 			MessagingPricing: p.MessagingPricing, MessagingLimit: p.MessagingLimit, Summary: p.Summary,

@@ -6,7 +6,6 @@ import (
 	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
-	"github.com/wadesk/wadesk/providers"
 	"github.com/wadesk/wadesk/store"
 	"github.com/wadesk/wadesk/views"
 )
@@ -27,20 +26,13 @@ func (s *Server) channelsList(w http.ResponseWriter, r *http.Request) {
 	rows := make([]views.ChannelRow, 0, len(chs))
 	for _, c := range chs {
 		rows = append(rows, views.ChannelRow{
-			ID: c.ID, Title: c.Title, Provider: providerName(c.Provider), Number: c.DisplayPhoneNumber,
+			ID: c.ID, Title: c.Title, Provider: providerName(r.Context(), c.Provider), Number: c.DisplayPhoneNumber,
 			VerifiedName: c.VerifiedName, State: c.State, StateLabel: stateLabel(r.Context(), c.State),
 			Quality: c.QualityRating, Tier: tierLabel(r.Context(), c.MessagingLimitTier), IsDefault: c.IsDefault,
 			Department: c.DepartmentName, InboxVisible: c.InboxVisible,
 		})
 	}
 	s.render(w, r, http.StatusOK, views.ChannelsPage(s.page(w, r, i18n.T(r.Context(), "titles.channels"), views.NavChannels), rows, hasDraft))
-}
-
-func providerName(id string) string {
-	if d, ok := providers.Describe(providers.ProviderID(id)); ok {
-		return d.Name
-	}
-	return id
 }
 
 func stateLabel(ctx context.Context, state string) string {

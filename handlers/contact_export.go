@@ -69,7 +69,7 @@ func (s *Server) contactExport(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			if connectErr != nil {
-				m.MediaFile = "not included: " + providers.Plain(connectErr)
+				m.MediaFile = "not included: " + plainError(ctx, connectErr)
 				continue
 			}
 			name, err := s.exportMedia(r, zw, media, ref, m.ID)
@@ -148,7 +148,7 @@ func (s *Server) exportMedia(r *http.Request, zw *zip.Writer, media providers.Me
 		if pe, ok := providers.AsError(err); ok && pe.Kind == providers.ErrorKindNotFound {
 			return "", errors.New("WhatsApp no longer has this file")
 		}
-		return "", errors.New(providers.Plain(err))
+		return "", errors.New(plainError(ctx, err))
 	}
 	limit := mediaLimits[ref.Kind]
 	if limit == 0 {
@@ -171,7 +171,7 @@ func (s *Server) exportMedia(r *http.Request, zw *zip.Writer, media providers.Me
 		return "", err
 	}
 	if _, err := media.DownloadMedia(ctx, info.URL, &limitedWriter{w: f, left: limit}); err != nil {
-		return "", errors.New("the download failed: " + providers.Plain(err))
+		return "", errors.New("the download failed: " + plainError(ctx, err))
 	}
 	return name, nil
 }

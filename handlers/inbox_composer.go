@@ -351,7 +351,7 @@ func (s *Server) replyContext(ctx context.Context, c store.Conversation, raw str
 
 // queueProblem turns an outbox refusal into plain words; "" for errors
 // that are wadesk's own (a server error).
-func queueProblem(err error) string {
+func queueProblem(ctx context.Context, err error) string {
 	var wc *outbox.WindowClosedError
 	var ve *providers.ValidationError
 	var capped *dailycap.ReachedError
@@ -364,7 +364,7 @@ func queueProblem(err error) string {
 	case errors.As(err, &capped):
 		return capped.Error()
 	case errors.As(err, &ve):
-		return providers.Plain(err)
+		return plainError(ctx, err)
 	case errors.Is(err, store.ErrNotFound):
 		return "This conversation's WhatsApp number is no longer connected, so the message was not sent."
 	}
@@ -382,7 +382,7 @@ func (s *Server) enqueue(ctx context.Context, c store.Conversation, msg provider
 		if p := limitProblem(ctx, err); p != "" {
 			return p, nil
 		}
-		if p := queueProblem(err); p != "" {
+		if p := queueProblem(ctx, err); p != "" {
 			return p, nil
 		}
 		return "", err

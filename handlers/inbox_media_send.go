@@ -199,7 +199,7 @@ func (s *Server) uploadMedia(ctx context.Context, channelID int64, f attach.File
 	id, err = media.UploadMedia(upCtx, ch.PhoneNumberID, providers.MediaUpload{Filename: f.Filename, MIMEType: f.MIMEType, Body: file})
 	if err != nil {
 		s.log.Warn("media upload refused", "channel_id", channelID, "mime_type", f.MIMEType, "size", f.Size, "err", err)
-		return "", "WhatsApp did not take the file: " + providers.Plain(err), nil
+		return "", "WhatsApp did not take the file: " + plainError(ctx, err), nil
 	}
 	return id, "", nil
 }

@@ -130,7 +130,7 @@ func (s *Server) resolveMedia(w http.ResponseWriter, r *http.Request) (res resol
 		if pe, ok := providers.AsError(err); ok && pe.Kind == providers.ErrorKindNotFound {
 			return fail(http.StatusNotFound, goneText)
 		}
-		return fail(http.StatusBadGateway, "WhatsApp did not hand over this file. "+providers.Plain(err))
+		return fail(http.StatusBadGateway, "WhatsApp did not hand over this file. "+plainError(ctx, err))
 	}
 	if size := res.info.FileSize; size > 0 && size != res.msg.MediaSize {
 		if err := s.db.SetMessageMediaSize(ctx, res.msg.ID, size); err != nil {
@@ -238,7 +238,7 @@ func (s *Server) inboxMediaShow(w http.ResponseWriter, r *http.Request) {
 				kindNoun(ref.Kind), humanLimit(limit), aKind(ref.Kind))})
 		case r.Context().Err() != nil:
 		default:
-			s.mediaError(w, r, c.ID, mediaProblem{http.StatusBadGateway, "WhatsApp did not hand over this file. " + providers.Plain(err)})
+			s.mediaError(w, r, c.ID, mediaProblem{http.StatusBadGateway, "WhatsApp did not hand over this file. " + plainError(r.Context(), err)})
 		}
 		return
 	}

@@ -70,7 +70,7 @@ func (s *Server) inboxMessageReact(w http.ResponseWriter, r *http.Request) {
 	var ve *providers.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		refuse(providers.Plain(ve))
+		refuse(plainError(r.Context(), ve))
 		return
 	case errors.Is(err, store.ErrNotFound):
 		refuse("This conversation's WhatsApp number is no longer connected, so the reaction was not sent.")

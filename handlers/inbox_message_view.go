@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"net/url"
 	"regexp"
@@ -19,6 +20,8 @@ import (
 // bubbleContext is what translating a conversation's messages into
 // bubbles needs besides the messages.
 type bubbleContext struct {
+	// Ctx carries the reader's language (nil: English).
+	Ctx            context.Context
 	ConversationID int64
 	// ContactName names the customer in quotes.
 	ContactName string
@@ -258,7 +261,7 @@ func bubble(d decodedMessage, bc bubbleContext) views.MessageRow {
 		}
 	}
 	if d.Status == "failed" {
-		row.Failure = failureText(d.Message)
+		row.Failure = failureText(bc.Ctx, d.Message)
 	}
 	actionable := bc.WindowOpen && d.WAMID != "" && row.Kind != views.BubbleSystem && row.Kind != views.BubbleReaction
 	row.CanReply = actionable
@@ -268,12 +271,12 @@ func bubble(d decodedMessage, bc bubbleContext) views.MessageRow {
 
 // failureText says why an outbound message failed: wadesk's own reason
 // when it failed the message, else the provider's failed status.
-func failureText(m store.Message) string {
+func failureText(ctx context.Context, m store.Message) string {
 	if m.FailureReason != "" {
 		return m.FailureReason
 	}
 	e := m.StatusError
-	return providers.PlainDeliveryFailure("", e.Code, e.Title, e.Details)
+	return plainDeliveryFailure(ctx, "", e.Code, e.Title, e.Details)
 }
 
 func inboundBubble(row *views.MessageRow, d decodedMessage, bc bubbleContext) {

@@ -48,7 +48,7 @@ func (s *Server) inboxOrderPaymentLink(w http.ResponseWriter, r *http.Request) {
 	var ve *providers.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		refuse("The payment link was not sent: " + providers.Plain(err))
+		refuse("The payment link was not sent: " + plainError(ctx, err))
 		return
 	case errors.Is(err, store.ErrNotFound):
 		refuse("This conversation's WhatsApp number is no longer connected, so the payment link was not sent.")

@@ -115,7 +115,7 @@ func (s *Server) inboxProductSend(w http.ResponseWriter, r *http.Request) {
 	var ve *providers.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		refuse(views.Errors{"": providers.Plain(err)})
+		refuse(views.Errors{"": plainError(ctx, err)})
 		return
 	case errors.Is(err, store.ErrNotFound):
 		refuse(views.Errors{"": "This conversation's WhatsApp number is no longer connected, so nothing was sent."})

@@ -55,7 +55,7 @@ func (s *Server) inboxList(r *http.Request, current int64) (views.InboxView, err
 		v.Channels = append(v.Channels, views.FilterOption{Value: itoa(c.ID), Label: c.Name, Selected: c.ID == q.Channel})
 	}
 	if len(departments) > 0 {
-		v.Departments = append(v.Departments, views.FilterOption{Value: "none", Label: i18n.T(ctx, "agent.departments.none"),
+		v.Departments = append(v.Departments, views.FilterOption{Value: "none", Label: i18n.T(ctx, "agent.transfer.none"),
 			Selected: q.Department == store.DepartmentNone})
 	}
 	for _, d := range departments {
@@ -185,7 +185,7 @@ func (s *Server) threadView(ctx context.Context, c store.Conversation, now time.
 		// No 24-hour window on an ordinary WhatsApp account.
 		t.WindowOpen, t.ClosedReason, t.NoWindow = true, "", true
 	}
-	bc := bubbleContext{ConversationID: c.ID, ContactName: contactName(c), WindowOpen: t.WindowOpen}
+	bc := bubbleContext{Ctx: ctx, ConversationID: c.ID, ContactName: contactName(c), WindowOpen: t.WindowOpen}
 	if more := wamidsToLookUp(msgs); len(more) > 0 {
 		if bc.Earlier, err = s.db.ConversationMessagesByWAMID(ctx, c.ID, more); err != nil {
 			return views.ThreadView{}, err
