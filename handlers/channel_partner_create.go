@@ -43,7 +43,7 @@ func (s *Server) channelPartnerCreate(w http.ResponseWriter, r *http.Request) {
 	if len(f.Errors) == 0 {
 		name := in.Name
 		if name == "" {
-			name = kind.Label()
+			name = partnerLabel(r.Context(), kind)
 		}
 		p, err := s.db.CreatePaymentPartner(r.Context(), ch.ID, store.NewPaymentPartner{Kind: in.Kind, Name: name, URL: in.URL, Default: f.Default})
 		if err != nil {

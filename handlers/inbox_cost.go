@@ -40,8 +40,8 @@ func categoryWords(ctx context.Context, category string) string {
 
 // marketWords is a market's name as pages show it.
 func marketWords(ctx context.Context, code string) string {
-	if m, ok := pricing.MarketByCode(code); ok {
-		return i18n.T(ctx, "pricing.market_name", "Name", m.Name)
+	if _, ok := pricing.MarketByCode(code); ok {
+		return i18n.T(ctx, "pricing.market_name", "Name", marketName(ctx, code))
 	}
 	return code
 }
@@ -58,7 +58,7 @@ func costLine(ctx context.Context, e costs.Estimate) views.CostLine {
 		if q.DefaultMarket {
 			l.Text += " " + i18n.T(ctx, "pricing.cost.default_rate")
 		}
-		src := q.Rate.Source
+		src := rateSource(ctx, q.Rate.Market, q.Rate.Source, q.Rate.Example)
 		if q.Rate.Example {
 			l.Source = i18n.T(ctx, "pricing.cost.example_source", "Date", i18n.Date(ctx, q.Rate.From), "Source", src)
 		} else {
