@@ -45,8 +45,8 @@ func languageChoices(selected string, defaultLabel string) []views.LanguageChoic
 	if defaultLabel != "" {
 		out = append(out, views.LanguageChoice{Value: "", Label: defaultLabel, Selected: selected == ""})
 	}
-	for _, t := range i18n.Default().Languages() {
-		out = append(out, views.LanguageChoice{Value: t.String(), Label: i18n.Name(t), Selected: t.String() == selected})
+	for _, l := range i18n.Default().Offered() {
+		out = append(out, views.LanguageChoice{Value: l.String(), Label: l.Name(), Selected: l.String() == selected})
 	}
 	return out
 }
@@ -129,7 +129,7 @@ func (s *Server) accountLanguages(ctx context.Context, userID int64) []views.Lan
 	}
 	def := i18n.T(ctx, "language.browser")
 	if c, ok := i18n.Default().Supported(l.Console); ok {
-		def = i18n.Name(c.Tag)
+		def = c.Name()
 	}
 	return languageChoices(l.User, i18n.T(ctx, "language.same_as_console", "Language", def))
 }

@@ -67,7 +67,16 @@ func Money(ctx context.Context, v float64, currencyCode string, frac int) string
 	switch base.String() {
 	case "pt":
 		return symbol + nbsp + amount
-	case "es", "ar":
+	case "ar":
+		// A symbol of Latin letters ending in a sign (US$, R$) would be
+		// split by the bidi algorithm in right-to-left text, the sign
+		// drifting to the letters' left ("$US"): a left-to-right mark
+		// keeps it with them.
+		if strings.ContainsFunc(symbol, isLatinLetter) && !isLatinLetter(lastRune(symbol)) {
+			symbol += "\u200e"
+		}
+		return amount + nbsp + symbol
+	case "es":
 		return amount + nbsp + symbol
 	}
 	return symbol + amount
@@ -173,4 +182,14 @@ func RegionName(ctx context.Context, code string) (name string, ok bool) {
 		n = PseudoOpen + n + PseudoClose
 	}
 	return n, true
+}
+
+func isLatinLetter(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }
+
+func lastRune(s string) rune {
+	r := []rune(s)
+	if len(r) == 0 {
+		return 0
+	}
+	return r[len(r)-1]
 }

@@ -166,8 +166,8 @@ func TestFormats(t *testing.T) {
 		{i18n.English, "R$1,234.56", "1,234.5", "Dec 7, 2026"},
 		{i18n.Locale{Tag: language.MustParse("pt-BR")}, "R$\u00a01.234,56", "1.234,5", ""},
 		{i18n.Locale{Tag: language.Spanish}, "1.234,56\u00a0R$", "1.234,5", ""},
-		{i18n.Locale{Tag: language.Arabic}, "1,234.56\u00a0R$", "1,234.5", ""},
-		{i18n.Locale{Tag: language.Arabic, ArabicDigits: true}, "١٬٢٣٤٫٥٦\u00a0R$", "١٬٢٣٤٫٥", ""},
+		{i18n.Locale{Tag: language.Arabic}, "1,234.56\u00a0R$\u200e", "1,234.5", ""},
+		{i18n.Locale{Tag: language.Arabic, ArabicDigits: true}, "١٬٢٣٤٫٥٦\u00a0R$\u200e", "١٬٢٣٤٫٥", ""},
 	} {
 		ctx := i18n.WithLocale(context.Background(), tc.locale)
 		if got := i18n.Money(ctx, 1234.56, "BRL", 2); got != tc.money {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/number"
 )
 
 // Locale is the reader's language and how numbers are written for them.
@@ -113,6 +114,33 @@ func Name(t language.Tag) string {
 		return n
 	}
 	return t.String()
+}
+
+// Offered are the locales a language menu lists, English first: each
+// language of the catalog, and Arabic twice, with Western digits (123)
+// and with Arabic-Indic digits (١٢٣), since its readers write either.
+func (c *Catalog) Offered() []Locale {
+	var out []Locale
+	for _, t := range c.langs {
+		out = append(out, Locale{Tag: t})
+		if base, _ := t.Base(); base.String() == "ar" {
+			out = append(out, Locale{Tag: t, ArabicDigits: true})
+		}
+	}
+	return out
+}
+
+// Name is the locale's name in its own language, for menus; for Arabic
+// it shows the digits the choice writes numbers with.
+func (l Locale) Name() string {
+	if base, _ := l.Tag.Base(); base.String() == "ar" {
+		digits := "123"
+		if l.ArabicDigits {
+			digits = Locale{Tag: l.Tag, ArabicDigits: true}.printer().Sprint(number.Decimal(123, number.NoSeparator()))
+		}
+		return Name(l.Tag) + " (" + digits + ")"
+	}
+	return Name(l.Tag)
 }
 
 // names are the languages' own names (endonyms), as a reader of each

@@ -6,6 +6,8 @@
 //   data-copy-target="#selector" click copies that element's value or text
 //   data-confirm="Question?"     on a form, button or link: asks before going on
 //   data-countdown="RFC 3339"    shows "hh:mm:ss left" until the deadline
+//                                (data-countdown-words: the words around
+//                                it, "{time}" standing for the time)
 //   data-reply-to="message id"   on a bubble's Reply button: the composer
 //                                replies to that message (see below)
 //   data-count="#id" data-count-max="n"
@@ -165,12 +167,18 @@
     return Date.parse(normalized);
   }
 
-  function formatLeft(ms) {
+  // formatLeft writes the time left in the reader's words: the page gives
+  // them in data-countdown-words ("{time} left", "متبقٍّ {time}").
+  function formatLeft(ms, words) {
     var total = Math.ceil(ms / 1000);
     var hours = Math.floor(total / 3600);
     var minutes = Math.floor((total % 3600) / 60);
     var seconds = total % 60;
-    return pad(hours) + ":" + pad(minutes) + ":" + pad(seconds) + " left";
+    var time = pad(hours) + ":" + pad(minutes) + ":" + pad(seconds);
+    if (!words || words.indexOf("{time}") < 0) {
+      words = "{time} left";
+    }
+    return words.replace("{time}", time);
   }
 
   function updateCountdown(element, now) {
@@ -180,7 +188,7 @@
     }
     var left = deadline - now;
     if (left > 0) {
-      element.textContent = formatLeft(left);
+      element.textContent = formatLeft(left, element.getAttribute("data-countdown-words"));
       element.classList.toggle("is-urgent", left < HOUR_MS);
       element.classList.remove("is-expired");
       element.dataset.countdownRunning = "";
