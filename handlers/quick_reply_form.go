@@ -122,9 +122,11 @@ func (s *Server) readQuickReplyForm(w http.ResponseWriter, r *http.Request, curr
 	return in, nil
 }
 
-// checkQuickReplyOptions checks a reply's options as the reply box will
-// send them (interactive.Build: up to three as buttons, four to ten as a
-// list) and its text's length as a file's caption or the options' text.
+// checkQuickReplyOptions checks a reply's options with its text as the
+// reply box will send them (interactive.Build: up to three as buttons,
+// four to ten as a list, the text at most WhatsApp's length for them). A
+// text too long for a file's caption needs no check: it goes out after
+// the file as a message of its own.
 func checkQuickReplyOptions(ctx context.Context, q store.QuickReply, errs views.Errors) {
 	if len(q.Options) == 0 {
 		if q.ListButton != "" && !errs.Has("list_button") {
