@@ -94,8 +94,9 @@ type runResult struct {
 	rate, busiest5   float64
 	throughput, pair int64
 	sent             int
-	// failed counts messages the provider refused for good.
-	failed int
+	// failed counts messages the provider refused for good; inQueue the
+	// messages waiting in the outbox when the run ended.
+	failed, inQueue int
 }
 
 func measureCampaign(b *testing.B) campaignMetrics {
@@ -109,8 +110,8 @@ func measureCampaign(b *testing.B) campaignMetrics {
 		per int
 		r   runResult
 	}{{80, slow}, {1000, fast}} {
-		fmt.Printf("campaign: at %d msg/s: recipients stored in %v; %d accepted, steady %.1f msg/s, busiest 5 s %.1f msg/s; refusals 130429 %d, 131056 %d; %d failed; CPU %v per 1,000 messages (sender, runner, simulator and HTTP together)\n",
-			r.per, r.r.enqueue.Round(time.Millisecond), r.r.sent, r.r.rate, r.r.busiest5, r.r.throughput, r.r.pair, r.r.failed, r.r.cpuPer1000.Round(time.Millisecond))
+		fmt.Printf("campaign: at %d msg/s: recipients stored in %v; %d accepted, steady %.1f msg/s, busiest 5 s %.1f msg/s; refusals 130429 %d, 131056 %d; %d failed; %d waiting in the outbox at the end; CPU %v per 1,000 messages (sender, runner, simulator and HTTP together)\n",
+			r.per, r.r.enqueue.Round(time.Millisecond), r.r.sent, r.r.rate, r.r.busiest5, r.r.throughput, r.r.pair, r.r.failed, r.r.inQueue, r.r.cpuPer1000.Round(time.Millisecond))
 	}
 	fmt.Printf("campaign: targets (reported, not asserted): rate at the number's limit (80, 1000) and no faster; zero 130429 and 131056\n")
 	fmt.Printf("campaign_enqueue_ms=%.0f\n", float64(slow.enqueue.Milliseconds()))
@@ -227,6 +228,7 @@ func runCampaign(b *testing.B, perSecond int, stretch time.Duration) runResult {
 	cpuBefore := cpuTime()
 	time.Sleep(stretch)
 	cpuUsed := cpuTime() - cpuBefore
+	inQueue, _ := db.CampaignInQueue(ctx, c.ID)
 	if _, err := db.CancelCampaign(ctx, c.ID); err != nil {
 		b.Error(err)
 	}
@@ -255,7 +257,7 @@ func runCampaign(b *testing.B, perSecond int, stretch time.Duration) runResult {
 	}
 	return runResult{enqueue: enqueue, cpuPer1000: per, rate: float64(steady) / to.Sub(from).Seconds(),
 		busiest5: float64(busiestIn(times, 5*time.Second)) / 5, throughput: st.ThroughputRetries, pair: st.PairRateRetries, sent: len(times),
-		failed: rep.Failed}
+		failed: rep.Failed, inQueue: inQueue}
 }
 
 func busiestIn(sorted []time.Time, d time.Duration) int {
