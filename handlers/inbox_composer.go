@@ -257,7 +257,7 @@ func (s *Server) templateFill(ctx context.Context, c store.Conversation, windowO
 	}
 	for _, v := range vals.Available() {
 		val, _ := vals.Expand(v.Token())
-		f.Variables = append(f.Variables, views.VariableHint{Token: v.Token(), Label: v.Label, Value: val})
+		f.Variables = append(f.Variables, views.VariableHint{Token: v.Token(), Label: variableLabel(ctx, v), Value: val})
 	}
 	f.Preview = s.templatePreview(c, form, values, vals)
 	return f, nil

@@ -47,7 +47,7 @@ func quickReplyRow(q store.QuickReply, admin bool) views.QuickReplyRow {
 func (s *Server) quickReplyVariables(ctx context.Context) []views.VariableHint {
 	var out []views.VariableHint
 	for _, v := range s.vars.List() {
-		out = append(out, views.VariableHint{Token: v.Token(), Label: v.Label})
+		out = append(out, views.VariableHint{Token: v.Token(), Label: variableLabel(ctx, v)})
 	}
 	return out
 }
