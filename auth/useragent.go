@@ -6,7 +6,7 @@ import "strings"
 // header in the words people know ("Firefox", "Windows"), for the list of
 // signed-in sessions. Unknown parts are "Unknown browser"/"unknown system".
 func DescribeUserAgent(ua string) (browser, os string) {
-	browser, os = "Unknown browser", "unknown system"
+	browser, os = UnknownBrowser, UnknownSystem
 	for _, b := range []struct{ token, name string }{
 		// Order matters: Edge and Opera also say Chrome; Chrome also says Safari.
 		{"Edg/", "Edge"}, {"EdgA/", "Edge"}, {"EdgiOS/", "Edge"},
@@ -32,3 +32,10 @@ func DescribeUserAgent(ua string) (browser, os string) {
 	}
 	return browser, os
 }
+
+// What DescribeUserAgent says of parts it does not recognise (pages and
+// mails show their own words for these).
+const (
+	UnknownBrowser = "Unknown browser"
+	UnknownSystem  = "unknown system"
+)

@@ -23,7 +23,7 @@ func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) {
 	}
 	u := currentUser(r.Context())
 	f := passwordChangeForm{Current: r.PostFormValue("current"), Password: r.PostFormValue("password"), Confirm: r.PostFormValue("confirm")}
-	errs := s.check(f)
+	errs := s.check(r.Context(), f)
 	checkPassword(errs, "password", f.Password)
 	if !errs.Has("current") {
 		if ok, _ := s.throttle.Allow(u.Email, clientIP(r)); !ok {

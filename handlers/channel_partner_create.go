@@ -29,7 +29,7 @@ func (s *Server) channelPartnerCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := partnerInput{Kind: r.PostFormValue("kind"), Name: strings.TrimSpace(r.PostFormValue("name")), URL: strings.TrimSpace(r.PostFormValue("url"))}
 	f := views.PartnerForm{Kind: in.Kind, Name: in.Name, URL: in.URL, Default: r.PostFormValue("default") == "1"}
-	f.Errors = s.check(in)
+	f.Errors = s.check(r.Context(), in)
 	kind := commerce.PartnerKind(in.Kind)
 	if f.Errors.Has("kind") {
 		f.Errors["kind"] = "Choose a payment partner."

@@ -24,7 +24,7 @@ func (s *Server) channelProductCreate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	rec, f := s.checkProductForm(readProductForm(r), 0, st.Currency)
+	rec, f := s.checkProductForm(r.Context(), readProductForm(r), 0, st.Currency)
 	if len(f.Errors) == 0 {
 		p, err := s.db.CreateProduct(ctx, ch.ID, rec)
 		switch {

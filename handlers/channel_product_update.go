@@ -23,7 +23,7 @@ func (s *Server) channelProductUpdate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	rec, f := s.checkProductForm(readProductForm(r), p.ID, st.Currency)
+	rec, f := s.checkProductForm(r.Context(), readProductForm(r), p.ID, st.Currency)
 	if len(f.Errors) == 0 {
 		err := s.db.UpdateProduct(ctx, ch.ID, p.ID, rec)
 		switch {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
@@ -64,10 +65,10 @@ func readProductForm(r *http.Request) productInput {
 
 // checkProductForm validates the product form and returns the record to
 // store, or the form to show again with its errors.
-func (s *Server) checkProductForm(in productInput, id int64, defaultCurrency string) (store.ProductRecord, views.ProductForm) {
+func (s *Server) checkProductForm(ctx context.Context, in productInput, id int64, defaultCurrency string) (store.ProductRecord, views.ProductForm) {
 	f := views.ProductForm{ID: id, RetailerID: in.RetailerID, Name: in.Name, Price: in.Price, Currency: in.Currency,
 		ImageURL: in.ImageURL, InStock: in.InStock}
-	f.Errors = s.check(in)
+	f.Errors = s.check(ctx, in)
 	stock := "0"
 	if in.InStock {
 		stock = "1"

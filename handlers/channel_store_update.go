@@ -45,7 +45,7 @@ func (s *Server) channelStoreUpdate(w http.ResponseWriter, r *http.Request) {
 	if !f.CommerceKnown {
 		f.CommerceProblem = "the provider did not answer when the page was opened. Reload the page to try again."
 	}
-	errs := s.check(in)
+	errs := s.check(r.Context(), in)
 	if errs.Has("catalog_id") {
 		errs["catalog_id"] = "A catalog ID is a number of up to 30 digits, like 194800000000001."
 	}

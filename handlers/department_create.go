@@ -16,7 +16,7 @@ func (s *Server) departmentCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := departmentForm{Name: strings.TrimSpace(r.PostFormValue("name"))}
-	errs := s.check(f)
+	errs := s.check(r.Context(), f)
 	if len(errs) == 0 {
 		d, err := s.db.CreateDepartment(r.Context(), f.Name)
 		switch {

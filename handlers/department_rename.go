@@ -21,7 +21,7 @@ func (s *Server) departmentRename(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := departmentForm{Name: strings.TrimSpace(r.PostFormValue("name"))}
-	errs := s.check(f)
+	errs := s.check(r.Context(), f)
 	if len(errs) == 0 {
 		old, _ := s.db.DepartmentByID(r.Context(), id) // for the audit trail
 		err := s.db.RenameDepartment(r.Context(), id, f.Name)

@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -43,7 +45,7 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // check validates a form struct and returns field errors in plain words.
-func (s *Server) check(form any) views.Errors {
+func (s *Server) check(ctx context.Context, form any) views.Errors {
 	errs := views.Errors{}
 	err := s.validate.Struct(form)
 	var verrs validator.ValidationErrors
@@ -53,30 +55,26 @@ func (s *Server) check(form any) views.Errors {
 	for _, fe := range verrs {
 		name := fe.Field()
 		if _, seen := errs[name]; !seen {
-			errs[name] = describe(fe)
+			errs[name] = describe(ctx, fe)
 		}
 	}
 	return errs
 }
 
-func describe(fe validator.FieldError) string {
+// describe words a validator/v10 failure by its tag, in the reader's
+// language (the catalog's validation area).
+func describe(ctx context.Context, fe validator.FieldError) string {
 	switch fe.Tag() {
-	case "required":
-		return "This field is required."
-	case "email":
-		return "Enter an email address like name@example.com."
-	case "min":
-		return "Use at least " + fe.Param() + " characters."
-	case "max":
-		return "Use at most " + fe.Param() + " characters."
-	case "eqfield":
-		return "The passwords do not match."
-	case "oneof":
-		return "Choose one of the options."
+	case "required", "email", "eqfield", "oneof":
+		return i18n.T(ctx, "validation."+fe.Tag())
+	case "min", "max":
+		if n, err := strconv.Atoi(fe.Param()); err == nil {
+			return i18n.T(ctx, "validation."+fe.Tag(), "Count", n)
+		}
 	case "printascii", "excludesall":
-		return "This contains characters that are not allowed."
+		return i18n.T(ctx, "validation.characters")
 	}
-	return "This value is not valid."
+	return i18n.T(ctx, "validation.invalid")
 }
 
 // checkPassword adds the password rules the validator cannot express.

@@ -35,7 +35,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, views.LoginPage(s.page(w, r, i18n.T(r.Context(), "titles.sign_in"), ""),
 			views.LoginForm{Email: f.Email, Next: next, Errors: errs, Languages: s.signInLanguages(r)}))
 	}
-	if errs := s.check(f); len(errs) > 0 {
+	if errs := s.check(r.Context(), f); len(errs) > 0 {
 		rerender(http.StatusUnprocessableEntity, errs)
 		return
 	}

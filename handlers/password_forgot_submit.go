@@ -73,14 +73,14 @@ func (s *Server) passwordForgotSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	link := s.baseURL.JoinPath("/password/reset")
 	link.RawQuery = "token=" + token
+	mctx := s.recipientContext(r.Context(), u.ID)
 	msg := mailer.Message{
 		To:      []string{u.Email},
-		Subject: "Reset your wadesk password",
-		Text: "Hello " + u.Name + ",\n\n" +
-			"Someone (we hope you) asked to reset the password of your wadesk account at " + s.baseURL.Host + ".\n" +
-			"Open this link to choose a new password. It works once, for 30 minutes:\n\n" +
+		Subject: i18n.T(mctx, "mail.reset.subject"),
+		Text: i18n.T(mctx, "mail.hello", "Name", u.Name) + "\n\n" +
+			i18n.T(mctx, "mail.reset.body", "Host", s.baseURL.Host) + "\n\n" +
 			link.String() + "\n\n" +
-			"If you did not ask for this, ignore this email: your password stays as it is.\n",
+			i18n.T(mctx, "mail.reset.ignore") + "\n",
 	}
 	s.sendInBackground(u.ID, "password reset link", msg)
 	s.log.Info("password reset link sent", "user_id", u.ID)

@@ -85,14 +85,14 @@ func (s *Server) passwordResetSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.throttle.Forget(u.Email, clientIP(r))
 	s.log.Info("password reset by email link", "user_id", u.ID, "remote", clientIP(r))
+	mctx := s.recipientContext(r.Context(), u.ID)
 	s.sendInBackground(u.ID, "password changed notice", mailer.Message{
 		To:      []string{u.Email},
-		Subject: "Your wadesk password was changed",
-		Text: "Hello " + u.Name + ",\n\n" +
-			"The password of your wadesk account at " + s.baseURL.Host + " was changed just now with a reset link, " +
-			"and every device signed in to your account was signed out.\n\n" +
-			"If this was not you, ask an administrator of your wadesk to disable your account and reset its password at once.\n",
+		Subject: i18n.T(mctx, "mail.changed.subject"),
+		Text: i18n.T(mctx, "mail.hello", "Name", u.Name) + "\n\n" +
+			i18n.T(mctx, "mail.changed.body", "Host", s.baseURL.Host) + "\n\n" +
+			i18n.T(mctx, "mail.changed.advice") + "\n",
 	})
-	s.flashSuccess(w, r, "Your password was changed and you were signed out everywhere. Sign in with the new password.")
+	s.flashSuccess(w, r, i18n.T(r.Context(), "flash.password_changed"))
 	redirect(w, r, "/login")
 }

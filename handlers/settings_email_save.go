@@ -40,7 +40,7 @@ func (s *Server) settingsEmailSave(w http.ResponseWriter, r *http.Request) {
 		Password:    r.PostFormValue("password"),
 		FromAddress: strings.TrimSpace(r.PostFormValue("from_address")),
 	}
-	errs := s.check(f)
+	errs := s.check(r.Context(), f)
 	if !errs.Has("host") {
 		if msg := checkMailHost(f.Host); msg != "" {
 			errs["host"] = msg

@@ -32,7 +32,7 @@ func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) {
 		Password: r.PostFormValue("password"),
 		Confirm:  r.PostFormValue("confirm"),
 	}
-	errs := s.check(f)
+	errs := s.check(r.Context(), f)
 	checkPassword(errs, "password", f.Password)
 	if !errs.Has("code") && !auth.SetupCodeMatches(f.Code, s.setupCode) {
 		s.log.Warn("first-run setup with a wrong setup code", "remote", clientIP(r))

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"time"
 
@@ -50,13 +51,20 @@ func (s *Server) noticeNewBrowser(w http.ResponseWriter, r *http.Request, u *sto
 	}
 	browser, os := auth.DescribeUserAgent(r.UserAgent())
 	s.log.Info("sign-in from a new browser", "user_id", u.ID, "remote", clientIP(r))
+	mctx := s.recipientContext(r.Context(), u.ID)
+	if browser == auth.UnknownBrowser {
+		browser = i18n.T(mctx, "mail.unknown_browser")
+	}
+	if os == auth.UnknownSystem {
+		os = i18n.T(mctx, "mail.unknown_system")
+	}
 	s.sendInBackground(u.ID, "new browser notice", mailer.Message{
 		To:      []string{u.Email},
-		Subject: "New sign-in to your wadesk account",
-		Text: "Hello " + u.Name + ",\n\n" +
-			"Your wadesk account at " + s.baseURL.Host + " was just signed in from a browser it had not used before:\n\n" +
-			"  " + browser + " on " + os + ", address " + clientIP(r) + ", " + time.Now().UTC().Format("2 Jan 2006 15:04 UTC") + "\n\n" +
-			"If this was you, there is nothing to do. If it was not, open wadesk, change your password, " +
-			"and sign that browser out under Your account → Where you are signed in.\n",
+		Subject: i18n.T(mctx, "mail.new_browser.subject"),
+		Text: i18n.T(mctx, "mail.hello", "Name", u.Name) + "\n\n" +
+			i18n.T(mctx, "mail.new_browser.body", "Host", s.baseURL.Host) + "\n\n" +
+			"  " + i18n.T(mctx, "mail.new_browser.where", "Browser", browser, "System", os, "Address", clientIP(r),
+			"Time", i18n.DateTime(mctx, time.Now().UTC())+" UTC") + "\n\n" +
+			i18n.T(mctx, "mail.new_browser.advice") + "\n",
 	})
 }

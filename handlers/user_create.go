@@ -31,7 +31,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 		Role:     r.PostFormValue("role"),
 	}
 	deptIDs := formIDs(r, "departments")
-	errs := s.check(f)
+	errs := s.check(r.Context(), f)
 	checkPassword(errs, "password", f.Password)
 	rerender := func(status int) {
 		opts, err := s.departmentOptions(r, deptIDs)

@@ -26,7 +26,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	f := userUpdateForm{Name: strings.TrimSpace(r.PostFormValue("name")), Role: r.PostFormValue("role")}
 	deptIDs := formIDs(r, "departments")
-	errs := s.check(f)
+	errs := s.check(r.Context(), f)
 	me := currentUser(r.Context())
 	if u.ID == me.ID && f.Role != u.Role {
 		errs["role"] = "You cannot change your own role; ask another administrator."

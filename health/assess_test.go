@@ -88,7 +88,7 @@ func TestAlertMessageEscapesHTML(t *testing.T) {
 	}
 	ch := store.Channel{ID: 7, Title: `Sales & <b>Support</b>`, DisplayPhoneNumber: "+1 555 0100", AlertEmails: []string{"ops@example.com"}}
 	f := finding{state: store.ChannelDisconnected, reason: `Meta said <script>alert(1)</script>`, action: "Do X & Y."}
-	m, err := c.alertMessage(ch, store.AlertDisconnected, f, time.Date(2026, 1, 2, 14, 5, 0, 0, time.UTC))
+	m, err := c.alertMessage(context.Background(), "", ch, store.AlertDisconnected, f, time.Date(2026, 1, 2, 14, 5, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestAlertMessageEscapesHTML(t *testing.T) {
 		t.Errorf("text:\n%s", m.Text)
 	}
 
-	r, err := c.alertMessage(ch, store.AlertRecovered, finding{state: store.ChannelNeedsAttention, reason: "Quality is low."}, time.Now())
+	r, err := c.alertMessage(context.Background(), "", ch, store.AlertRecovered, finding{state: store.ChannelNeedsAttention, reason: "Quality is low."}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
