@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/store"
@@ -24,6 +25,6 @@ func (s *Server) accountAlertsSave(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, views.AccountAlerts(views.AlertsForm{Sound: a.Sound, Desktop: a.Desktop, Saved: true}))
 		return
 	}
-	s.flashSuccess(w, r, "Your alert settings are saved.")
+	s.flashSuccess(w, r, i18n.T(r.Context(), "flash.account_alerts_save.your_alert_settings_are_saved"))
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 }

@@ -70,6 +70,6 @@ func (s *Server) accountPasswordChange(w http.ResponseWriter, r *http.Request) {
 	}
 	s.throttle.Forget(u.Email, clientIP(r))
 	s.log.Info("password changed", "user_id", u.ID)
-	s.flashSuccess(w, r, "Your password was changed. Other devices have been signed out.")
+	s.flashSuccess(w, r, i18n.T(r.Context(), "flash.account_password_change.your_password_was_changed_other"))
 	redirect(w, r, "/account")
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/store"
@@ -12,7 +13,7 @@ func (s *Server) accountSessionEnd(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r.Context())
 	sid := r.PathValue("sid")
 	if sid == s.sessions.GetString(r.Context(), sessSID) {
-		s.flashError(w, r, "To sign out this device, use Sign out in the menu.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.account_session_end.to_sign_out_this_device"))
 		redirect(w, r, "/account")
 		return
 	}
@@ -27,6 +28,6 @@ func (s *Server) accountSessionEnd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("session signed out from another device", "user_id", u.ID)
-	s.flashSuccess(w, r, "That device has been signed out.")
+	s.flashSuccess(w, r, i18n.T(r.Context(), "flash.account_session_end.that_device_has_been_signed"))
 	redirect(w, r, "/account")
 }

@@ -1,6 +1,10 @@
 package handlers
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/wadesk/wadesk/i18n"
+)
 
 // accountSessionsEndOthers signs out every session of the user but this one.
 func (s *Server) accountSessionsEndOthers(w http.ResponseWriter, r *http.Request) {
@@ -11,6 +15,6 @@ func (s *Server) accountSessionsEndOthers(w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.log.Info("other sessions signed out", "user_id", u.ID, "count", n)
-	s.flashSuccess(w, r, "Every other device has been signed out.")
+	s.flashSuccess(w, r, i18n.T(r.Context(), "flash.account_sessions_end_others.every_other_device_has_been"))
 	redirect(w, r, "/account")
 }

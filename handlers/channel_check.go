@@ -17,7 +17,7 @@ func (s *Server) channelCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.health == nil {
-		s.flashError(w, r, "Health checks are not running in this wadesk.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.channel_check.health_checks_are_not_running"))
 		redirect(w, r, "/channels/"+itoa(ch.ID))
 		return
 	}
@@ -28,7 +28,7 @@ func (s *Server) channelCheck(w http.ResponseWriter, r *http.Request) {
 		s.flashError(w, r, i18n.T(r.Context(), "flash.provider.unreachable", "Provider", providerName(r.Context(), ch.Provider)))
 	} else if err != nil {
 		s.log.Error("health check on demand", "channel_id", ch.ID, "err", err)
-		s.flashError(w, r, "The check could not be completed. Try again in a moment.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.channel_check.the_check_could_not_be"))
 	} else {
 		s.flash.add(w, r, s.log, "info", "Checked "+ch.Title+" with the provider just now.")
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,7 +24,7 @@ func (s *Server) channelDailyCapUpdate(w http.ResponseWriter, r *http.Request) {
 	raw := strings.TrimSpace(r.PostFormValue("daily_cap"))
 	n, err := strconv.Atoi(strings.ReplaceAll(raw, ",", ""))
 	if err != nil || n < 0 || n > maxDailyCap {
-		s.flashError(w, r, "The daily cap was not changed: enter a whole number of messages from 0 to 1,000,000 (0 uses the provider's cap).")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.channel_daily_cap_update.the_daily_cap_was_not"))
 		redirect(w, r, "/channels/"+itoa(ch.ID))
 		return
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"strconv"
 )
@@ -18,7 +19,7 @@ func (s *Server) channelDeadLettersReprocess(w http.ResponseWriter, r *http.Requ
 	if v := r.PostFormValue("event"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			s.flashError(w, r, "That webhook is not on this channel's list any more.")
+			s.flashError(w, r, i18n.T(r.Context(), "flash.channel_dead_letters_reprocess.that_webhook_is_not_on"))
 			redirect(w, r, "/channels/"+itoa(ch.ID)+"/dead-letters")
 			return
 		}
@@ -35,9 +36,9 @@ func (s *Server) channelDeadLettersReprocess(w http.ResponseWriter, r *http.Requ
 	s.log.Info("dead letters queued again", "channel_id", ch.ID, "event_id", eventID, "count", n, "by", currentUser(r.Context()).ID)
 	switch {
 	case n == 0:
-		s.flashError(w, r, "Nothing was reprocessed: the webhook is not on this channel's list any more.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.channel_dead_letters_reprocess.nothing_was_reprocessed_the_webhook"))
 	case n == 1:
-		s.flashSuccess(w, r, "1 webhook is being processed again. If it still cannot be read, it comes back to this list.")
+		s.flashSuccess(w, r, i18n.T(r.Context(), "flash.channel_dead_letters_reprocess.1_webhook_is_being_processed"))
 	default:
 		s.flashSuccess(w, r, strconv.Itoa(n)+" webhooks are being processed again. Any that still cannot be read come back to this list.")
 	}

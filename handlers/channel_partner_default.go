@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/store"
@@ -30,6 +31,6 @@ func (s *Server) channelPartnerDefault(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, auditPartnerDefault, "channel", ch.ID, ch.Title, changes{"partner_id": pid})
 	s.log.Info("default payment partner set", "channel_id", ch.ID, "partner_id", pid, "by", currentUser(r.Context()).ID)
-	s.flashSuccess(w, r, "Default payment partner changed.")
+	s.flashSuccess(w, r, i18n.T(r.Context(), "flash.channel_partner_default.default_payment_partner_changed"))
 	redirect(w, r, storePath(ch.ID)+"/partners")
 }

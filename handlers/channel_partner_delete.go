@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/store"
@@ -26,6 +27,6 @@ func (s *Server) channelPartnerDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, auditPartnerRemoved, "channel", ch.ID, ch.Title, changes{"partner_id": pid})
 	s.log.Info("payment partner removed", "channel_id", ch.ID, "partner_id", pid, "by", currentUser(r.Context()).ID)
-	s.flashSuccess(w, r, "Payment partner removed.")
+	s.flashSuccess(w, r, i18n.T(r.Context(), "flash.channel_partner_delete.payment_partner_removed"))
 	redirect(w, r, storePath(ch.ID)+"/partners")
 }

@@ -79,7 +79,7 @@ func (s *Server) channelStoreUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 		s.audit(r, auditStoreSettings, "channel", ch.ID, ch.Title, nil)
 		s.log.Info("store settings saved", "channel_id", ch.ID, "by", currentUser(ctx).ID)
-		s.flashSuccess(w, r, "Store settings saved.")
+		s.flashSuccess(w, r, i18n.T(r.Context(), "flash.channel_store_update.store_settings_saved"))
 		redirect(w, r, storePath(ch.ID))
 		return
 	}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"time"
 
@@ -122,7 +123,7 @@ func (s *Server) channelWizardFinish(w http.ResponseWriter, r *http.Request) {
 	case prov.ManualWebhook:
 		s.flashSuccess(w, r, "Connection successfully established. Now paste the webhook URL below into "+prov.Name+"'s dashboard, so that this number's messages reach wadesk.")
 	case prov.Handshake != nil:
-		s.flashSuccess(w, r, "Connection successfully established. Meta confirmed the webhook URL and will deliver this number's messages to wadesk.")
+		s.flashSuccess(w, r, i18n.T(r.Context(), "flash.channel_wizard_finish.connection_successfully_established_meta_confirmed"))
 	default:
 		s.flashSuccess(w, r, "Connection successfully established. "+prov.Name+" accepted the webhook URL and will deliver this number's messages to wadesk.")
 	}

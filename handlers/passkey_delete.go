@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/store"
@@ -36,6 +37,6 @@ func (s *Server) passkeyDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("passkey removed", "user_id", u.ID, "passkey_id", id)
-	s.flashSuccess(w, r, "The passkey was removed. Other devices have been signed out.")
+	s.flashSuccess(w, r, i18n.T(r.Context(), "flash.passkey_delete.the_passkey_was_removed_other"))
 	redirect(w, r, "/account/two-factor")
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net"
 	"net/http"
 	"strconv"
@@ -77,7 +78,7 @@ func (s *Server) settingsEmailSave(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("mail settings saved", "host", f.Host, "port", port, "tls", f.TLSMode, "sign_in", f.Username != "",
 		"password_replaced", f.Password != "", "by", currentUser(r.Context()).ID)
-	s.flashSuccess(w, r, "Saved the email settings. Send a test email to check them.")
+	s.flashSuccess(w, r, i18n.T(r.Context(), "flash.settings_email_save.saved_the_email_settings_send"))
 	redirect(w, r, "/settings/email")
 }
 

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 	"time"
 
@@ -28,7 +29,7 @@ func (s *Server) settingsEmailTestSend(w http.ResponseWriter, r *http.Request) {
 	})
 	switch {
 	case errors.Is(err, mailer.ErrNotConfigured):
-		s.flashError(w, r, "Save the email settings first, then send the test email.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.settings_email_test_send.save_the_email_settings_first"))
 	case err != nil:
 		s.log.Warn("test email failed", "to", u.Email, "by", u.ID, "err", err)
 		s.flashError(w, r, "The test email was not sent: "+mailer.Plain(err))

@@ -53,7 +53,7 @@ func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.db.CreateFirstAdmin(r.Context(), store.NewUser{Email: f.Email, Name: f.Name, PasswordHash: hash})
 	if errors.Is(err, store.ErrSetupDone) {
-		s.flashError(w, r, "An administrator already exists. Sign in, or ask them for an account.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.setup_submit.an_administrator_already_exists_sign"))
 		redirect(w, r, "/login")
 		return
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/store"
@@ -29,7 +30,7 @@ func (s *Server) totpRemove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("authenticator turned off", "user_id", u.ID)
-	s.flashSuccess(w, r, "The authenticator app was removed. Other devices have been signed out.")
+	s.flashSuccess(w, r, i18n.T(r.Context(), "flash.totp_remove.the_authenticator_app_was_removed"))
 	redirect(w, r, "/account/two-factor")
 }
 
@@ -57,7 +58,7 @@ func (s *Server) mayRemoveFactor(w http.ResponseWriter, r *http.Request, u *stor
 	if !store.TwoFactorRequired(policy, u.Role) {
 		return true, nil
 	}
-	s.flashError(w, r, "Your organisation requires two-step sign-in, so your last way to do it cannot be removed. Add another first.")
+	s.flashError(w, r, i18n.T(r.Context(), "flash.totp_remove.your_organisation_requires_two_step"))
 	redirect(w, r, "/account/two-factor")
 	return false, nil
 }

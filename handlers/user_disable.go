@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"github.com/wadesk/wadesk/i18n"
 	"net/http"
 
 	"github.com/wadesk/wadesk/store"
@@ -15,7 +16,7 @@ func (s *Server) userDisable(w http.ResponseWriter, r *http.Request) {
 	}
 	me := currentUser(r.Context())
 	if u.ID == me.ID {
-		s.flashError(w, r, "You cannot disable your own account.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.user_disable.you_cannot_disable_your_own"))
 		redirect(w, r, "/settings/users/"+r.PathValue("id"))
 		return
 	}
@@ -26,7 +27,7 @@ func (s *Server) userDisable(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if n <= 1 {
-			s.flashError(w, r, "wadesk needs at least one active administrator.")
+			s.flashError(w, r, i18n.T(r.Context(), "flash.user_disable.wadesk_needs_at_least_one"))
 			redirect(w, r, "/settings/users/"+r.PathValue("id"))
 			return
 		}

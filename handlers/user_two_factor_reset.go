@@ -1,6 +1,10 @@
 package handlers
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/wadesk/wadesk/i18n"
+)
 
 // userTwoFactorReset removes a user's authenticator, passkeys and recovery
 // codes and signs them out: they sign in with their password alone and,
@@ -12,7 +16,7 @@ func (s *Server) userTwoFactorReset(w http.ResponseWriter, r *http.Request) {
 	}
 	me := currentUser(r.Context())
 	if u.ID == me.ID {
-		s.flashError(w, r, "Manage your own two-step sign-in under your account.")
+		s.flashError(w, r, i18n.T(r.Context(), "flash.user_two_factor_reset.manage_your_own_two_step"))
 		redirect(w, r, "/settings/users/"+itoa(u.ID))
 		return
 	}
