@@ -263,10 +263,13 @@ func keepScreenshot(t *testing.T, ctx context.Context, step string) {
 	}
 }
 
-// settle waits until no htmx request is in flight: a page being refreshed
-// is drawn faded, and neither a person nor axe-core should judge it then.
+// settle waits until no htmx request is in flight and no animation runs
+// (a page being refreshed is drawn faded, a new bubble fades in): neither
+// a person nor axe-core should judge the colours half way.
 func settle(t *testing.T, ctx context.Context) {
 	t.Helper()
 	run(t, ctx, "wait for the page to settle",
-		chromedp.Poll(`!document.querySelector(".htmx-request")`, nil, chromedp.WithPollingTimeout(20*time.Second)))
+		chromedp.Poll(`!document.querySelector(".htmx-request") &&
+			document.getAnimations().every(a => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)`, nil,
+			chromedp.WithPollingTimeout(20*time.Second)))
 }
