@@ -8,8 +8,9 @@ import (
 )
 
 // TestRightToLeftMirrorsTheLayout checks the inbox written right to left
-// (as Arabic will be; the direction is forced here because no
-// right-to-left translation ships yet): the sidebar moves to the right,
+// with the direction forced on an English page, so the layout's mirroring
+// is checked apart from any translation (TestJourneyInPortugueseAndArabic
+// walks the Arabic console itself): the sidebar moves to the right,
 // the customer's bubbles to the right and the agent's to the left, nothing
 // scrolls sideways on a phone.
 func TestRightToLeftMirrorsTheLayout(t *testing.T) {
