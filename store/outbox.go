@@ -165,8 +165,17 @@ func (db *DB) OutboxJobByID(ctx context.Context, messageID int64) (OutboxJob, er
 }
 
 // OutboxNumbers returns the business numbers that have queued messages.
+// The sender asks on every wake-up, while the outbox keeps every message
+// ever sent: the numbers are walked one index seek each through the
+// active rows' index (a loose index scan), never by reading the queue.
 func (db *DB) OutboxNumbers(ctx context.Context) ([]string, error) {
-	rows, err := db.R.QueryContext(ctx, `SELECT DISTINCT phone_number_id FROM outbox WHERE state = 'queued'`)
+	rows, err := db.R.QueryContext(ctx, `WITH RECURSIVE n (p) AS (
+			SELECT MIN(o.phone_number_id) FROM outbox o WHERE o.state IN ('queued', 'attempting')
+			UNION ALL
+			SELECT (SELECT MIN(o.phone_number_id) FROM outbox o WHERE o.state IN ('queued', 'attempting') AND o.phone_number_id > n.p)
+			FROM n WHERE n.p IS NOT NULL)
+		SELECT n.p FROM n WHERE n.p IS NOT NULL
+			AND EXISTS (SELECT 1 FROM outbox o WHERE o.phone_number_id = n.p AND o.state IN ('queued', 'attempting') AND o.state = 'queued')`)
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox numbers: %w", err)
 	}

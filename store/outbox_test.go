@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -180,5 +181,34 @@ func TestEnqueueOutboundUnknownConversation(t *testing.T) {
 	_, err := db.EnqueueOutbound(context.Background(), store.NewOutbound{ConversationID: 999, Type: "text", Request: []byte("{}")})
 	if !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+}
+
+// TestOutboxNumbersAreThoseWithQueuedMessages: a number appears while it
+// has a message waiting, not for one being attempted or already sent.
+func TestOutboxNumbersAreThoseWithQueuedMessages(t *testing.T) {
+	db, _ := mustOpenWithBox(t)
+	ctx := context.Background()
+	_, queued := conversationWith(t, db, "3001", "15550003001")
+	_, attempting := conversationWith(t, db, "3002", "15550003002")
+	_, sent := conversationWith(t, db, "3003", "15550003003")
+	_, both := conversationWith(t, db, "3004", "15550003004")
+	enqueue(t, db, queued, "waits")
+	a := enqueue(t, db, attempting, "in flight")
+	s := enqueue(t, db, sent, "gone")
+	b1 := enqueue(t, db, both, "first")
+	enqueue(t, db, both, "second")
+	if _, err := db.MarkOutboundAttempting(ctx, []int64{a.MessageID, s.MessageID, b1.MessageID}, "run-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RecordOutboundSent(ctx, s.MessageID, "wamid.gone"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.OutboxNumbers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"3001", "3004"}; !slices.Equal(got, want) {
+		t.Fatalf("numbers = %v, want %v", got, want)
 	}
 }
