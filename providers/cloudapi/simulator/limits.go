@@ -38,8 +38,16 @@ import (
 type healthState struct {
 	limit      map[string]int                  // business → customers (-1 unlimited); absent: from the numbers' tiers
 	reached    map[string]map[string]time.Time // business → customer → last business-initiated send
+	reachOrder map[string][]reachMark          // business → those sends, oldest first (for expiry)
 	restricted map[string]accountRestriction   // WABA → restriction in force
 	payment    map[string]bool                 // WABA → payment failing
+}
+
+// reachMark is one business-initiated send, kept in order so that the
+// ones older than 24 hours leave the count from the front.
+type reachMark struct {
+	waID string
+	at   time.Time
 }
 
 type accountRestriction struct {
@@ -50,7 +58,7 @@ type accountRestriction struct {
 func (s *Sim) healthLocked() *healthState {
 	if s.health == nil {
 		s.health = &healthState{limit: map[string]int{}, reached: map[string]map[string]time.Time{},
-			restricted: map[string]accountRestriction{}, payment: map[string]bool{}}
+			reachOrder: map[string][]reachMark{}, restricted: map[string]accountRestriction{}, payment: map[string]bool{}}
 	}
 	return s.health
 }
@@ -116,11 +124,16 @@ func (s *Sim) reachedLocked(businessID string, now time.Time) map[string]time.Ti
 		m = map[string]time.Time{}
 		h.reached[businessID] = m
 	}
-	for c, t := range m {
-		if now.Sub(t) >= 24*time.Hour {
-			delete(m, c)
+	// Sends leave the count 24 hours later, oldest first: each send is
+	// looked at once, not the whole count on every message.
+	order := h.reachOrder[businessID]
+	for len(order) > 0 && now.Sub(order[0].at) >= 24*time.Hour {
+		if t, ok := m[order[0].waID]; ok && t.Equal(order[0].at) {
+			delete(m, order[0].waID)
 		}
+		order = order[1:]
 	}
+	h.reachOrder[businessID] = order
 	return m
 }
 
@@ -157,7 +170,10 @@ func (s *Sim) limitCheckLocked(p *phone, waID string, template, windowOpen bool,
 // recordReachLocked counts an accepted business-initiated template.
 func (s *Sim) recordReachLocked(p *phone, waID string, template, windowOpen bool, now time.Time) {
 	if template && !windowOpen {
-		s.reachedLocked(p.waba.businessID, now)[waID] = now
+		biz := p.waba.businessID
+		s.reachedLocked(biz, now)[waID] = now
+		h := s.healthLocked()
+		h.reachOrder[biz] = append(h.reachOrder[biz], reachMark{waID: waID, at: now})
 	}
 }
 
