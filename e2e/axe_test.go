@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -56,6 +57,13 @@ func axeViolations(t *testing.T, ctx context.Context) []axeViolation {
 	if !loaded {
 		run(t, ctx, "load axe-core", chromedp.Evaluate(axeSource, nil))
 	}
+	// Judge the page as a person sees it once it is still: an htmx request
+	// in flight draws its form or thread faded, and a new bubble fades in,
+	// and axe would measure the contrast of the half-drawn frame. A page
+	// that never settles (a live poll) is judged after 10 s as it is.
+	_ = chromedp.Run(ctx, chromedp.Poll(`!document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added") &&
+		document.getAnimations().every(a => a.playState !== "running" || (a.effect && a.effect.getComputedTiming().iterations === Infinity))`,
+		nil, chromedp.WithPollingTimeout(10*time.Second)))
 	var raw string
 	run(t, ctx, "run axe-core", chromedp.Evaluate(`axe.run(document, {
 		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
