@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -45,6 +46,10 @@ func TestSnoozeUntilTheCustomerWritesAndTransfer(t *testing.T) {
 	// Rita writes: her conversation is back in the Open list, live.
 	run(t, agent, "the Open tab", chromedp.Click(byTestID("inbox-tab-open"), chromedp.ByQuery))
 	pollAcrossLoads(t, agent, "open list", `document.readyState === "complete" && !location.search.includes("snoozed") && document.querySelectorAll('[data-testid="conversation"]').length === 1`)
+	// The list follows events from the moment its stream is open; the
+	// page has just loaded, so give the stream a moment to connect (an
+	// event sent before that is not replayed).
+	time.Sleep(1500 * time.Millisecond)
 	customerTexts(t, s, "351910000001", "Rita Rossi", "Here it is: Rua Augusta 10.")
 	waitList(t, agent, "Rita is back", fmt.Sprintf(`!!(`+rowOf+`)`, jsString("Rita Rossi")))
 	if names := listNames(t, agent); fmt.Sprint(names) != "[Rita Rossi Bruno Costa]" {

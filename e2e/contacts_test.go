@@ -74,6 +74,9 @@ func TestContactsImportLabelsStartAndStop(t *testing.T) {
 	contactsChecks(t, admin, "the import's dry run")
 	run(t, admin, "import",
 		chromedp.Click(byTestID("import-run"), chromedp.ByQuery),
+		// The list after the import carries its flash; waiting for the
+		// table alone could catch the page being left.
+		chromedp.WaitVisible(byTestID("flash-success"), chromedp.ByQuery),
 		chromedp.WaitVisible(byTestID("contacts-table"), chromedp.ByQuery),
 	)
 	if got := textOf(t, admin, byTestID("flash-success")); !strings.Contains(got, "2 new contacts") {
